@@ -1,0 +1,45 @@
+// Measurements of one run, saved as upstream Kenning's measurements JSON:
+// a flat object whose time series are appendable lists, each timed series
+// `<key>` paired with `<key>_timestamp`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace kenning {
+
+class Measurements {
+ public:
+  void set(const std::string& key, nlohmann::json value) { data_[key] = std::move(value); }
+  // Appends to the list `key`, creating it when absent.
+  void append(const std::string& key, nlohmann::json value);
+  // Appends `value` to `key` and `timestamp` to `key + "_timestamp"`.
+  void append_timed(const std::string& key, double value, double timestamp);
+  bool contains(const std::string& key) const { return data_.contains(key); }
+  const nlohmann::json& at(const std::string& key) const { return data_.at(key); }
+  nlohmann::json& operator[](const std::string& key) { return data_[key]; }
+  const nlohmann::json& data() const { return data_; }
+
+  // Adds inferencetime_{mean,median,std,min,max} from target_inference_step,
+  // the classification metrics from eval_confusion_matrix, and
+  // session_utilization_*_mean.
+  void compute_derived();
+
+  // Writes the JSON atomically: a partial file is never left under `path`.
+  void save(const std::filesystem::path& path) const;
+
+ private:
+  nlohmann::json data_ = nlohmann::json::object();
+};
+
+// Writes `text` to `path` through a temporary file in the same folder and a
+// rename, so readers see the old file or the complete new one. Throws IoError
+// naming the path when the folder is missing or not writable.
+void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
+// Seconds since the Unix epoch (wall clock), for *_timestamp lists.
+double unix_time_now();
+
+}  // namespace kenning

@@ -1,0 +1,97 @@
+// Registry of the classes of one plugin family, filled by explicit calls in
+// the family's registry.cpp (no self-registering statics: they vanish when
+// linked from static libraries).
+//
+// A class C registers with `registry.add<C>("module")` when it provides
+//   struct C::Params;  static const ParamSchema<Params>& C::schema();
+//   explicit C(const Params&);
+// Classes are found by short name ("OpenCVRuntime") or dotted name
+// ("kenning.runtimes.opencv.OpenCVRuntime").
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kenning/core/error.h"
+#include "kenning/core/params.h"
+
+namespace kenning {
+
+struct ClassInfo {
+  std::string name;         // short name, e.g. "OpenCVRuntime"
+  std::string dotted_name;  // e.g. "kenning.runtimes.opencv.OpenCVRuntime"
+  std::string family;       // e.g. "runtime"
+  std::string description;
+  bool available = true;           // false when its backend was not built in
+  std::string unavailable_reason;  // e.g. "built without KENNING_WITH_TORCH"
+  std::vector<ParamDecl> params;
+};
+
+// Non-template part: lookup and error messages.
+class RegistryBase {
+ public:
+  RegistryBase(std::string family, std::string package)
+      : family_(std::move(family)), package_(std::move(package)) {}
+
+  const std::string& family() const { return family_; }
+  const std::string& package() const { return package_; }
+  const std::vector<ClassInfo>& classes() const { return infos_; }
+
+  // Finds a class by short or dotted name; throws ConfigError listing the
+  // known classes when there is no match.
+  const ClassInfo& find(std::string_view name) const;
+  // Index of a class in classes(), or npos.
+  std::size_t index_of(std::string_view name) const;
+
+  void add_unavailable(std::string name, std::string module, std::string description,
+                       std::string reason, std::vector<ParamDecl> params = {});
+
+ protected:
+  ClassInfo make_info(std::string name, const std::string& module, std::string description,
+                      std::vector<ParamDecl> params) const;
+
+  std::string family_;
+  std::string package_;
+  std::vector<ClassInfo> infos_;
+};
+
+template <class Base> class Registry : public RegistryBase {
+ public:
+  using Factory = std::function<std::unique_ptr<Base>(const json& validated)>;
+  using RegistryBase::RegistryBase;
+
+  template <class C> void add(const std::string& module) {
+    const auto& schema = C::schema();
+    infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
+    factories_.resize(infos_.size());
+    factories_.back() = [](const json& validated) -> std::unique_ptr<Base> {
+      return std::make_unique<C>(C::schema().from_validated(validated));
+    };
+  }
+
+  // Builds `type` from a scenario block's parameters; `where` names the block
+  // in error messages (e.g. "s.json: runtime").
+  std::unique_ptr<Base> create(std::string_view type, const json& params,
+                               const std::string& where) const {
+    const ClassInfo& info = find(type);
+    if (!info.available) {
+      throw ConfigError(where + ": class '" + info.name + "' is not available: " +
+                        info.unavailable_reason);
+    }
+    json validated = validate_params(info.params, params, where + ".parameters", info.name);
+    const std::size_t index = index_of(info.name);
+    std::unique_ptr<Base> object = factories_.at(index)(validated);
+    object->set_configuration(info.name, std::move(validated));
+    return object;
+  }
+
+ private:
+  std::vector<Factory> factories_;  // parallel to infos_; empty for unavailable classes
+};
+
+}  // namespace kenning

@@ -1,0 +1,131 @@
+#include "kenning/core/measurements.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <system_error>
+#include <unistd.h>
+
+#include "kenning/core/error.h"
+#include "kenning/core/metrics.h"
+
+namespace kenning {
+
+namespace {
+
+struct Summary {
+  double mean = 0, median = 0, std = 0, min = 0, max = 0;
+};
+
+Summary summarize(std::vector<double> v) {
+  Summary s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  double sum = 0;
+  for (double x : v) sum += x;
+  s.mean = sum / n;
+  s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  double sq = 0;
+  for (double x : v) sq += (x - s.mean) * (x - s.mean);
+  s.std = n > 1 ? std::sqrt(sq / n) : 0;  // population std, as numpy's default
+  s.min = v.front();
+  s.max = v.back();
+  return s;
+}
+
+}  // namespace
+
+void Measurements::append(const std::string& key, nlohmann::json value) {
+  auto& list = data_[key];
+  if (!list.is_array()) list = nlohmann::json::array();
+  list.push_back(std::move(value));
+}
+
+void Measurements::append_timed(const std::string& key, double value, double timestamp) {
+  append(key, value);
+  append(key + "_timestamp", timestamp);
+}
+
+void Measurements::compute_derived() {
+  if (data_.contains("target_inference_step")) {
+    const auto s = summarize(data_["target_inference_step"].get<std::vector<double>>());
+    data_["inferencetime_mean"] = s.mean;
+    data_["inferencetime_median"] = s.median;
+    data_["inferencetime_std"] = s.std;
+    data_["inferencetime_min"] = s.min;
+    data_["inferencetime_max"] = s.max;
+  }
+  if (data_.contains("session_utilization_mem_percent")) {
+    const auto s = summarize(data_["session_utilization_mem_percent"].get<std::vector<double>>());
+    data_["session_utilization_mem_percent_mean"] = s.mean;
+    data_["session_utilization_mem_percent_median"] = s.median;
+    data_["session_utilization_mem_percent_std"] = s.std;
+  }
+  if (data_.contains("session_utilization_cpus_percent")) {
+    std::vector<double> avg;  // mean over cores per sample
+    for (const auto& sample : data_["session_utilization_cpus_percent"]) {
+      double sum = 0;
+      for (const auto& c : sample) sum += c.get<double>();
+      avg.push_back(sample.empty() ? 0 : sum / sample.size());
+    }
+    const auto s = summarize(avg);
+    data_["session_utilization_cpus_percent_avg_mean"] = s.mean;
+    data_["session_utilization_cpus_percent_avg_median"] = s.median;
+    data_["session_utilization_cpus_percent_avg_std"] = s.std;
+  }
+  if (data_.contains("eval_confusion_matrix")) {
+    const auto matrix = data_["eval_confusion_matrix"].get<ConfusionMatrix>();
+    const auto top5 = data_.value("top_5_count", std::int64_t{0});
+    const auto m = compute_classification_metrics(matrix, top5);
+    data_["accuracy"] = m.accuracy;
+    data_["top_5_accuracy"] = m.top_5_accuracy;
+    data_["mean_precision"] = m.mean_precision;
+    data_["mean_sensitivity"] = m.mean_sensitivity;
+    data_["g_mean"] = m.g_mean;
+  }
+}
+
+void Measurements::save(const std::filesystem::path& path) const {
+  write_file_atomically(path, data_.dump(2) + "\n");
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    throw IoError(path.string() + ": cannot write: folder '" + folder.string() + "' does not exist");
+  }
+  // Unique temporary name in the same folder, so the rename is atomic.
+  std::random_device rd;
+  const fs::path tmp = folder / (path.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+                                 "-" + std::to_string(rd()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw IoError(path.string() + ": cannot write: folder '" + folder.string() + "' is not writable");
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp, ec);
+      throw IoError(path.string() + ": write failed (disk full?)");
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw IoError(path.string() + ": cannot replace file: " + ec.message());
+  }
+}
+
+double unix_time_now() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace kenning

@@ -1,0 +1,17 @@
+#include "kenning/registries.h"
+
+namespace kenning {
+
+const Registries& registries() {
+  static const Registries all = [] {
+    Registries r;
+    register_datasets(r.datasets);
+    register_model_wrappers(r.model_wrappers);
+    register_optimizers(r.optimizers);
+    register_runtimes(r.runtimes);
+    return r;
+  }();
+  return all;
+}
+
+}  // namespace kenning

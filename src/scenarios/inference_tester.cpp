@@ -1,0 +1,190 @@
+#include "inference_tester.h"
+
+#include <chrono>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "kenning/core/error.h"
+#include "kenning/core/host_info.h"
+#include "kenning/core/progress_bar.h"
+#include "kenning/core/resource_sampler.h"
+#include "kenning/config.h"
+
+namespace kenning {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::vector<TensorView> views_of(const std::vector<Tensor>& tensors) {
+  std::vector<TensorView> views;
+  views.reserve(tensors.size());
+  for (const auto& t : tensors) views.push_back(t.view());
+  return views;
+}
+
+// Same number of classes on both sides, or accuracy would be meaningless.
+void check_class_count(const Pipeline& p, const IOSpec& spec) {
+  const auto names = p.dataset->class_names();
+  if (names.empty() || spec.output.empty()) return;
+  const auto& out = spec.output.front();
+  if (!out.class_name.empty() && out.class_name.size() != names.size()) {
+    throw ConfigError("model wrapper " + p.model_wrapper->type_name() + " predicts " +
+                      std::to_string(out.class_name.size()) + " classes, dataset " +
+                      p.dataset->type_name() + " has " + std::to_string(names.size()));
+  }
+}
+
+}  // namespace
+
+void check_output_path(const std::filesystem::path& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    throw IoError(what + " " + path.string() + ": folder '" + folder.string() + "' does not exist");
+  }
+  if (::access(folder.c_str(), W_OK) != 0) {
+    throw IoError(what + " " + path.string() + ": folder '" + folder.string() + "' is not writable");
+  }
+  if (fs::is_directory(path, ec)) throw IoError(what + " " + path.string() + ": is a folder, expected a file path");
+}
+
+std::filesystem::path optimize_model(Pipeline& p) {
+  std::filesystem::path model = p.model_wrapper->model_path();
+  IOSpec spec = p.model_wrapper->io_spec();
+  for (auto& optimizer : p.optimizers) {
+    check_output_path(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
+    spdlog::info("optimizing {} with {}", model.string(), optimizer->type_name());
+    spec = optimizer->compile(model, spec, p.dataset.get());
+    model = optimizer->compiled_model_path();
+  }
+  return model;
+}
+
+Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
+  if (!options.measurements_path.empty()) check_output_path(options.measurements_path, "--measurements");
+  const std::string final_format = check_format_chain(p);
+  (void)final_format;
+
+  Measurements m;
+  m.set("command", options.command);
+  m.set("cfg_path", options.cfg_path.string());
+  m.set("build_cfg", p.to_json());
+  m.set("kenning_version", KENNING_VERSION);
+  m.set("host", host_context());
+  m.set("model_framework", p.model_wrapper->framework());
+  m.set("model_version", p.model_wrapper->framework_version());
+  m.set("optimizers", nlohmann::json::array());
+  for (const auto& o : p.optimizers) {
+    m.append("optimizers", {{"compiler_framework", o->framework()}, {"compiler_version", o->framework_version()}});
+  }
+  if (p.runtime) {
+    m.set("runtime_framework", p.runtime->framework());
+    m.set("runtime_version", p.runtime->framework_version());
+  }
+
+  auto start = Clock::now();
+  p.dataset->prepare();
+  m.set("dataset_prepare_time", seconds_since(start));
+
+  std::filesystem::path model = p.model_wrapper->model_path();
+  if (options.run_optimizers) model = optimize_model(p);
+  if (p.runtime && !p.runtime->save_model_path().empty()) model = p.runtime->save_model_path();
+  if (!options.run_test) return m;
+
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(model, ec);
+  if (ec) throw IoError(model.string() + ": cannot read model file: " + ec.message());
+  m.set("compiled_model_size", size);
+  m.set("compiled_model_path", model.string());
+
+  // The spec of the model actually run: its sidecar, else the wrapper's.
+  const IOSpec spec = std::filesystem::exists(io_spec_path(model)) ? load_io_spec(model)
+                                                                   : p.model_wrapper->io_spec();
+  check_class_count(p, spec);
+  m.set("class_names", p.dataset->class_names());
+
+  if (p.runtime) {
+    start = Clock::now();
+    p.runtime->prepare_model(model, spec);
+    m.set("runtime_prepare_time", seconds_since(start));
+  }
+
+  const std::size_t total = p.dataset->size(Split::Test);
+  const std::size_t batch_size = p.dataset->inference_batch_size();
+  spdlog::info("testing {} on {} test samples (batch {}) with {}", model.string(), total, batch_size,
+               p.runtime ? p.runtime->type_name() : p.model_wrapper->type_name() + " (native)");
+  ResourceSampler sampler;
+  sampler.start();
+  ProgressBar bar("test", total);
+  const auto session_start = Clock::now();
+  for (std::size_t begin = 0; begin < total; begin += batch_size) {
+    const Batch batch = p.dataset->batch(Split::Test, begin, batch_size);
+    auto t0 = Clock::now();
+    std::vector<Tensor> inputs = p.model_wrapper->preprocess(batch);
+    m.append_timed("input_preprocess_step", seconds_since(t0), unix_time_now());
+    const auto input_views = views_of(inputs);
+
+    std::vector<Tensor> outputs;
+    if (p.runtime) {
+      p.runtime->load_input(input_views);
+      t0 = Clock::now();
+      p.runtime->run();
+      const double step = seconds_since(t0);
+      m.append_timed("target_inference_step", step, unix_time_now());
+      outputs = p.runtime->extract_output();
+    } else {
+      t0 = Clock::now();
+      outputs = p.model_wrapper->run_inference(input_views);
+      m.append_timed("target_inference_step", seconds_since(t0), unix_time_now());
+    }
+    t0 = Clock::now();
+    const std::vector<Tensor> predictions = p.model_wrapper->postprocess(std::move(outputs));
+    m.append_timed("output_postprocess_step", seconds_since(t0), unix_time_now());
+    p.dataset->evaluate(predictions, batch, m);
+    bar.update(begin + batch.size);
+  }
+  bar.finish();
+  m.set("session_time", seconds_since(session_start));
+  sampler.stop_into(m);
+  m.compute_derived();
+  if (!options.measurements_path.empty()) {
+    m.save(options.measurements_path);
+    spdlog::info("measurements written to {}", options.measurements_path.string());
+  }
+  return m;
+}
+
+std::string summarize_measurements(const Measurements& m) {
+  std::string s;
+  const auto& d = m.data();
+  if (d.contains("accuracy")) {
+    s += fmt::format("accuracy:        {:.4f} ({} samples)\n", d["accuracy"].get<double>(),
+                     d.value("total", std::int64_t{0}));
+    s += fmt::format("top-5 accuracy:  {:.4f}\n", d["top_5_accuracy"].get<double>());
+    s += fmt::format("mean precision:  {:.4f}   mean sensitivity: {:.4f}   G-mean: {:.4f}\n",
+                     d["mean_precision"].get<double>(), d["mean_sensitivity"].get<double>(),
+                     d["g_mean"].get<double>());
+  }
+  if (d.contains("inferencetime_mean")) {
+    s += fmt::format("inference time:  mean {:.4f} ms, median {:.4f} ms, std {:.4f} ms, min {:.4f} ms, max {:.4f} ms"
+                     " ({} batches)\n",
+                     d["inferencetime_mean"].get<double>() * 1e3, d["inferencetime_median"].get<double>() * 1e3,
+                     d["inferencetime_std"].get<double>() * 1e3, d["inferencetime_min"].get<double>() * 1e3,
+                     d["inferencetime_max"].get<double>() * 1e3, d["target_inference_step"].size());
+  }
+  if (d.contains("compiled_model_size")) {
+    s += fmt::format("model:           {} ({} bytes)\n", d.value("compiled_model_path", std::string()),
+                     d["compiled_model_size"].get<std::uint64_t>());
+  }
+  return s;
+}
+
+}  // namespace kenning

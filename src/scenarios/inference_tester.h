@@ -1,0 +1,35 @@
+// `kenning optimize` / `kenning test`: runs the optimizer chain, then runs the
+// final model on the dataset's test split with the scenario's runtime (or
+// natively in the model wrapper), timing each batch and scoring predictions.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "kenning/core/measurements.h"
+#include "pipeline.h"
+
+namespace kenning {
+
+struct TestOptions {
+  std::string command;                       // the command line, recorded as-is
+  std::filesystem::path cfg_path;            // scenario file, if any
+  std::filesystem::path measurements_path;   // empty: do not save
+  bool run_optimizers = true;                // false: test the wrapper's model as it is
+  bool run_test = true;                      // false: `kenning optimize` alone
+  bool show_progress = true;
+};
+
+// Throws IoError when `path`'s folder is missing or not writable, so a run
+// fails before any work rather than after it.
+void check_output_path(const std::filesystem::path& path, const std::string& what);
+
+// Runs the optimizers (when asked) and returns the final model file.
+std::filesystem::path optimize_model(Pipeline& pipeline);
+
+Measurements run_inference_test(Pipeline& pipeline, const TestOptions& options);
+
+// One line per headline number, for the terminal.
+std::string summarize_measurements(const Measurements& m);
+
+}  // namespace kenning

@@ -1,0 +1,39 @@
+// The objects a scenario describes, built from its blocks through the
+// registries, plus the checks that need more than one block (formats,
+// class lists) done before any work starts.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kenning/dataset.h"
+#include "kenning/model_wrapper.h"
+#include "kenning/optimizer.h"
+#include "kenning/runtime.h"
+
+namespace kenning {
+
+struct Pipeline {
+  std::unique_ptr<Dataset> dataset;
+  std::unique_ptr<ModelWrapper> model_wrapper;
+  std::vector<std::unique_ptr<Optimizer>> optimizers;
+  std::unique_ptr<Runtime> runtime;  // null: run natively in the model wrapper
+
+  // The effective scenario: every block with all its parameters filled in.
+  nlohmann::json to_json() const;
+};
+
+// Builds the blocks named in `scenario`; `where` names the source (file name
+// or "command line") in errors. Blocks listed in `required` must be present.
+Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where,
+                        const std::vector<std::string>& required);
+
+// Checks that every optimizer reads what the previous step produces and that
+// the runtime reads the last format; throws ConfigError listing the formats
+// at each step otherwise. Returns the final model format.
+std::string check_format_chain(const Pipeline& pipeline);
+
+}  // namespace kenning

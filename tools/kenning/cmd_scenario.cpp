@@ -1,0 +1,69 @@
+// `kenning train`, `kenning optimize`, `kenning test`, alone or chained
+// (`kenning train test`, `kenning optimize test`).
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "command_line.h"
+#include "commands.h"
+#include "inference_tester.h"
+#include "kenning/core/error.h"
+#include "kenning/core/logging.h"
+#include "model_training.h"
+#include "pipeline.h"
+
+namespace kenning::cli {
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+int run_scenario_commands(const std::vector<std::string>& commands,
+                          const std::vector<std::string>& args, const std::string& command_text) {
+  ScenarioCommand cmd = parse_scenario_command(commands, args, command_text);
+  if (cmd.help_shown) return 0;
+  if (!cmd.verbosity.empty()) set_log_level(cmd.verbosity);
+
+  const bool train = has(commands, "train");
+  const bool optimize = has(commands, "optimize");
+  const bool test = has(commands, "test");
+  Pipeline pipeline = build_pipeline(cmd.scenario, cmd.where, {"dataset", "model_wrapper"});
+
+  Measurements training;
+  if (train) {
+    // Fail before hours of training, not after.
+    if (!test && !cmd.measurements_path.empty()) check_output_path(cmd.measurements_path, "--measurements");
+    run_training(pipeline, training);
+    if (!test) {
+      if (!cmd.measurements_path.empty()) {
+        training.set("command", cmd.command_text);
+        training.set("build_cfg", pipeline.to_json());
+        training.save(cmd.measurements_path);
+      }
+      std::cout << "trained model: " << pipeline.model_wrapper->model_path().string() << "\n";
+      return 0;
+    }
+  }
+
+  TestOptions options;
+  options.command = cmd.command_text;
+  options.cfg_path = cmd.cfg_path;
+  options.measurements_path = cmd.measurements_path;
+  options.run_optimizers = optimize;
+  options.run_test = test;
+  if (train) options.measurements_path.clear();  // saved below, with the training curves
+  Measurements m = run_inference_test(pipeline, options);
+  if (train) {
+    for (const auto& [key, value] : training.data().items()) m.set(key, value);
+    if (!cmd.measurements_path.empty()) m.save(cmd.measurements_path);
+  }
+  if (test) std::cout << summarize_measurements(m);
+  if (!cmd.measurements_path.empty()) std::cout << "measurements:    " << cmd.measurements_path.string() << "\n";
+  return 0;
+}
+
+}  // namespace kenning::cli

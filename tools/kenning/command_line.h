@@ -1,0 +1,31 @@
+// Turns `kenning <commands> --cfg s.json --flag value ...` into an effective
+// scenario: the file's blocks, with classes replaced by --*-cls options and
+// parameters overridden by flags derived from each class's declaration.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kenning::cli {
+
+struct ScenarioCommand {
+  std::vector<std::string> commands;  // e.g. {"train", "test"}
+  nlohmann::json scenario = nlohmann::json::object();
+  std::string where = "command line";  // source named in errors
+  std::filesystem::path cfg_path;
+  std::filesystem::path measurements_path;
+  std::string verbosity;
+  std::string command_text;  // the full command, for the measurements
+  bool help_shown = false;   // -h was given and help printed
+};
+
+// Parses the arguments after the command words. Throws ConfigError/IoError
+// naming the flag, file or key on bad input.
+ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
+                                       const std::vector<std::string>& args,
+                                       const std::string& command_text);
+
+}  // namespace kenning::cli

@@ -1,0 +1,15 @@
+// The `kenning` subcommands. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kenning::cli {
+
+int run_list(const std::vector<std::string>& args);
+int run_info(const std::vector<std::string>& args);
+// train / optimize / test, alone or chained.
+int run_scenario_commands(const std::vector<std::string>& commands,
+                          const std::vector<std::string>& args, const std::string& command_text);
+
+}  // namespace kenning::cli
