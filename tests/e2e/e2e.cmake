@@ -1,0 +1,3 @@
+# End-to-end tests run the built `kenning` binary, so they depend on it.
+kenning_add_test(test_cli SOURCES e2e/test_cli.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
+add_dependencies(test_cli kenning)

@@ -1,0 +1,224 @@
+// The `kenning` command end to end: list/info, the default scenario on the
+// real Fashion-MNIST test set, flags overriding the file, and bad input.
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_kenning.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* kScenario = "scenarios/fashion-mnist-cnn.json";
+const char* kFashionRoot = "/usr/share/datasets/fashion-mnist";
+
+fs::path temp_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("kenning-e2e-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+bool have_data_and_model() {
+  return fs::exists(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz") &&
+         fs::exists(fs::path(KENNING_TEST_SOURCE_DIR) / "models/fashion-mnist-cnn.onnx");
+}
+
+// One error line on stderr naming `needle`, a non-zero code, and no output file.
+void expect_clean_failure(const CommandResult& r, int code, const std::string& needle, const fs::path& output) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_NE(r.err.find("kenning: error: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(output)) << "a failed run left " << output;
+  EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+TEST(Cli, ListShowsEveryFamilyAndAvailability) {
+  const auto r = run_kenning({"list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"datasets:", "modelwrappers:", "optimizers:", "runtimes:", "protocols:",
+                        "FashionMNISTDataset", "RandomizedClassificationDataset", "PyTorchFashionMNISTCNN",
+                        "OpenCVRuntime", "available"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  const auto one = run_kenning({"list", "runtimes"});
+  EXPECT_EQ(one.exit_code, 0);
+  EXPECT_EQ(one.out.find("FashionMNISTDataset"), std::string::npos);
+  const auto bad = run_kenning({"list", "gizmos"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown family 'gizmos'"), std::string::npos);
+}
+
+TEST(Cli, InfoRendersTheDeclaration) {
+  const auto r = run_kenning({"info", "OpenCVRuntime"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("num_threads / --num-threads"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kenning.runtimes.opencv.OpenCVRuntime"), std::string::npos) << r.out;
+  const auto dotted = run_kenning({"info", "kenning.datasets.fashion_mnist.FashionMNISTDataset"});
+  EXPECT_EQ(dotted.exit_code, 0) << dotted.err;
+  EXPECT_NE(dotted.out.find("dataset_root / --dataset-root"), std::string::npos);
+  const auto bad = run_kenning({"info", "NoSuchClass"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown class 'NoSuchClass'"), std::string::npos);
+}
+
+TEST(Cli, HelpListsTheFlagsOfTheScenarioClasses) {
+  const auto r = run_kenning({"test", "--cfg", kScenario, "--help"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"--dataset-root", "--inference-batch-size", "--model-path", "--num-threads", "--target",
+                        "runtime: OpenCVRuntime"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+}
+
+TEST(Cli, DefaultScenarioOnTheRealTestSet) {
+  if (!have_data_and_model()) GTEST_SKIP() << "needs dataset-fashion-mnist and models/fashion-mnist-cnn.onnx";
+  const auto dir = temp_dir("default");
+  const auto out = dir / "measurements.json";
+  const auto r = run_kenning({"test", "--cfg", kScenario, "--measurements", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("accuracy:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("inference time:"), std::string::npos) << r.out;
+  const json m = read_json(out);
+  EXPECT_EQ(m["total"], 10000);
+  EXPECT_GE(m["accuracy"].get<double>(), 0.90);
+  EXPECT_EQ(m["target_inference_step"].size(), 10000u);
+  EXPECT_EQ(m["target_inference_step_timestamp"].size(), 10000u);
+  EXPECT_EQ(m["eval_confusion_matrix"].size(), 10u);
+  EXPECT_EQ(m["class_names"][9], "Ankle boot");
+  EXPECT_GT(m["compiled_model_size"].get<std::int64_t>(), 1000);
+  EXPECT_EQ(m["build_cfg"]["runtime"]["type"], "OpenCVRuntime");
+  EXPECT_EQ(m["build_cfg"]["runtime"]["parameters"]["num_threads"], 2);
+  EXPECT_EQ(m["build_cfg"]["dataset"]["parameters"]["split_seed"], 1234);  // defaults filled in
+  for (const char* key : {"command", "host", "model_framework", "runtime_version", "top_5_count", "top_5_accuracy",
+                          "mean_precision", "mean_sensitivity", "g_mean", "inferencetime_mean",
+                          "inferencetime_median", "inferencetime_std", "inferencetime_min", "inferencetime_max",
+                          "session_utilization_cpus_percent", "session_utilization_mem_percent",
+                          "session_utilization_timestamp"}) {
+    EXPECT_TRUE(m.contains(key)) << key;
+  }
+  EXPECT_GE(m["top_5_accuracy"].get<double>(), m["accuracy"].get<double>());
+  EXPECT_GT(m["inferencetime_mean"].get<double>(), 0);
+  EXPECT_FALSE(m["session_utilization_timestamp"].empty());
+  EXPECT_TRUE(m["host"].contains("cpu_model"));
+}
+
+TEST(Cli, ClassNamesAndFlagsInsteadOfAFile) {
+  if (!have_data_and_model()) GTEST_SKIP() << "needs dataset-fashion-mnist and the committed model";
+  const auto dir = temp_dir("flags");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"test", "--dataset-cls", "FashionMNISTDataset", "--modelwrapper-cls",
+                              "kenning.modelwrappers.fashion_mnist_cnn.PyTorchFashionMNISTCNN", "--model-path",
+                              "models/fashion-mnist-cnn.onnx", "--runtime-cls", "OpenCVRuntime",
+                              "--inference-batch-size", "250", "--measurements", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json m = read_json(out);
+  EXPECT_EQ(m["total"], 10000);
+  EXPECT_EQ(m["target_inference_step"].size(), 40u);  // 10000 / 250 batches
+  EXPECT_GE(m["accuracy"].get<double>(), 0.90);
+}
+
+TEST(Cli, FlagOverridesTheScenarioFile) {
+  if (!have_data_and_model()) GTEST_SKIP() << "needs dataset-fashion-mnist and the committed model";
+  const auto dir = temp_dir("override");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-cnn.yml", "--inference-batch-size", "1000",
+                              "--num-threads", "1", "--measurements", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json m = read_json(out);
+  EXPECT_EQ(m["target_inference_step"].size(), 10u);
+  EXPECT_EQ(m["build_cfg"]["dataset"]["parameters"]["inference_batch_size"], 1000);
+  EXPECT_EQ(m["build_cfg"]["runtime"]["parameters"]["num_threads"], 1);
+}
+
+TEST(CliErrors, UnknownClass) {
+  const auto dir = temp_dir("err-class");
+  const auto cfg = dir / "s.json";
+  write_text(cfg, R"({"dataset": {"type": "FashionMNISTDataset"}, "model_wrapper": {"type": "PyTorchFashionMNISTCNN",
+      "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}}, "runtime": {"type": "TFLiteRuntime"}})");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
+  expect_clean_failure(r, 2, "unknown runtime class 'TFLiteRuntime'; known: OpenCVRuntime", out);
+}
+
+TEST(CliErrors, UnknownKeyAndWrongType) {
+  const auto dir = temp_dir("err-key");
+  const auto out = dir / "m.json";
+  const auto cfg = dir / "s.json";
+  write_text(cfg, R"({"dataset": {"type": "FashionMNISTDataset", "parameters": {"dataset_rot": "/x"}},
+      "model_wrapper": {"type": "PyTorchFashionMNISTCNN", "parameters": {"model_path": "m.onnx"}}})");
+  auto r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
+  expect_clean_failure(r, 2, "s.json: dataset.parameters: unknown parameter 'dataset_rot'", out);
+  EXPECT_NE(r.err.find("did you mean 'dataset_root'"), std::string::npos) << r.err;
+
+  write_text(cfg, R"({"dataset": {"type": "FashionMNISTDataset", "parameters": {"inference_batch_size": "big"}},
+      "model_wrapper": {"type": "PyTorchFashionMNISTCNN", "parameters": {"model_path": "m.onnx"}}})");
+  r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
+  expect_clean_failure(r, 2, "dataset.parameters.inference_batch_size: expected integer >= 1, got \"big\"", out);
+
+  r = run_kenning({"test", "--cfg", kScenario, "--num-threads", "many", "--measurements", out.string()});
+  expect_clean_failure(r, 2, "--num-threads: expected an integer, got 'many'", out);
+
+  r = run_kenning({"test", "--cfg", kScenario, "--target", "tpu", "--measurements", out.string()});
+  expect_clean_failure(r, 2, "--target: expected one of: cpu", out);
+
+  r = run_kenning({"test", "--cfg", kScenario, "--no-such-flag", "1", "--measurements", out.string()});
+  expect_clean_failure(r, 2, "--no-such-flag", out);
+}
+
+TEST(CliErrors, ModelThatIsNotOnnx) {
+  if (!fs::exists(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz")) GTEST_SKIP() << "needs dataset-fashion-mnist";
+  const auto dir = temp_dir("err-model");
+  const auto model = dir / "model.onnx";
+  write_text(model, "this is not a protobuf\n");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"test", "--cfg", kScenario, "--model-path", model.string(), "--measurements", out.string()});
+  expect_clean_failure(r, 4, model.string(), out);
+}
+
+TEST(CliErrors, TruncatedDatasetFile) {
+  if (!fs::exists(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz")) GTEST_SKIP() << "needs dataset-fashion-mnist";
+  const auto dir = temp_dir("err-idx");
+  for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+    fs::copy_file(fs::path(kFashionRoot) / f, dir / f);
+  }
+  // The test images, cut to half their length.
+  const std::string full = read_text(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz");
+  write_text(dir / "t10k-images-idx3-ubyte.gz", full.substr(0, full.size() / 2));
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"test", "--cfg", kScenario, "--dataset-root", dir.string(), "--measurements", out.string()});
+  expect_clean_failure(r, 3, "t10k-images-idx3-ubyte.gz", out);
+}
+
+TEST(CliErrors, OutputFolderMissingFailsBeforeWork) {
+  const auto dir = temp_dir("err-out");
+  const auto out = dir / "no" / "such" / "m.json";
+  const auto r = run_kenning({"test", "--cfg", kScenario, "--measurements", out.string()});
+  expect_clean_failure(r, 3, "does not exist", out);
+}
+
+TEST(CliErrors, BadCommandsAndScenarioFiles) {
+  auto r = run_kenning({"tset"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown command 'tset'"), std::string::npos);
+  r = run_kenning({"test", "train"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_kenning({"test", "--cfg", "/nonexistent.json"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("/nonexistent.json: cannot open scenario file"), std::string::npos) << r.err;
+  r = run_kenning({"test"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing 'dataset' block"), std::string::npos) << r.err;
+}

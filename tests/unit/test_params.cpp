@@ -1,0 +1,171 @@
+// The parameter system: one declaration gives validation, defaults, flags,
+// help text and to_json.
+#include <gtest/gtest.h>
+
+#include "kenning/core/params.h"
+
+using kenning::ConfigError;
+using kenning::json;
+using kenning::ParamSchema;
+using kenning::ParamType;
+
+namespace {
+
+struct ExampleParams {
+  std::filesystem::path model_path;
+  std::int64_t num_threads = 4;
+  double learning_rate = 0.01;
+  bool verbose = false;
+  std::string target = "cpu";
+  std::vector<std::int64_t> input_shape = {1, 28, 28};
+  std::string note;
+};
+
+const ParamSchema<ExampleParams>& schema() {
+  static const auto s = ParamSchema<ExampleParams>("ExampleClass", "An example")
+      .field("model_path", &ExampleParams::model_path, "Model file").required()
+      .field("num_threads", &ExampleParams::num_threads, "Threads").range(1, 256)
+      .field("learning_rate", &ExampleParams::learning_rate, "Step size").at_least(0)
+      .field("verbose", &ExampleParams::verbose, "Talk more")
+      .field("target", &ExampleParams::target, "Device").one_of({"cpu", "opencl"})
+      .field("input_shape", &ExampleParams::input_shape, "Shape").at_least(1)
+      .field("note", &ExampleParams::note, "Free text");
+  return s;
+}
+
+std::string error_of(const json& params) {
+  try {
+    schema().parse(params, "s.json: runtime.parameters");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ParamSchema, DeclarationCarriesTypesDefaultsAndLimits) {
+  const auto& d = schema().decls();
+  ASSERT_EQ(d.size(), 7u);
+  EXPECT_EQ(d[0].type, ParamType::Path);
+  EXPECT_TRUE(d[0].required);
+  EXPECT_TRUE(d[0].default_value.is_null());
+  EXPECT_EQ(d[1].type, ParamType::Int);
+  EXPECT_EQ(d[1].default_value, 4);
+  EXPECT_EQ(*d[1].min, 1);
+  EXPECT_EQ(*d[1].max, 256);
+  EXPECT_EQ(d[2].type, ParamType::Float);
+  EXPECT_EQ(d[3].type, ParamType::Bool);
+  EXPECT_EQ(d[4].type, ParamType::Enum);
+  EXPECT_EQ(d[4].default_value, "cpu");
+  EXPECT_EQ(d[5].type, ParamType::List);
+  EXPECT_EQ(d[5].item_type, ParamType::Int);
+  EXPECT_EQ(d[5].default_value, json({1, 28, 28}));
+}
+
+TEST(ParamSchema, FlagsComeFromKeys) {
+  EXPECT_EQ(schema().decls()[0].flag(), "--model-path");
+  EXPECT_EQ(schema().decls()[1].flag(), "--num-threads");
+}
+
+TEST(ParamSchema, ParsesValuesAndFillsDefaults) {
+  const auto p = schema().parse({{"model_path", "m.onnx"}, {"num_threads", 2}}, "here");
+  EXPECT_EQ(p.model_path, "m.onnx");
+  EXPECT_EQ(p.num_threads, 2);
+  EXPECT_DOUBLE_EQ(p.learning_rate, 0.01);
+  EXPECT_EQ(p.target, "cpu");
+  EXPECT_EQ(p.input_shape, (std::vector<std::int64_t>{1, 28, 28}));
+}
+
+TEST(ParamSchema, ToJsonRoundTripsTheEffectiveConfiguration) {
+  const auto p = schema().parse({{"model_path", "m.onnx"}, {"target", "opencl"}, {"verbose", true}}, "here");
+  const json j = schema().to_json(p);
+  EXPECT_EQ(j["model_path"], "m.onnx");
+  EXPECT_EQ(j["target"], "opencl");
+  EXPECT_EQ(j["verbose"], true);
+  EXPECT_EQ(j["num_threads"], 4);
+  const auto again = schema().parse(j, "again");
+  EXPECT_EQ(schema().to_json(again), j);
+}
+
+TEST(ParamSchema, IntegralFloatIsAcceptedForInt) {
+  EXPECT_EQ(schema().parse({{"model_path", "m"}, {"num_threads", 8.0}}, "h").num_threads, 8);
+  EXPECT_NE(error_of({{"model_path", "m"}, {"num_threads", 8.5}}), "");
+}
+
+TEST(ParamSchema, WrongTypeNamesBlockKeyAndExpectation) {
+  const auto e = error_of({{"model_path", "m"}, {"num_threads", "four"}});
+  EXPECT_NE(e.find("s.json: runtime.parameters.num_threads"), std::string::npos) << e;
+  EXPECT_NE(e.find("expected integer in [1, 256]"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"four\" (string)"), std::string::npos) << e;
+}
+
+TEST(ParamSchema, OutOfRangeIsRejected) {
+  EXPECT_NE(error_of({{"model_path", "m"}, {"num_threads", 0}}).find("in [1, 256]"), std::string::npos);
+  EXPECT_NE(error_of({{"model_path", "m"}, {"num_threads", 257}}).find("got 257"), std::string::npos);
+  EXPECT_NE(error_of({{"model_path", "m"}, {"learning_rate", -1}}).find(">= 0"), std::string::npos);
+}
+
+TEST(ParamSchema, EnumErrorListsAllowedValues) {
+  const auto e = error_of({{"model_path", "m"}, {"target", "gpu"}});
+  EXPECT_NE(e.find("target: expected one of: cpu, opencl"), std::string::npos) << e;
+}
+
+TEST(ParamSchema, ListItemsAreCheckedWithTheirIndex) {
+  const auto e = error_of({{"model_path", "m"}, {"input_shape", {1, 0, 28}}});
+  EXPECT_NE(e.find("input_shape[1]"), std::string::npos) << e;
+  EXPECT_NE(error_of({{"model_path", "m"}, {"input_shape", 5}}).find("expected list of integer"), std::string::npos);
+}
+
+TEST(ParamSchema, BoolMustBeBool) {
+  EXPECT_NE(error_of({{"model_path", "m"}, {"verbose", "yes"}}).find("expected boolean"), std::string::npos);
+}
+
+TEST(ParamSchema, MissingRequiredIsNamed) {
+  const auto e = error_of(json::object());
+  EXPECT_NE(e.find("missing required parameter 'model_path'"), std::string::npos) << e;
+  EXPECT_NE(e.find("ExampleClass"), std::string::npos) << e;
+}
+
+TEST(ParamSchema, UnknownKeyIsRejectedWithSuggestionAndKnownKeys) {
+  const auto e = error_of({{"model_path", "m"}, {"num_thread", 2}});
+  EXPECT_NE(e.find("unknown parameter 'num_thread' for ExampleClass"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean 'num_threads'"), std::string::npos) << e;
+  EXPECT_NE(e.find("known parameters: model_path, num_threads"), std::string::npos) << e;
+}
+
+TEST(ParamSchema, ParametersMustBeAnObject) {
+  EXPECT_NE(error_of(json::array()).find("expected an object of parameters"), std::string::npos);
+}
+
+TEST(ParamStrings, ConvertCommandLineValuesByDeclaredType) {
+  const auto& d = schema().decls();
+  EXPECT_EQ(kenning::parse_param_strings(d[1], {"12"}), 12);
+  EXPECT_DOUBLE_EQ(kenning::parse_param_strings(d[2], {"1e-3"}).get<double>(), 1e-3);
+  EXPECT_EQ(kenning::parse_param_strings(d[3], {"true"}), true);
+  EXPECT_EQ(kenning::parse_param_strings(d[3], {"off"}), false);
+  EXPECT_EQ(kenning::parse_param_strings(d[5], {"3,32,32"}), json({3, 32, 32}));
+  EXPECT_EQ(kenning::parse_param_strings(d[5], {"3", "32", "32"}), json({3, 32, 32}));
+  EXPECT_EQ(kenning::parse_param_strings(d[0], {"a b.onnx"}), "a b.onnx");
+}
+
+TEST(ParamStrings, BadValuesNameTheFlag) {
+  const auto& d = schema().decls();
+  auto message = [](auto&& f) {
+    try {
+      f();
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"four"}); }).find("--num-threads: expected an integer, got 'four'"),
+            std::string::npos);
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"999"}); }).find("--num-threads: expected integer in [1, 256]"),
+            std::string::npos);
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[4], {"tpu"}); }).find("one of: cpu, opencl"), std::string::npos);
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[3], {"maybe"}); }).find("expected true or false"), std::string::npos);
+  EXPECT_EQ(message([&] { kenning::parse_param_strings(d[1], {"4"}, "--runtime-num-threads"); }), "");
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"x"}, "--runtime-num-threads"); }).find("--runtime-num-threads:"),
+            std::string::npos);
+}

@@ -1,0 +1,79 @@
+// Registry: lookup by short and dotted names, creation through the
+// declaration, and unavailable backends.
+#include <gtest/gtest.h>
+
+#include "kenning/core/plugin.h"
+#include "kenning/core/registry.h"
+
+namespace {
+
+struct Widget : kenning::Plugin {
+  struct Params {
+    std::int64_t size = 3;
+    std::string colour = "red";
+  };
+  static const kenning::ParamSchema<Params>& schema() {
+    static const auto s = kenning::ParamSchema<Params>("TestWidget", "A widget for tests")
+        .field("size", &Params::size, "Size").range(1, 10)
+        .field("colour", &Params::colour, "Colour").one_of({"red", "blue"});
+    return s;
+  }
+  explicit Widget(const Params& p) : params(p) {}
+  Params params;
+};
+
+kenning::Registry<kenning::Plugin> make_registry() {
+  kenning::Registry<kenning::Plugin> r("widget", "widgets");
+  r.add_unavailable("GpuWidget", "gpu", "Needs a GPU", "built without KENNING_WITH_GPU");
+  r.add<Widget>("test_widget");
+  return r;
+}
+
+}  // namespace
+
+TEST(Registry, FindsByShortAndDottedName) {
+  const auto r = make_registry();
+  EXPECT_EQ(r.find("TestWidget").dotted_name, "kenning.widgets.test_widget.TestWidget");
+  EXPECT_EQ(r.find("kenning.widgets.test_widget.TestWidget").name, "TestWidget");
+  EXPECT_EQ(r.find("some.other.path.TestWidget").name, "TestWidget");
+}
+
+TEST(Registry, UnknownClassListsKnownOnes) {
+  const auto r = make_registry();
+  try {
+    r.find("Gadget");
+    FAIL();
+  } catch (const kenning::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown widget class 'Gadget'; known: GpuWidget, TestWidget"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(Registry, CreatesFromParametersAndRemembersEffectiveConfig) {
+  const auto r = make_registry();
+  auto w = r.create("TestWidget", {{"size", 5}}, "s.json: widget");
+  EXPECT_EQ(static_cast<Widget&>(*w).params.size, 5);
+  EXPECT_EQ(w->to_json(), nlohmann::json({{"type", "TestWidget"}, {"parameters", {{"size", 5}, {"colour", "red"}}}}));
+}
+
+TEST(Registry, CreateValidatesWithBlockName) {
+  const auto r = make_registry();
+  try {
+    r.create("TestWidget", {{"colour", "green"}}, "s.json: widget");
+    FAIL();
+  } catch (const kenning::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("s.json: widget.parameters.colour: expected one of: red, blue"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(Registry, UnavailableClassIsListedButNotCreated) {
+  const auto r = make_registry();
+  EXPECT_FALSE(r.find("GpuWidget").available);
+  try {
+    r.create("GpuWidget", {}, "s.json: widget");
+    FAIL();
+  } catch (const kenning::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("not available: built without KENNING_WITH_GPU"), std::string::npos);
+  }
+}
