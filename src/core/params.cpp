@@ -22,7 +22,7 @@ std::string type_word(ParamType t) {
     case ParamType::Float: return "number";
     case ParamType::Bool: return "boolean";
     case ParamType::String: return "string";
-    case ParamType::Path: return "path (string)";
+    case ParamType::Path: return "path";
     case ParamType::Enum: return "string";
     case ParamType::List: return "list";
   }

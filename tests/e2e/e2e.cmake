@@ -1,3 +1,8 @@
 # End-to-end tests run the built `kenning` binary, so they depend on it.
 kenning_add_test(test_cli SOURCES e2e/test_cli.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
 add_dependencies(test_cli kenning)
+if(KENNING_WITH_TORCH)
+  kenning_add_test(test_cli_train SOURCES e2e/test_cli_train.cpp LIBS nlohmann_json::nlohmann_json
+                   LABELS "e2e;slow")
+  add_dependencies(test_cli_train kenning)
+endif()

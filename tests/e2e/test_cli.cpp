@@ -65,6 +65,7 @@ TEST(Cli, InfoRendersTheDeclaration) {
   const auto r = run_kenning({"info", "OpenCVRuntime"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("num_threads / --num-threads"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("int: integer in [-1, 256]; default: -1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kenning.runtimes.opencv.OpenCVRuntime"), std::string::npos) << r.out;
   const auto dotted = run_kenning({"info", "kenning.datasets.fashion_mnist.FashionMNISTDataset"});
   EXPECT_EQ(dotted.exit_code, 0) << dotted.err;
@@ -77,7 +78,7 @@ TEST(Cli, InfoRendersTheDeclaration) {
 TEST(Cli, HelpListsTheFlagsOfTheScenarioClasses) {
   const auto r = run_kenning({"test", "--cfg", kScenario, "--help"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* s : {"--dataset-root", "--inference-batch-size", "--model-path", "--num-threads", "--target",
+  for (const char* s : {"--dataset-root", "--inference-batch-size", "--model-path", "--runtime-num-threads", "--target",
                         "runtime: OpenCVRuntime"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   }
@@ -135,7 +136,7 @@ TEST(Cli, FlagOverridesTheScenarioFile) {
   const auto dir = temp_dir("override");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-cnn.yml", "--inference-batch-size", "1000",
-                              "--num-threads", "1", "--measurements", out.string()});
+                              "--runtime-num-threads", "1", "--measurements", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json m = read_json(out);
   EXPECT_EQ(m["target_inference_step"].size(), 10u);
@@ -168,8 +169,13 @@ TEST(CliErrors, UnknownKeyAndWrongType) {
   r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
   expect_clean_failure(r, 2, "dataset.parameters.inference_batch_size: expected integer >= 1, got \"big\"", out);
 
-  r = run_kenning({"test", "--cfg", kScenario, "--num-threads", "many", "--measurements", out.string()});
-  expect_clean_failure(r, 2, "--num-threads: expected an integer, got 'many'", out);
+  r = run_kenning({"test", "--cfg", kScenario, "--runtime-num-threads", "many", "--measurements", out.string()});
+  expect_clean_failure(r, 2, "--runtime-num-threads: expected an integer, got 'many'", out);
+
+  // A key two classes share must be given with its block's prefix.
+  r = run_kenning({"test", "--cfg", kScenario, "--num-threads", "2", "--measurements", out.string()});
+  expect_clean_failure(r, 2, "--num-threads is ambiguous here; use one of: --model-wrapper-num-threads", out);
+  EXPECT_NE(r.err.find("--runtime-num-threads (runtime: OpenCVRuntime)"), std::string::npos) << r.err;
 
   r = run_kenning({"test", "--cfg", kScenario, "--target", "tpu", "--measurements", out.string()});
   expect_clean_failure(r, 2, "--target: expected one of: cpu", out);

@@ -112,8 +112,8 @@ int run_info(const std::vector<std::string>& args) {
   }
   std::cout << "Parameters (scenario key / command-line flag):\n";
   for (const auto& d : c.params) {
-    std::cout << fmt::format("  {} / {}\n      {}\n      type: {}; {}\n", d.name, d.flag(), d.help,
-                             param_type_name(d.type) + std::string(" (") + d.expectation() + ")",
+    std::cout << fmt::format("  {} / {}\n      {}\n      {}: {}; {}\n", d.name, d.flag(), d.help,
+                             param_type_name(d.type), d.expectation(),
                              d.required ? std::string("required")
                                         : "default: " + d.default_value.dump());
   }

@@ -132,6 +132,8 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   std::map<std::string, int> key_count;
   for (const auto& b : blocks) for (const auto& d : b.info->params) key_count[d.name]++;
   std::vector<std::unique_ptr<ParamFlag>> flags;
+  // The plain form of a shared key is accepted only to explain the choice.
+  std::map<std::string, std::vector<std::string>> ambiguous;  // plain flag -> prefixed ones
   for (const auto& b : blocks) {
     auto* group = app.add_option_group(b.label + ": " + b.info->name);
     json& block = *b.block;
@@ -140,7 +142,9 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
       auto flag = std::make_unique<ParamFlag>();
       flag->parameters = &block["parameters"];
       flag->decl = d;
-      std::string name = key_count[d.name] > 1 ? "--" + b.prefix + d.flag().substr(1) : d.flag();
+      const bool shared = key_count[d.name] > 1;
+      std::string name = shared ? "--" + b.prefix + d.flag().substr(1) : d.flag();
+      if (shared) ambiguous[d.flag()].push_back(name + " (" + b.label + ": " + b.info->name + ")");
       flag->flag = name;
       std::string help = d.help + " [" + d.expectation();
       if (!d.default_value.is_null()) help += "; default " + d.default_value.dump();
@@ -150,6 +154,16 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
       if (d.type == ParamType::List) flag->option->expected(1, -1);
       else flag->option->expected(1);
       flags.push_back(std::move(flag));
+    }
+  }
+
+  for (const auto& [plain, choices] : ambiguous) {
+    for (const auto& a : args) {
+      if (a == plain || a.rfind(plain + "=", 0) == 0) {
+        std::string msg = plain + " is ambiguous here; use one of: ";
+        for (std::size_t i = 0; i < choices.size(); ++i) msg += (i ? ", " : "") + choices[i];
+        throw ConfigError(msg);
+      }
     }
   }
 

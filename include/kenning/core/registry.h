@@ -85,7 +85,13 @@ template <class Base> class Registry : public RegistryBase {
     }
     json validated = validate_params(info.params, params, where + ".parameters", info.name);
     const std::size_t index = index_of(info.name);
-    std::unique_ptr<Base> object = factories_.at(index)(validated);
+    std::unique_ptr<Base> object;
+    try {
+      object = factories_.at(index)(validated);
+    } catch (const ConfigError& e) {
+      // Checks a constructor makes beyond the declaration still name the block.
+      throw ConfigError(where + ": " + e.what());
+    }
     object->set_configuration(info.name, std::move(validated));
     return object;
   }

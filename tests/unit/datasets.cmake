@@ -1,0 +1,11 @@
+# Dataset family and classification metrics.
+kenning_add_test(test_metrics
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_metrics.cpp
+  LIBS kenning_core)
+kenning_add_test(test_idx_reader
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_idx_reader.cpp
+  LIBS kenning_datasets ZLIB::ZLIB)
+# Reads the real 70k-image files a few times; a few seconds in all.
+kenning_add_test(test_datasets
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_datasets.cpp
+  LIBS kenning_datasets ZLIB::ZLIB)

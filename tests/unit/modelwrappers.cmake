@@ -1,0 +1,26 @@
+# Model wrappers and the ONNX graph builder.
+
+# No libtorch needed: parameters, I/O spec, pre/post-processing, logs.
+kenning_add_test(test_fashion_mnist_cnn
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fashion_mnist_cnn.cpp
+  LIBS kenning_modelwrappers)
+
+# Builder and exporter; with libtorch also the export against libtorch, and
+# with OpenCV the exported graphs computed by OpenCV's importer.
+if(KENNING_WITH_ONNX)
+  set(_onnx_test_libs kenning_modelwrappers kenning_onnx onnx_proto)
+  if(KENNING_WITH_OPENCV)
+    list(APPEND _onnx_test_libs opencv_core opencv_dnn)
+  endif()
+  kenning_add_test(test_onnx_export
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_export.cpp
+    LIBS ${_onnx_test_libs})
+endif()
+
+# One epoch on a reduced Fashion-MNIST (a few seconds); skips without the data.
+if(KENNING_WITH_TORCH)
+  kenning_add_test(test_fashion_mnist_cnn_training
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fashion_mnist_cnn_training.cpp
+    LIBS kenning_modelwrappers kenning_datasets
+    LABELS slow)
+endif()
