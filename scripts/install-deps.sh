@@ -10,7 +10,7 @@ PACKAGES=(
   libopencv-dev
   libtorch-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  dataset-fashion-mnist
+  dataset-fashion-mnist libonnx-testdata
 )
 
 missing=()

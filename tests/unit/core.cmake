@@ -2,3 +2,6 @@ kenning_add_test(test_core
   SOURCES unit/test_params.cpp unit/test_scenario.cpp unit/test_registry.cpp unit/test_io_spec.cpp
           unit/test_tensor.cpp unit/test_measurements.cpp
   LIBS kenning_core)
+# Separate executables: the sampler test runs background threads for a while.
+kenning_add_test(test_host_info SOURCES unit/test_host_info.cpp LIBS kenning_core)
+kenning_add_test(test_resource_sampler SOURCES unit/test_resource_sampler.cpp LIBS kenning_core)
