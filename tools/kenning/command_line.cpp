@@ -74,7 +74,8 @@ struct ParamFlag {
 
 ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                                        const std::vector<std::string>& args,
-                                       const std::string& command_text) {
+                                       const std::string& command_text,
+                                       const std::function<void(CLI::App&)>& add_options) {
   ScenarioCommand cmd;
   cmd.commands = commands;
   cmd.command_text = command_text;
@@ -122,6 +123,7 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   app.add_option("--cfg", unused, "Scenario file (JSON or YAML)");
   app.add_option("--measurements", cmd.measurements_path, "Where to write the measurements JSON");
   app.add_option("--verbosity", cmd.verbosity, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+  if (add_options) add_options(app);
   std::string unused_cls[std::size(kClassOptions)];
   for (std::size_t i = 0; i < std::size(kClassOptions); ++i) {
     app.add_option(kClassOptions[i].flag, unused_cls[i], std::string("Class of the ") + kClassOptions[i].block + " block");

@@ -4,10 +4,15 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+namespace CLI {
+class App;
+}
 
 namespace kenning::cli {
 
@@ -23,9 +28,11 @@ struct ScenarioCommand {
 };
 
 // Parses the arguments after the command words. Throws ConfigError/IoError
-// naming the flag, file or key on bad input.
+// naming the flag, file or key on bad input. `add_options` lets a command add
+// its own options (e.g. `infer --input`) beside the scenario's flags.
 ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                                        const std::vector<std::string>& args,
-                                       const std::string& command_text);
+                                       const std::string& command_text,
+                                       const std::function<void(CLI::App&)>& add_options = {});
 
 }  // namespace kenning::cli

@@ -8,6 +8,8 @@ namespace kenning::cli {
 
 int run_list(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
+// Runs a model on .npy inputs and writes its outputs as .npy.
+int run_infer(const std::vector<std::string>& args, const std::string& command_text);
 // train / optimize / test, alone or chained.
 int run_scenario_commands(const std::vector<std::string>& commands,
                           const std::vector<std::string>& args, const std::string& command_text);

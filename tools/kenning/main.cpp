@@ -18,6 +18,7 @@ const char* const kUsage =
     "  train      train the model wrapper on the dataset and save it\n"
     "  optimize   run the scenario's optimizers on the model\n"
     "  test       run the model on the dataset's test split and measure it\n"
+    "  infer      run a model on .npy inputs: kenning infer --model m.onnx --input a.npy --output-dir out/\n"
     "  list       list the classes of every family: kenning list [family]\n"
     "  info       describe a class and its parameters: kenning info <class>\n"
     "\n"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   try {
     if (args[0] == "list") return kenning::cli::run_list({args.begin() + 1, args.end()});
     if (args[0] == "info") return kenning::cli::run_info({args.begin() + 1, args.end()});
+    if (args[0] == "infer") return kenning::cli::run_infer({args.begin() + 1, args.end()}, command_text);
 
     // Leading words form the chain; they must come in train/optimize/test order.
     std::vector<std::string> commands;
@@ -55,7 +57,7 @@ int main(int argc, char** argv) {
       const auto it = std::find(kChainable.begin(), kChainable.end(), args[i]);
       if (it == kChainable.end()) {
         throw kenning::ConfigError("unknown command '" + args[i] +
-                                   "'; expected train, optimize, test, list or info (see kenning --help)");
+                                   "'; expected train, optimize, test, infer, list or info (see kenning --help)");
       }
       const int rank = static_cast<int>(it - kChainable.begin());
       if (rank <= last_rank || (rank == 1 && last_rank == 0)) {
