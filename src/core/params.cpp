@@ -160,7 +160,8 @@ json validate_params(const std::vector<ParamDecl>& decls, const json& given,
     throw ConfigError(where + ": expected an object of parameters for " + class_name + ", got " +
                       describe_json(params));
   }
-  for (const auto& [key, value] : params.items()) {
+  for (const auto& item : params.items()) {
+    const std::string& key = item.key();  // a plain name: clang 14 cannot capture bindings
     const bool known = std::any_of(decls.begin(), decls.end(),
                                    [&](const ParamDecl& d) { return d.name == key; });
     if (known) continue;
