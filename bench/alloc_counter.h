@@ -1,0 +1,13 @@
+// Counts heap allocations made by this process (malloc, calloc, realloc,
+// posix_memalign, aligned_alloc, memalign and so operator new), so benchmarks
+// can show that steady-state inference allocates nothing. Linking
+// alloc_counter.cpp interposes those functions over glibc's.
+#pragma once
+
+#include <cstdint>
+
+namespace kenning::bench {
+
+std::uint64_t allocation_count();
+
+}  // namespace kenning::bench
