@@ -15,19 +15,20 @@
 #include <vector>
 
 #include "idx_reader.h"
+#include "test_support.h"
 #include "kenning/core/error.h"
 #include "kenning/registries.h"
 
 namespace kenning {
 namespace {
 
+using testing::error_of;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 using Bytes = std::vector<std::uint8_t>;
 
 const fs::path kFashionRoot = "/usr/share/datasets/fashion-mnist";
-
-#define EXPECT_HAS(msg, part) EXPECT_NE(std::string(msg).find(part), std::string::npos) << (msg)
 
 const Registry<Dataset>& dataset_registry() {
   static const Registry<Dataset> r = [] {
@@ -40,20 +41,6 @@ const Registry<Dataset>& dataset_registry() {
 
 std::unique_ptr<Dataset> make(const std::string& type, const json& params) {
   return dataset_registry().create(type, params, "test.json: dataset");
-}
-
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return "";
 }
 
 std::vector<std::int64_t> labels_of(const Batch& b) {
