@@ -1,5 +1,7 @@
 #include "cnn_architecture.h"
 
+#include "kenning/core/error.h"
+
 namespace kenning {
 
 const std::vector<CnnLayer>& fashion_mnist_cnn_layers() {
@@ -32,6 +34,22 @@ TensorSpec cnn_input_spec() {
 
 bool cnn_layer_has_params(CnnLayerKind kind) {
   return kind == CnnLayerKind::Conv2d || kind == CnnLayerKind::Linear;
+}
+
+void check_cnn_layer_params(std::size_t index, const CnnLayer& l, const CnnLayerParams& p) {
+  const std::string where = "layer " + std::to_string(index) + " (" + cnn_layer_name(l.kind) + ")";
+  const Shape weight = l.kind == CnnLayerKind::Conv2d ? Shape{l.out, l.in, l.kernel, l.kernel}
+                                                      : Shape{l.out, l.in};
+  const Shape bias = {l.out};
+  if (p.weight_shape != weight || p.bias_shape != bias) {
+    throw BackendError(where + ": parameters have weight " + shape_to_string(p.weight_shape) +
+                       " and bias " + shape_to_string(p.bias_shape) + ", expected " +
+                       shape_to_string(weight) + " and " + shape_to_string(bias));
+  }
+  if (static_cast<std::int64_t>(p.weight.size()) != shape_numel(weight) ||
+      static_cast<std::int64_t>(p.bias.size()) != shape_numel(bias)) {
+    throw BackendError(where + ": parameter value counts do not match their shapes");
+  }
 }
 
 const char* cnn_layer_name(CnnLayerKind kind) {

@@ -1,8 +1,10 @@
-// The Fashion-MNIST CNN as data: one table that both the libtorch module
-// (cnn_torch_backend.cpp) and the ONNX exporter (cnn_onnx_export.cpp) are
-// built from, so the trained model and its export cannot drift apart.
+// The Fashion-MNIST CNN as data: one table that the libtorch module
+// (cnn_torch_backend.cpp) and the ONNX and TorchScript exporters
+// (cnn_onnx_export.cpp, cnn_torchscript_export.cpp) are all built from, so
+// the trained model and its exports cannot drift apart.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,6 +50,10 @@ struct CnnLayerParams {
 
 // True for the layer kinds that carry a weight and a bias.
 bool cnn_layer_has_params(CnnLayerKind kind);
+// Throws BackendError naming "layer <index> (<kind>)" when `p` does not have
+// the weight and bias shapes (and value counts) layer `l` needs. Shared by
+// the exporters, so every format rejects the same mismatches.
+void check_cnn_layer_params(std::size_t index, const CnnLayer& l, const CnnLayerParams& p);
 // "Conv2d", "Relu", ...
 const char* cnn_layer_name(CnnLayerKind kind);
 

@@ -5,30 +5,6 @@
 
 namespace kenning {
 
-namespace {
-
-Shape expected_weight_shape(const CnnLayer& l) {
-  if (l.kind == CnnLayerKind::Conv2d) return {l.out, l.in, l.kernel, l.kernel};
-  return {l.out, l.in};
-}
-
-void check_params(std::size_t index, const CnnLayer& l, const CnnLayerParams& p) {
-  const std::string where = "layer " + std::to_string(index) + " (" + cnn_layer_name(l.kind) + ")";
-  const Shape weight = expected_weight_shape(l);
-  const Shape bias = {l.out};
-  if (p.weight_shape != weight || p.bias_shape != bias) {
-    throw BackendError(where + ": parameters have weight " + shape_to_string(p.weight_shape) +
-                       " and bias " + shape_to_string(p.bias_shape) + ", expected " +
-                       shape_to_string(weight) + " and " + shape_to_string(bias));
-  }
-  if (static_cast<std::int64_t>(p.weight.size()) != shape_numel(weight) ||
-      static_cast<std::int64_t>(p.bias.size()) != shape_numel(bias)) {
-    throw BackendError(where + ": parameter value counts do not match their shapes");
-  }
-}
-
-}  // namespace
-
 void export_cnn_to_onnx(const std::vector<CnnLayer>& layers,
                         const std::vector<CnnLayerParams>& params,
                         const std::filesystem::path& path) {
@@ -54,7 +30,7 @@ void export_cnn_to_onnx(const std::vector<CnnLayer>& layers,
     const std::string out = i == last ? kCnnOutputName : prefix + ".out";
     std::vector<std::string> inputs = {current};
     if (cnn_layer_has_params(l.kind)) {
-      check_params(i, l, params[i]);
+      check_cnn_layer_params(i, l, params[i]);
       b.add_initializer(prefix + ".weight", params[i].weight, params[i].weight_shape);
       b.add_initializer(prefix + ".bias", params[i].bias, params[i].bias_shape);
       inputs.push_back(prefix + ".weight");

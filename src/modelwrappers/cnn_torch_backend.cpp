@@ -16,6 +16,7 @@
 #include <torch/version.h>
 
 #include "cnn_onnx_export.h"
+#include "cnn_torchscript_export.h"
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
 #include "kenning/core/measurements.h"
@@ -293,6 +294,11 @@ void save_initial_weights(const std::filesystem::path& weights_path, std::int64_
 void export_onnx(const std::filesystem::path& weights_path, const std::filesystem::path& onnx_path) {
   const Cnn net = load_module(weights_path);
   export_cnn_to_onnx(fashion_mnist_cnn_layers(), layer_params(net), onnx_path);
+}
+
+void export_torchscript(const std::filesystem::path& weights_path, const std::filesystem::path& ts_path) {
+  const Cnn net = load_module(weights_path);
+  export_cnn_to_torchscript(fashion_mnist_cnn_layers(), layer_params(net), ts_path);
 }
 
 class Net {

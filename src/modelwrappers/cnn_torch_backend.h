@@ -47,6 +47,9 @@ void save_initial_weights(const std::filesystem::path& weights_path, std::int64_
 // Loads `weights_path` and writes it as ONNX to `onnx_path` (no sidecar).
 // IoError naming weights_path when it is missing or not this model's weights.
 void export_onnx(const std::filesystem::path& weights_path, const std::filesystem::path& onnx_path);
+// Loads `weights_path` and writes it as TorchScript to `ts_path` (no sidecar).
+// Same errors as export_onnx.
+void export_torchscript(const std::filesystem::path& weights_path, const std::filesystem::path& ts_path);
 
 // A loaded model, ready for inference.
 class Net;

@@ -23,6 +23,9 @@ void save_initial_weights(const std::filesystem::path&, std::int64_t) {
 void export_onnx(const std::filesystem::path&, const std::filesystem::path&) {
   unsupported("ONNX export");
 }
+void export_torchscript(const std::filesystem::path&, const std::filesystem::path&) {
+  unsupported("TorchScript export");
+}
 void NetDeleter::operator()(Net*) const {}
 NetPtr load_net(const std::filesystem::path&, std::int64_t) { unsupported("native inference"); }
 Tensor forward(Net&, const TensorView&) { unsupported("native inference"); }

@@ -87,6 +87,10 @@ std::filesystem::path PyTorchFashionMNISTCNN::onnx_path() const {
   return std::filesystem::path(params_.model_path).replace_extension(".onnx");
 }
 
+std::filesystem::path PyTorchFashionMNISTCNN::torchscript_path() const {
+  return std::filesystem::path(params_.model_path).replace_extension(".ts");
+}
+
 std::vector<Tensor> PyTorchFashionMNISTCNN::preprocess(const Batch& batch) const {
   if (batch.inputs.size() != 1) {
     throw ConfigError(std::string(kClass) + ".preprocess: expected 1 input tensor (float32 [n, 1, 28, 28]), got " +
@@ -152,11 +156,18 @@ std::vector<EpochStats> PyTorchFashionMNISTCNN::train(const Dataset& dataset) {
   net_.reset();  // a loaded model would be stale after training
   std::vector<EpochStats> history = cnn_torch::train(config, dataset);
   save_to_onnx(onnx_path());
+  save_to_torchscript(torchscript_path());
   return history;
 }
 
 void PyTorchFashionMNISTCNN::save_to_onnx(const std::filesystem::path& path) {
   cnn_torch::export_onnx(weights_path(), path);
+  save_io_spec(definition_io_spec(), path);
+  spdlog::info("exported {} to {}", weights_path().string(), path.string());
+}
+
+void PyTorchFashionMNISTCNN::save_to_torchscript(const std::filesystem::path& path) {
+  cnn_torch::export_torchscript(weights_path(), path);
   save_io_spec(definition_io_spec(), path);
   spdlog::info("exported {} to {}", weights_path().string(), path.string());
 }

@@ -1,14 +1,17 @@
 // PyTorchFashionMNISTCNN: a small CNN classifying Fashion-MNIST images
 // (float32 [n, 1, 28, 28] in [0, 1]) into 10 classes, defined in
 // cnn_architecture.h. Trained and run natively with libtorch, exported to
-// ONNX node by node. The class is always registered: without libtorch its
-// I/O spec, pre- and post-processing still work and train / save_to_onnx /
-// run_inference throw NotSupported.
+// ONNX node by node and to TorchScript. The class is always registered:
+// without libtorch its I/O spec, pre- and post-processing still work and
+// train / save_to_onnx / save_to_torchscript / run_inference throw
+// NotSupported.
 //
 // Files next to model_path (whether it names the .onnx or the .pt):
 //   <stem>.pt         weights (torch::save of the module), written by train()
 //   <stem>.onnx       ONNX export (opset 13, symbolic batch), raw logits
 //   <stem>.onnx.json  its I/O sidecar
+//   <stem>.ts         TorchScript export (torch::jit::save), raw logits
+//   <stem>.ts.json    its I/O sidecar
 #pragma once
 
 #include <cstdint>
@@ -51,10 +54,13 @@ class PyTorchFashionMNISTCNN : public ModelWrapper {
   // Logits float32 [n, 10] -> softmax probabilities float32 [n, 10].
   std::vector<Tensor> postprocess(std::vector<Tensor> outputs) const override;
 
-  // Trains, then writes <stem>.pt, <stem>.onnx and <stem>.onnx.json.
+  // Trains, then writes <stem>.pt and both exports with their sidecars.
   std::vector<EpochStats> train(const Dataset& dataset) override;
   // Exports the weights in <stem>.pt to `path` (+ sidecar).
   void save_to_onnx(const std::filesystem::path& path) override;
+  // Exports the weights in <stem>.pt to `path` as TorchScript (+ sidecar),
+  // for PyTorchRuntime. Not a ModelWrapper hook: only this wrapper has it.
+  void save_to_torchscript(const std::filesystem::path& path);
   // Raw logits float32 [n, 10], computed by libtorch from <stem>.pt.
   std::vector<Tensor> run_inference(std::span<const TensorView> inputs) override;
 
@@ -65,6 +71,7 @@ class PyTorchFashionMNISTCNN : public ModelWrapper {
 
   std::filesystem::path weights_path() const;  // <stem>.pt
   std::filesystem::path onnx_path() const;     // <stem>.onnx
+  std::filesystem::path torchscript_path() const;  // <stem>.ts
 
  private:
   Params params_;

@@ -329,6 +329,7 @@ TEST(FashionMNISTCNN, CorruptWeightsAreIoError) {
 TEST(FashionMNISTCNN, TorchPathsAreNotSupportedWithoutTorch) {
   PyTorchFashionMNISTCNN w(params_for("cnn.onnx"));
   EXPECT_HAS(error_of<NotSupported>([&] { w.save_to_onnx("x.onnx"); }), "KENNING_WITH_TORCH");
+  EXPECT_HAS(error_of<NotSupported>([&] { w.save_to_torchscript("x.ts"); }), "KENNING_WITH_TORCH");
   const Tensor x = random_tensor({1, 1, 28, 28}, 1, 0.f, 1.f);
   const TensorView view = x.view();
   EXPECT_HAS(error_of<NotSupported>([&] { w.run_inference(std::span(&view, 1)); }), "KENNING_WITH_TORCH");

@@ -1,6 +1,6 @@
 // One epoch of PyTorchFashionMNISTCNN on a reduced Fashion-MNIST (labelled
 // "slow": a few seconds on 2 cores). Checks that training learns, writes the
-// weights, the ONNX export, its sidecar and the log files, and is
+// weights, the ONNX and TorchScript exports, their sidecars and the log files, and is
 // reproducible from its seed. Skips when the Debian dataset is not installed.
 #include <gtest/gtest.h>
 
@@ -95,6 +95,8 @@ TEST_F(FashionMNISTCNNTraining, OneEpochLearnsAndWritesAllFiles) {
   EXPECT_TRUE(fs::exists(dir_ / "models" / "cnn.pt"));
   EXPECT_TRUE(fs::exists(dir_ / "models" / "cnn.onnx"));
   EXPECT_TRUE(fs::exists(dir_ / "models" / "cnn.onnx.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "models" / "cnn.ts"));
+  EXPECT_TRUE(fs::exists(dir_ / "models" / "cnn.ts.json"));
   EXPECT_EQ(load_io_spec(dir_ / "models" / "cnn.onnx").to_json(),
             PyTorchFashionMNISTCNN::definition_io_spec().to_json());
 

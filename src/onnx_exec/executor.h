@@ -1,0 +1,51 @@
+// Executor: runs a loaded ONNX graph node by node on ATen tensors.
+//
+// Everything that can fail on the model alone fails in load(): parsing,
+// opset, wiring, and every op's lookup and attribute checks. run() only fails
+// on bad inputs or a kernel error, naming the node.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+
+#include "graph.h"
+#include "op_table.h"
+
+namespace kenning::onnx_exec {
+
+class Executor {
+ public:
+  static Executor load(const std::filesystem::path& file);
+  static Executor from_graph(Graph graph);
+
+  const std::vector<ValueInfo>& inputs() const { return graph_.inputs; }
+  const std::vector<ValueInfo>& outputs() const { return graph_.outputs; }
+  std::int64_t opset() const { return graph_.opset; }
+  const std::filesystem::path& file() const { return graph_.file; }
+
+  // Runs the graph on `inputs`, in the order of inputs(); checks their
+  // count, dtype and declared shape (free dimensions match anything).
+  std::vector<at::Tensor> run(const std::vector<at::Tensor>& inputs) const;
+
+ private:
+  struct Step {
+    Kernel kernel;
+    std::vector<int> inputs;   // value slots; -1 for an omitted optional input
+    std::vector<int> outputs;  // value slots; -1 for an unused output
+    std::vector<int> release;  // slots whose last reader is this step
+    std::string where;
+  };
+
+  Graph graph_;
+  int num_slots_ = 0;
+  std::vector<std::pair<int, at::Tensor>> constants_;  // initializer slots
+  std::vector<int> input_slots_;
+  std::vector<int> output_slots_;
+  std::vector<Step> steps_;
+};
+
+}  // namespace kenning::onnx_exec

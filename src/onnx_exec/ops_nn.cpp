@@ -1,0 +1,270 @@
+// Neural-network ops: convolution, pooling, Gemm/MatMul, normalisation,
+// softmax family, Dropout (inference only).
+#include <algorithm>
+#include <limits>
+
+#include "kenning/core/error.h"
+#include "op_table.h"
+
+namespace kenning::onnx_exec {
+namespace {
+
+using Ints = std::vector<std::int64_t>;
+
+// Window attributes common to Conv and the pools, with pads resolved per
+// call because SAME_* padding depends on the input size.
+struct Window {
+  Ints kernel, strides, dilations, pads;  // pads: begins then ends (ONNX order)
+  std::string auto_pad = "NOTSET";
+  bool ceil_mode = false;
+
+  static Window read(const OpContext& ctx, std::size_t spatial) {
+    Window w;
+    w.kernel = ctx.attr_ints("kernel_shape");
+    w.strides = ctx.attr_ints("strides", Ints(spatial, 1));
+    w.dilations = ctx.attr_ints("dilations", Ints(spatial, 1));
+    w.pads = ctx.attr_ints("pads", Ints(2 * spatial, 0));
+    w.auto_pad = ctx.attr_string("auto_pad", "NOTSET");
+    w.ceil_mode = ctx.attr_int("ceil_mode", 0) != 0;
+    if (w.auto_pad != "NOTSET" && w.auto_pad != "VALID" && w.auto_pad != "SAME_UPPER" &&
+        w.auto_pad != "SAME_LOWER") {
+      ctx.unsupported("auto_pad '" + w.auto_pad + "'");
+    }
+    if (w.strides.size() != spatial || w.dilations.size() != spatial ||
+        w.pads.size() != 2 * spatial) {
+      throw BackendError(ctx.where() + ": strides/dilations/pads do not match " +
+                         std::to_string(spatial) + " spatial dimensions");
+    }
+    return w;
+  }
+
+  // Begin/end pads for an input whose spatial sizes are `in`.
+  void resolve(const at::Tensor& x, Ints& begin, Ints& end) const {
+    const std::size_t n = kernel.size();
+    begin.assign(pads.begin(), pads.begin() + n);
+    end.assign(pads.begin() + n, pads.end());
+    if (auto_pad == "VALID") {
+      std::fill(begin.begin(), begin.end(), 0);
+      std::fill(end.begin(), end.end(), 0);
+    } else if (auto_pad != "NOTSET") {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t in = x.size(static_cast<std::int64_t>(i + 2));
+        const std::int64_t out = (in + strides[i] - 1) / strides[i];
+        const std::int64_t total = std::max<std::int64_t>(
+            0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
+        const std::int64_t small = total / 2;
+        begin[i] = auto_pad == "SAME_UPPER" ? small : total - small;
+        end[i] = total - begin[i];
+      }
+    }
+  }
+};
+
+// Pads the spatial dimensions (2..) of x with `value`.
+at::Tensor pad_spatial(const at::Tensor& x, const Ints& begin, const Ints& end, double value) {
+  std::vector<std::int64_t> p;
+  for (std::size_t i = begin.size(); i-- > 0;) {
+    p.push_back(begin[i]);
+    p.push_back(end[i]);
+  }
+  return at::constant_pad_nd(x, p, value);
+}
+
+// True when torch's own symmetric padding can express the pads.
+bool native_pads(const Ints& begin, const Ints& end, const Ints& kernel) {
+  for (std::size_t i = 0; i < begin.size(); ++i) {
+    if (begin[i] != end[i] || begin[i] * 2 > kernel[i]) return false;
+  }
+  return true;
+}
+
+void check_spatial(const OpContext& ctx, std::size_t n) {
+  if (n < 1 || n > 3) ctx.unsupported(std::to_string(n) + "-D windows");
+}
+
+Kernel make_conv(const OpContext& ctx) {
+  const std::int64_t group = ctx.attr_int("group", 1);
+  const Ints kernel_attr = ctx.attr_ints("kernel_shape");
+  const std::string where = ctx.where();
+  const std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
+  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" &&
+      auto_pad != "SAME_LOWER") {
+    ctx.unsupported("auto_pad '" + auto_pad + "'");
+  }
+  // The weight's rank gives the spatial rank; read lazily as W may be an input.
+  return [ctx_auto = auto_pad,
+          strides = ctx.attr_ints("strides"), dil = ctx.attr_ints("dilations"),
+          pads = ctx.attr_ints("pads"), group, kernel_attr, where](const Values& in) {
+    const at::Tensor& x = in[0];
+    const at::Tensor& w = in[1];
+    const std::size_t n = static_cast<std::size_t>(w.dim() - 2);
+    if (x.dim() != w.dim() || n < 1 || n > 3) {
+      throw BackendError(where + ": input rank " + std::to_string(x.dim()) +
+                         " and weight rank " + std::to_string(w.dim()) + " do not fit a 1-3D conv");
+    }
+    Window win;
+    win.kernel = kernel_attr.empty() ? Ints(w.sizes().begin() + 2, w.sizes().end()) : kernel_attr;
+    win.strides = strides.empty() ? Ints(n, 1) : strides;
+    win.dilations = dil.empty() ? Ints(n, 1) : dil;
+    win.pads = pads.empty() ? Ints(2 * n, 0) : pads;
+    win.auto_pad = ctx_auto;
+    Ints begin, end;
+    win.resolve(x, begin, end);
+    at::Tensor input = x;
+    Ints padding = begin;
+    if (begin != end) {
+      input = pad_spatial(x, begin, end, 0.0);
+      padding.assign(n, 0);
+    }
+    const at::Tensor bias = in.size() > 2 ? in[2] : at::Tensor();
+    return Values{at::convolution(input, w, bias, win.strides, padding, win.dilations, false,
+                                  Ints(n, 0), group)};
+  };
+}
+
+Kernel make_max_pool(const OpContext& ctx) {
+  if (ctx.has_output(1)) ctx.unsupported("MaxPool's Indices output");
+  const Ints kernel = ctx.attr_ints("kernel_shape");
+  check_spatial(ctx, kernel.size());
+  const Window win = Window::read(ctx, kernel.size());
+  return [win](const Values& in) {
+    Ints begin, end;
+    win.resolve(in[0], begin, end);
+    const bool integral = at::isIntegralType(in[0].scalar_type(), true);
+    // ATen pools floats only; small integers round-trip exactly through double.
+    at::Tensor x = integral ? in[0].to(at::kDouble) : in[0];
+    Ints padding = begin;
+    if (!native_pads(begin, end, win.kernel)) {
+      x = pad_spatial(x, begin, end, -std::numeric_limits<double>::infinity());
+      padding.assign(begin.size(), 0);
+    }
+    at::Tensor y;
+    switch (win.kernel.size()) {
+      case 1: y = at::max_pool1d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode); break;
+      case 2: y = at::max_pool2d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode); break;
+      default: y = at::max_pool3d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode);
+    }
+    return Values{integral ? y.to(in[0].scalar_type()) : y};
+  };
+}
+
+at::Tensor avg_pool(const at::Tensor& x, const Ints& k, const Ints& s, const Ints& p, bool ceil,
+                    bool include_pad) {
+  switch (k.size()) {
+    case 1: return at::avg_pool1d(x, k, s, p, ceil, include_pad);
+    case 2: return at::avg_pool2d(x, k, s, p, ceil, include_pad);
+    default: return at::avg_pool3d(x, k, s, p, ceil, include_pad);
+  }
+}
+
+Kernel make_avg_pool(const OpContext& ctx) {
+  const Ints kernel = ctx.attr_ints("kernel_shape");
+  check_spatial(ctx, kernel.size());
+  const Window win = Window::read(ctx, kernel.size());
+  for (std::int64_t d : win.dilations) {
+    if (d != 1) ctx.unsupported("AveragePool with dilations");
+  }
+  const bool include_pad = ctx.attr_int("count_include_pad", 0) != 0;
+  return [win, include_pad](const Values& in) {
+    Ints begin, end;
+    win.resolve(in[0], begin, end);
+    const at::Tensor& x = in[0];
+    if (native_pads(begin, end, win.kernel)) {
+      return Values{avg_pool(x, win.kernel, win.strides, begin, win.ceil_mode, include_pad)};
+    }
+    const Ints zero(begin.size(), 0);
+    const at::Tensor sum = avg_pool(pad_spatial(x, begin, end, 0.0), win.kernel, win.strides,
+                                    zero, win.ceil_mode, true);
+    if (include_pad) return Values{sum};
+    // Average over real elements only: divide by the share of the window inside x.
+    const at::Tensor mask = pad_spatial(at::ones_like(x), begin, end, 0.0);
+    const at::Tensor share = avg_pool(mask, win.kernel, win.strides, zero, win.ceil_mode, true);
+    return Values{sum / share};
+  };
+}
+
+// Softmax-like ops: before opset 13 they work on x coerced to 2-D at `axis`.
+template <class Fn> Kernel make_softmax(const OpContext& ctx, Fn fn) {
+  const bool legacy = ctx.opset() < 13;
+  const std::int64_t axis_attr = ctx.attr_int("axis", legacy ? 1 : -1);
+  const std::string where = ctx.where();
+  return [=](const Values& in) {
+    const at::Tensor& x = in[0];
+    const std::int64_t axis = normalize_axis(axis_attr, std::max<std::int64_t>(x.dim(), 1), where);
+    if (!legacy) return Values{fn(x, axis)};
+    const Ints shape = shape_of(x);
+    std::int64_t outer = 1;
+    for (std::int64_t i = 0; i < axis; ++i) outer *= shape[i];
+    return Values{fn(x.reshape({outer, -1}), 1).reshape(shape)};
+  };
+}
+
+}  // namespace
+
+void register_nn_ops(OpTable& t) {
+  t["Conv"] = make_conv;
+  t["MaxPool"] = make_max_pool;
+  t["AveragePool"] = make_avg_pool;
+  t["GlobalAveragePool"] = [](const OpContext&) -> Kernel {
+    return [](const Values& in) {
+      const at::Tensor& x = in[0];
+      Ints dims;
+      for (std::int64_t i = 2; i < x.dim(); ++i) dims.push_back(i);
+      return Values{x.mean(dims, true)};
+    };
+  };
+  t["GlobalMaxPool"] = [](const OpContext&) -> Kernel {
+    return [](const Values& in) {
+      const at::Tensor& x = in[0];
+      Ints dims;
+      for (std::int64_t i = 2; i < x.dim(); ++i) dims.push_back(i);
+      return Values{at::amax(x, dims, true)};
+    };
+  };
+  t["Gemm"] = [](const OpContext& ctx) -> Kernel {
+    const double alpha = ctx.attr_float("alpha", 1.0f);
+    const double beta = ctx.attr_float("beta", 1.0f);
+    const bool ta = ctx.attr_int("transA", 0) != 0;
+    const bool tb = ctx.attr_int("transB", 0) != 0;
+    return [=](const Values& in) {
+      const at::Tensor a = ta ? in[0].t() : in[0];
+      const at::Tensor b = tb ? in[1].t() : in[1];
+      at::Tensor y = at::matmul(a, b);
+      if (alpha != 1.0) y = y * alpha;
+      if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
+      return Values{y};
+    };
+  };
+  t["MatMul"] = [](const OpContext&) -> Kernel {
+    return [](const Values& in) { return Values{at::matmul(in[0], in[1])}; };
+  };
+  t["BatchNormalization"] = [](const OpContext& ctx) -> Kernel {
+    if (ctx.attr_int("training_mode", 0) != 0) ctx.unsupported("training_mode=1");
+    if (ctx.attr_int("spatial", 1) != 1) ctx.unsupported("spatial=0");
+    if (ctx.num_outputs() > 1) ctx.unsupported("training outputs (running mean/var)");
+    const double eps = ctx.attr_float("epsilon", 1e-5f);
+    return [eps](const Values& in) {
+      const at::Tensor& x = in[0];
+      return Values{at::batch_norm(x, in[1].to(x.scalar_type()), in[2].to(x.scalar_type()),
+                                   in[3].to(x.scalar_type()), in[4].to(x.scalar_type()), false,
+                                   0.0, eps, false)};
+    };
+  };
+  t["Softmax"] = [](const OpContext& ctx) {
+    return make_softmax(ctx, [](const at::Tensor& x, std::int64_t d) { return at::softmax(x, d); });
+  };
+  t["LogSoftmax"] = [](const OpContext& ctx) {
+    return make_softmax(ctx,
+                        [](const at::Tensor& x, std::int64_t d) { return at::log_softmax(x, d); });
+  };
+  t["Dropout"] = [](const OpContext& ctx) -> Kernel {
+    if (ctx.has_input(2)) ctx.unsupported("Dropout's training_mode input");
+    const bool bool_mask = ctx.opset() >= 10;
+    return [bool_mask](const Values& in) {
+      const at::Tensor& x = in[0];
+      return Values{x, bool_mask ? at::ones_like(x, at::kBool) : at::ones_like(x)};
+    };
+  };
+}
+
+}  // namespace kenning::onnx_exec

@@ -1,0 +1,15 @@
+# Our own ONNX interpreter (src/onnx_exec) and its runtime.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  # Loader errors and op semantics on models built here.
+  kenning_add_test(test_onnx_exec
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec.cpp
+    LIBS kenning_onnx_exec)
+  # ONNX's node test suite (skips without Debian's libonnx-testdata).
+  kenning_add_test(test_onnx_exec_conformance
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_conformance.cpp
+    LIBS kenning_onnx_exec)
+  # The runtime on the project's model, against OpenCVRuntime when built.
+  kenning_add_test(test_onnx_exec_runtime
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_runtime.cpp
+    LIBS kenning_runtimes)
+endif()
