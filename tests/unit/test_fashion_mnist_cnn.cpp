@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fashion_mnist_cnn.h"
+#include "test_support.h"
 #include "kenning/config.h"
 #include "kenning/core/error.h"
 #include "kenning/registries.h"
@@ -22,43 +23,12 @@
 namespace kenning {
 namespace {
 
+using testing::error_of;
+using testing::TempDir;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-#define EXPECT_HAS(msg, part) EXPECT_NE(std::string(msg).find(part), std::string::npos) << (msg)
-
-template <class E, class F> std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return "";
-}
-
-// A fresh folder per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("kenning-cnn-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 PyTorchFashionMNISTCNN::Params params_for(const fs::path& model) {
   return PyTorchFashionMNISTCNN::schema().parse({{"model_path", model.string()}}, "test.json: model_wrapper");

@@ -14,6 +14,7 @@
 #include <opencv2/dnn.hpp>
 
 #include "kenning/core/error.h"
+#include "test_support.h"
 #include "kenning/registries.h"
 #include "opencv_runtime.h"
 
@@ -27,6 +28,8 @@ using kenning::TensorSpec;
 using kenning::TensorView;
 
 namespace {
+
+using kenning::testing::error_of;
 
 // ---- ONNX model construction ------------------------------------------------
 
@@ -231,20 +234,6 @@ void expect_near(std::span<const float> actual, const std::vector<float>& expect
   }
 }
 
-template <class E>
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return "";
-}
-
 class OpenCVRuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -398,7 +387,7 @@ TEST_F(OpenCVRuntimeTest, UsesSaveModelPathWhenNoModelIsHandedIn) {
 TEST_F(OpenCVRuntimeTest, MissingFileIsIoErrorNamingIt) {
   auto rt = make_runtime();
   const fs::path model = dir_ / "absent.onnx";
-  const std::string msg = message_of<kenning::IoError>([&] { rt->prepare_model(model, gemm_spec()); });
+  const std::string msg = error_of<kenning::IoError>([&] { rt->prepare_model(model, gemm_spec()); });
   EXPECT_NE(msg.find(model.string()), std::string::npos) << msg;
 }
 
@@ -407,7 +396,7 @@ TEST_F(OpenCVRuntimeTest, TextFileNamedOnnxIsOneLineBackendError) {
   std::ofstream(model) << "this is not a protobuf\nsecond line\n";
   auto rt = make_runtime();
   const std::string msg =
-      message_of<kenning::BackendError>([&] { rt->prepare_model(model, gemm_spec()); });
+      error_of<kenning::BackendError>([&] { rt->prepare_model(model, gemm_spec()); });
   EXPECT_NE(msg.find(model.string()), std::string::npos) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
 }
@@ -418,7 +407,7 @@ TEST_F(OpenCVRuntimeTest, UnsupportedOperatorIsBackendErrorWithOpenCVsReason) {
   auto rt = make_runtime();
   IOSpec spec;
   spec.input.push_back(spec_of("X", {1, 3}));
-  const std::string msg = message_of<kenning::BackendError>([&] { rt->prepare_model(model, spec); });
+  const std::string msg = error_of<kenning::BackendError>([&] { rt->prepare_model(model, spec); });
   EXPECT_NE(msg.find(model.string()), std::string::npos) << msg;
   EXPECT_NE(msg.find("FrobnicateKenning"), std::string::npos) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
@@ -431,7 +420,7 @@ TEST_F(OpenCVRuntimeTest, WrongInputShapeIsConfigErrorNamingTheInput) {
   rt->prepare_model(model, gemm_spec());
   std::vector<Tensor> inputs;
   inputs.push_back(Tensor(DType::Float32, {1, 4}));
-  const std::string msg = message_of<kenning::ConfigError>([&] { infer(*rt, inputs); });
+  const std::string msg = error_of<kenning::ConfigError>([&] { infer(*rt, inputs); });
   EXPECT_NE(msg.find("'X'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("[1, 4]"), std::string::npos) << msg;
 }
@@ -443,7 +432,7 @@ TEST_F(OpenCVRuntimeTest, WrongDtypeIsConfigErrorNamingTheInput) {
   rt->prepare_model(model, gemm_spec());
   std::vector<Tensor> inputs;
   inputs.push_back(Tensor(DType::Int32, {1, 3}));
-  const std::string msg = message_of<kenning::ConfigError>([&] { infer(*rt, inputs); });
+  const std::string msg = error_of<kenning::ConfigError>([&] { infer(*rt, inputs); });
   EXPECT_NE(msg.find("'X'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("int32"), std::string::npos) << msg;
 }
@@ -454,7 +443,7 @@ TEST_F(OpenCVRuntimeTest, NonFloatSpecIsNotSupported) {
   IOSpec spec = gemm_spec();
   spec.input[0].dtype = DType::Int8;
   auto rt = make_runtime();
-  const std::string msg = message_of<kenning::NotSupported>([&] { rt->prepare_model(model, spec); });
+  const std::string msg = error_of<kenning::NotSupported>([&] { rt->prepare_model(model, spec); });
   EXPECT_NE(msg.find("'X'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("int8"), std::string::npos) << msg;
 }
@@ -465,7 +454,7 @@ TEST_F(OpenCVRuntimeTest, SpecInputMissingFromModelIsConfigError) {
   IOSpec spec = gemm_spec();
   spec.input[0].name = "pixels";
   auto rt = make_runtime();
-  const std::string msg = message_of<kenning::ConfigError>([&] { rt->prepare_model(model, spec); });
+  const std::string msg = error_of<kenning::ConfigError>([&] { rt->prepare_model(model, spec); });
   EXPECT_NE(msg.find("'pixels'"), std::string::npos) << msg;
 }
 
@@ -480,7 +469,7 @@ TEST_F(OpenCVRuntimeTest, CallsOutOfOrderAreErrorsNotCrashes) {
 }
 
 TEST(OpenCVRuntimeParams, BadTargetIsConfigErrorListingTheChoices) {
-  const std::string msg = message_of<kenning::ConfigError>(
+  const std::string msg = error_of<kenning::ConfigError>(
       [] { OpenCVRuntime::schema().parse({{"target", "tpu"}}, "test"); });
   EXPECT_NE(msg.find("target"), std::string::npos) << msg;
   EXPECT_NE(msg.find("tpu"), std::string::npos) << msg;
@@ -500,7 +489,7 @@ TEST(OpenCVRuntimeParams, BackendMissingFromThisBuildIsConfigError) {
   if (!cv::dnn::getAvailableTargets(cv::dnn::DNN_BACKEND_CUDA).empty()) {
     GTEST_SKIP() << "this OpenCV has the CUDA backend";
   }
-  const std::string msg = message_of<kenning::ConfigError>(
+  const std::string msg = error_of<kenning::ConfigError>(
       [] { make_runtime({{"backend", "cuda"}, {"target", "cuda"}}); });
   EXPECT_NE(msg.find("backend"), std::string::npos) << msg;
   EXPECT_NE(msg.find("opencv/cpu"), std::string::npos) << msg;  // lists what there is
@@ -509,7 +498,7 @@ TEST(OpenCVRuntimeParams, BackendMissingFromThisBuildIsConfigError) {
 TEST(OpenCVRuntimeParams, TargetTheBackendLacksIsConfigError) {
   // The OpenCV backend never runs on CUDA devices.
   const std::string msg =
-      message_of<kenning::ConfigError>([] { make_runtime({{"target", "cuda"}}); });
+      error_of<kenning::ConfigError>([] { make_runtime({{"target", "cuda"}}); });
   EXPECT_NE(msg.find("'target'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("opencv/cpu"), std::string::npos) << msg;
 }

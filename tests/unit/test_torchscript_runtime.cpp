@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cnn_torchscript_export.h"
+#include "test_support.h"
 #include "fashion_mnist_cnn.h"
 #include "fashion_mnist_dataset.h"
 #include "kenning/config.h"
@@ -34,25 +35,12 @@
 namespace kenning {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::error_of;
 
-#define EXPECT_HAS(msg, part) EXPECT_NE(std::string(msg).find(part), std::string::npos) << (msg)
+namespace fs = std::filesystem;
 
 const fs::path kModels = fs::path(KENNING_TEST_SOURCE_DIR) / "models";
 const fs::path kFashionRoot = "/usr/share/datasets/fashion-mnist";
-
-template <class E, class F> std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return "";
-}
 
 std::vector<float> random_values(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
