@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include <CLI/CLI.hpp>
 
@@ -87,6 +88,7 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
       continue;
     }
     if (raw_args[i] == "--model" && i + 1 < raw_args.size()) model_arg = raw_args[i + 1];
+    if (raw_args[i].rfind("--model=", 0) == 0) model_arg = raw_args[i].substr(8);
     args.push_back(raw_args[i]);
   }
   if (!has_runtime && !model_arg.empty()) {
@@ -147,9 +149,14 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
   const std::vector<Tensor> outputs = runtime.extract_output();
 
   const auto& out_specs = spec.model_outputs();
+  std::set<std::string> used;  // two names may sanitise alike: keep both files
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    const std::string name = i < out_specs.size() ? out_specs[i].name : "";
-    const fs::path path = o.output_dir / file_name_for(name, i);
+    std::string file = file_name_for(i < out_specs.size() ? out_specs[i].name : "", i);
+    if (!used.insert(file).second) {
+      file = file_name_for("output_" + std::to_string(i), i);
+      used.insert(file);
+    }
+    const fs::path path = o.output_dir / file;
     save_npy(outputs[i].view(), path);
     std::cout << path.string() << ": " << dtype_name(outputs[i].dtype()) << " "
               << shape_to_string(outputs[i].shape()) << "\n";
