@@ -1,5 +1,6 @@
 #include "tensor_proto.h"
 
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -41,10 +42,19 @@ std::string read_external(const TP& proto, const std::filesystem::path& model_di
   std::string location;
   std::int64_t offset = 0;
   std::int64_t length = -1;
+  // A malformed number is the model's fault: an IoError, not std::stoll's exception.
+  auto number = [&](const std::string& key, const std::string& text) {
+    std::int64_t v = 0;
+    const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (err != std::errc() || end != text.data() + text.size() || v < 0) {
+      throw IoError(where + ": external data " + key + " '" + text + "' is not a non-negative integer");
+    }
+    return v;
+  };
   for (const auto& kv : proto.external_data()) {
     if (kv.key() == "location") location = kv.value();
-    else if (kv.key() == "offset") offset = std::stoll(kv.value());
-    else if (kv.key() == "length") length = std::stoll(kv.value());
+    else if (kv.key() == "offset") offset = number("offset", kv.value());
+    else if (kv.key() == "length") length = number("length", kv.value());
   }
   namespace fs = std::filesystem;
   const fs::path rel(location);
@@ -65,8 +75,11 @@ std::string read_external(const TP& proto, const std::filesystem::path& model_di
   if (!in) throw IoError(where + ": cannot open external data file '" + file.string() + "'");
   in.seekg(0, std::ios::end);
   const std::int64_t size = in.tellg();
+  if (offset > size) {
+    throw IoError(where + ": external data file '" + file.string() + "' is too short");
+  }
   if (length < 0) length = size - offset;
-  if (offset < 0 || offset + length > size) {
+  if (length > size - offset) {
     throw IoError(where + ": external data file '" + file.string() + "' is too short");
   }
   std::string bytes(static_cast<std::size_t>(length), '\0');
@@ -109,6 +122,10 @@ at::Tensor tensor_from_proto(const TP& proto, const std::filesystem::path& model
   std::int64_t count = 1;
   for (std::int64_t d : dims) {
     if (d < 0) throw IoError(where + ": negative dimension " + std::to_string(d));
+    // Bounded so a crafted shape can neither overflow nor ask for a huge buffer.
+    if (d > 0 && count > (std::int64_t{1} << 40) / d) {
+      throw IoError(where + ": shape of more than 2^40 elements");
+    }
     count *= d;
   }
   const bool external = proto.data_location() == TP::EXTERNAL;

@@ -168,6 +168,36 @@ TEST_F(OnnxExecTest, ExternalDataMustStayInTheModelFolder) {
   EXPECT_EQ(values(e.run({at::ones({1, 3})})[0]), std::vector<float>({1, 1, 1}));
 }
 
+TEST_F(OnnxExecTest, MalformedExternalDataAndHugeShapesAreIoErrors) {
+  write_bytes(std::string(12, '\0'), "model/inside.bin");
+  auto m = model();
+  auto* t = m.mutable_graph()->add_initializer();
+  t->set_name("w");
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  t->add_dims(3);
+  t->set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* loc = t->add_external_data();
+  loc->set_key("location");
+  loc->set_value("inside.bin");
+  auto* offset = t->add_external_data();
+  offset->set_key("offset");
+  node(m, "Add", "add", {"x", "w"}, {"y"});
+  for (const char* bad : {"abc", "-4", "99999999999999999999999"}) {
+    offset->set_value(bad);
+    expect_error<kenning::IoError>([&] { Executor::load(save(m)); }, {"offset", bad});
+  }
+  offset->set_value("9223372036854775807");  // offset + length would overflow
+  expect_error<kenning::IoError>([&] { Executor::load(save(m)); }, {"too short"});
+
+  auto huge = model();
+  auto* h = huge.mutable_graph()->add_initializer();
+  h->set_name("w");
+  h->set_data_type(onnx::TensorProto::FLOAT);
+  for (int i = 0; i < 4; ++i) h->add_dims(std::int64_t{1} << 20);
+  node(huge, "Add", "add", {"x", "w"}, {"y"});
+  expect_error<kenning::IoError>([&] { Executor::load(save(huge)); }, {"2^40"});
+}
+
 TEST_F(OnnxExecTest, InputShapeAndDtypeAreChecked) {
   auto m = model(13, {-1, 3});
   node(m, "Relu", "r", {"x"}, {"y"});
