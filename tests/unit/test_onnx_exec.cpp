@@ -68,6 +68,19 @@ class OnnxExecTest : public ::testing::Test {
     std::ofstream(p, std::ios::binary) << bytes;
     return p;
   }
+  // A float initializer "w" of 3 values stored in the external file `location`;
+  // returns its "location" entry so tests can point it elsewhere.
+  static onnx::StringStringEntryProto* add_external_weights(onnx::ModelProto& m, const std::string& location) {
+    auto* t = m.mutable_graph()->add_initializer();
+    t->set_name("w");
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->add_dims(3);
+    t->set_data_location(onnx::TensorProto::EXTERNAL);
+    auto* loc = t->add_external_data();
+    loc->set_key("location");
+    loc->set_value(location);
+    return loc;
+  }
 
   fs::path dir_;
 };
@@ -150,14 +163,7 @@ TEST_F(OnnxExecTest, OpsetOutsideRangeIsNotSupported) {
 TEST_F(OnnxExecTest, ExternalDataMustStayInTheModelFolder) {
   write_bytes(std::string(12, '\0'), "secret.bin");
   auto m = model();
-  auto* t = m.mutable_graph()->add_initializer();
-  t->set_name("w");
-  t->set_data_type(onnx::TensorProto::FLOAT);
-  t->add_dims(3);
-  t->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto* loc = t->add_external_data();
-  loc->set_key("location");
-  loc->set_value("../secret.bin");
+  auto* loc = add_external_weights(m, "../secret.bin");
   node(m, "Add", "add", {"x", "w"}, {"y"});
   expect_error<kenning::IoError>([&] { Executor::load(save(m)); }, {"../secret.bin", "leaves"});
 
@@ -171,15 +177,8 @@ TEST_F(OnnxExecTest, ExternalDataMustStayInTheModelFolder) {
 TEST_F(OnnxExecTest, MalformedExternalDataAndHugeShapesAreIoErrors) {
   write_bytes(std::string(12, '\0'), "model/inside.bin");
   auto m = model();
-  auto* t = m.mutable_graph()->add_initializer();
-  t->set_name("w");
-  t->set_data_type(onnx::TensorProto::FLOAT);
-  t->add_dims(3);
-  t->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto* loc = t->add_external_data();
-  loc->set_key("location");
-  loc->set_value("inside.bin");
-  auto* offset = t->add_external_data();
+  add_external_weights(m, "inside.bin");
+  auto* offset = m.mutable_graph()->mutable_initializer(0)->add_external_data();
   offset->set_key("offset");
   node(m, "Add", "add", {"x", "w"}, {"y"});
   for (const char* bad : {"abc", "-4", "99999999999999999999999"}) {

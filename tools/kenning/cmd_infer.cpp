@@ -15,6 +15,7 @@
 #include "kenning/config.h"
 #include "kenning/core/error.h"
 #include "kenning/core/npy.h"
+#include "kenning/model_wrapper.h"
 #include "kenning/registries.h"
 #include "pipeline.h"
 
@@ -34,12 +35,17 @@ struct InferOptions {
   fs::path output_dir;
 };
 
+// The project's extension table, except that a .pt/.pth given to infer is
+// taken as a TorchScript archive (what torch.jit.save usually writes);
+// PyTorchRuntime refuses plain weights files with a clear error.
 std::string model_format(const fs::path& model) {
-  const std::string ext = model.extension().string();
-  if (ext == ".onnx") return "onnx";
-  if (ext == ".ts" || ext == ".pt" || ext == ".pth") return "torchscript";
-  throw ConfigError("--model " + model.string() + ": unknown model format '" + ext +
-                    "'; expected .onnx or .ts/.pt (TorchScript)");
+  const std::string format = model_format_from_path(model);
+  if (format == "torch") return "torchscript";
+  if (format.empty()) {
+    throw ConfigError("--model " + model.string() + ": unknown model format '" + model.extension().string() +
+                      "'; expected .onnx or .ts/.pt (TorchScript)");
+  }
+  return format;
 }
 
 // The first built-in runtime that reads the format, ours before OpenCV's.
