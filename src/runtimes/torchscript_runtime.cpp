@@ -89,7 +89,10 @@ const ParamSchema<PyTorchRuntime::Params>& PyTorchRuntime::schema() {
                  "libtorch intra-op threads (torch::set_num_threads, process-global: the runtime "
                  "prepared last sets it for the whole process); -1: all cores, 0: run on the "
                  "calling thread")
-          .range(-1, 256);
+          .range(-1, 256)
+          .field("optimize", &Params::optimize,
+                 "freeze the module and run libtorch's optimize_for_inference when loading "
+                 "(folds Conv+BatchNorm, moves convolutions to oneDNN); false: run as saved");
   return s;
 }
 
@@ -146,11 +149,26 @@ void PyTorchRuntime::prepare_model(const std::filesystem::path& model, const IOS
   s.module.eval();
 
   // A torch::save'd weights file is a valid archive without forward().
-  const auto forward = s.module.find_method("forward");
-  if (!forward) {
+  if (!s.module.find_method("forward")) {
     throw BackendError(std::string(kClass) + ": '" + file +
                        "' has no forward() method (weights only, not a scripted model?)");
   }
+  if (params_.optimize) {
+    try {
+      // optimize_for_inference only freezes modules that still have a
+      // `training` attribute, which modules built in C++ may lack; without
+      // freezing it changes nothing, so freeze explicitly.
+      torch::jit::Module frozen = torch::jit::freeze(s.module);
+      s.module = torch::jit::optimize_for_inference(frozen);
+    } catch (const c10::Error& e) {
+      throw BackendError(std::string(kClass) + ": cannot optimize '" + file +
+                         "' for inference (set optimize=false to run it as saved): " + one_line(e));
+    } catch (const std::exception& e) {
+      throw BackendError(std::string(kClass) + ": cannot optimize '" + file +
+                         "' for inference (set optimize=false to run it as saved): " + one_line(e.what()));
+    }
+  }
+  const auto forward = s.module.find_method("forward");
   s.input_specs = spec.model_inputs();
   const std::size_t args = forward->function().getSchema().arguments().size() - 1;  // less self
   if (args != s.input_specs.size()) {

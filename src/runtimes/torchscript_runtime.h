@@ -23,6 +23,9 @@ class PyTorchRuntime : public Runtime {
   struct Params {
     std::filesystem::path save_model_path;
     std::int64_t num_threads = -1;
+    // torch::jit::freeze + optimize_for_inference at load: weights become
+    // constants, Conv+BatchNorm fold, convolutions move to oneDNN.
+    bool optimize = true;
   };
   static const ParamSchema<Params>& schema();
 

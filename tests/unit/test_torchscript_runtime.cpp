@@ -171,16 +171,22 @@ void expect_backends_agree(const fs::path& ts, const Tensor& input, const std::s
   const Shape expected_shape = {input.shape()[0], kCnnNumClasses};
   ASSERT_EQ(native[0].shape(), expected_shape);
 
-  auto torchscript = make_runtime({{"num_threads", 2}});
-  torchscript->prepare_model(ts, load_io_spec(ts));
-  const std::vector<Tensor> ts_out = infer(*torchscript, input);
-  ASSERT_EQ(ts_out.size(), 1u);
-  ASSERT_EQ(ts_out[0].dtype(), DType::Float32);
-  ASSERT_EQ(ts_out[0].shape(), expected_shape);
-  const double ts_diff = max_abs_diff(ts_out[0].data<float>(), reference);
-  EXPECT_LT(ts_diff, 1e-4);
-  EXPECT_EQ(argmax_rows(ts_out[0].data<float>()), argmax_rows(reference));
-  std::printf("[ diffs    ] %s: libtorch vs TorchScript max |diff| %.3g", what.c_str(), ts_diff);
+  // As saved, and frozen + optimized for inference (oneDNN convolutions).
+  std::vector<Tensor> ts_out;
+  for (bool optimize : {false, true}) {
+    auto torchscript = make_runtime({{"num_threads", 2}, {"optimize", optimize}});
+    torchscript->prepare_model(ts, load_io_spec(ts));
+    ts_out = infer(*torchscript, input);
+    ASSERT_EQ(ts_out.size(), 1u);
+    ASSERT_EQ(ts_out[0].dtype(), DType::Float32);
+    ASSERT_EQ(ts_out[0].shape(), expected_shape);
+    const double ts_diff = max_abs_diff(ts_out[0].data<float>(), reference);
+    EXPECT_LT(ts_diff, 1e-4) << "optimize=" << optimize;
+    EXPECT_EQ(argmax_rows(ts_out[0].data<float>()), argmax_rows(reference)) << "optimize=" << optimize;
+    std::printf("[ diffs    ] %s: libtorch vs TorchScript (optimize=%d) max |diff| %.3g\n", what.c_str(),
+                optimize, ts_diff);
+  }
+  std::printf("[ diffs    ] %s", what.c_str());
 
 #if KENNING_WITH_OPENCV
   const fs::path onnx = kModels / "fashion-mnist-cnn.onnx";
