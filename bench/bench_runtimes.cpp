@@ -1,7 +1,8 @@
 // Every built-in runtime that reads ONNX, on the same model and inputs:
 // latency, throughput, achieved GFLOP/s (counter "GFLOP", shown per second;
 // FLOPs counted from the graph, 2 per
-// multiply-add) and heap allocations per steady-state inference.
+// multiply-add) and heap allocations (count and KiB) per steady-state
+// inference.
 //
 //   build/bin/bench_runtimes [--model=path.onnx] [--threads=N] [--benchmark_min_time=1]
 // Default model: the committed Fashion-MNIST CNN.
@@ -61,18 +62,22 @@ void run_runtime(benchmark::State& state, const std::string& runtime_name, const
   }
   const double flops = kenning::count_onnx_flops(o.model, batch).total;
   std::uint64_t run_allocations = 0;
+  std::uint64_t run_bytes = 0;
   for (auto _ : state) {
     runtime->load_input(views);
     const std::uint64_t before = kenning::bench::allocation_count();
+    const std::uint64_t bytes_before = kenning::bench::allocated_bytes();
     runtime->run();
     run_allocations += kenning::bench::allocation_count() - before;
+    run_bytes += kenning::bench::allocated_bytes() - bytes_before;
     benchmark::DoNotOptimize(runtime->extract_output());
   }
   state.SetItemsProcessed(state.iterations() * batch);
   state.counters["GFLOP"] =
       benchmark::Counter(flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
-  state.counters["allocs/run"] =
-      static_cast<double>(run_allocations) / static_cast<double>(std::max<std::int64_t>(state.iterations(), 1));
+  const double runs = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  state.counters["allocs/run"] = static_cast<double>(run_allocations) / runs;
+  state.counters["heap_KiB/run"] = static_cast<double>(run_bytes) / 1024.0 / runs;
 }
 
 }  // namespace

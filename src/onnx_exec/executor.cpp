@@ -1,6 +1,7 @@
 #include "executor.h"
 
 #include <map>
+#include <optional>
 
 #include "kenning/core/error.h"
 #include "tensor_proto.h"
@@ -14,6 +15,17 @@ std::string dims_to_string(const std::vector<std::int64_t>& dims) {
     s += (i ? ", " : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
   }
   return s + "]";
+}
+
+// The arena's plan holds for one set of input shapes and dtypes.
+std::vector<std::int64_t> arena_key(const std::vector<at::Tensor>& inputs) {
+  std::vector<std::int64_t> key;
+  for (const at::Tensor& t : inputs) {
+    key.push_back(static_cast<std::int64_t>(t.scalar_type()));
+    key.push_back(t.dim());
+    key.insert(key.end(), t.sizes().begin(), t.sizes().end());
+  }
+  return key;
 }
 
 }  // namespace
@@ -94,6 +106,8 @@ std::vector<at::Tensor> Executor::run(const std::vector<at::Tensor>& inputs) con
   }
 
   c10::InferenceMode guard;
+  std::optional<ArenaScope> arena;
+  if (arena_enabled_) arena.emplace(*arena_, arena_key(inputs));
   std::vector<at::Tensor> values(num_slots_);
   for (const auto& [s, value] : constants_) values[s] = value;
   for (std::size_t i = 0; i < inputs.size(); ++i) values[input_slots_[i]] = inputs[i];

@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <ATen/ATen.h>
 
+#include "arena.h"
 #include "graph.h"
 #include "op_table.h"
 
@@ -31,6 +33,11 @@ class Executor {
   // count, dtype and declared shape (free dimensions match anything).
   std::vector<at::Tensor> run(const std::vector<at::Tensor>& inputs) const;
 
+  // Intermediate tensors live in an arena planned from their lifetimes
+  // (arena.h); on by default. Off: every run takes them from the heap.
+  void set_arena_enabled(bool enabled) { arena_enabled_ = enabled; }
+  ArenaStats arena_stats() const { return arena_->stats(); }
+
  private:
   struct Step {
     Kernel kernel;
@@ -46,6 +53,8 @@ class Executor {
   std::vector<int> input_slots_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
+  bool arena_enabled_ = true;
+  std::unique_ptr<Arena> arena_ = std::make_unique<Arena>();
 };
 
 }  // namespace kenning::onnx_exec

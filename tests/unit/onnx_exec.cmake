@@ -4,6 +4,10 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_onnx_exec
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec.cpp
     LIBS kenning_onnx_exec)
+  # The buffer arena planned from tensor lifetimes.
+  kenning_add_test(test_onnx_exec_arena
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_arena.cpp
+    LIBS kenning_onnx_exec)
   # ONNX's node test suite (skips without Debian's libonnx-testdata).
   kenning_add_test(test_onnx_exec_conformance
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_conformance.cpp
