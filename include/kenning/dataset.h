@@ -46,6 +46,17 @@ class Dataset : public Plugin {
   // top_5_count, total).
   virtual void evaluate(std::span<const Tensor> predictions, const Batch& truth,
                         Measurements& m) const = 0;
+
+  // False for datasets without targets (RandomTensorDataset): `kenning test`
+  // then times the model but skips evaluate() and the quality metrics.
+  virtual bool has_ground_truth() const { return true; }
+
+  // True for datasets that generate inputs shaped like what the model wrapper
+  // reads (RandomTensorDataset). The pipeline then calls use_model_inputs()
+  // with ModelWrapper::preprocess_input_spec() before prepare(); each spec's
+  // shape includes the leading batch dimension (-1 = any size).
+  virtual bool shapes_inputs_from_model() const { return false; }
+  virtual void use_model_inputs(const std::vector<TensorSpec>& inputs) { (void)inputs; }
 };
 
 }  // namespace kenning

@@ -50,6 +50,15 @@ class ModelWrapper : public Plugin {
   virtual void save_to_onnx(const std::filesystem::path& path);
   // Runs the model in its own framework (used when a scenario has no runtime).
   virtual std::vector<Tensor> run_inference(std::span<const TensorView> inputs);
+
+  // The batch inputs preprocess() accepts, shapes with the leading batch
+  // dimension (-1 = any size); datasets that synthesise inputs for the model
+  // (RandomTensorDataset) follow it. Default: io_spec().input. Wrappers whose
+  // preprocess changes layout or dtype override it.
+  virtual std::vector<TensorSpec> preprocess_input_spec() const;
+  // False when postprocess returns raw model outputs no dataset can score
+  // (ONNXModel): `kenning test` then measures speed and skips evaluation.
+  virtual bool outputs_predictions() const { return true; }
 };
 
 // Model format from a file name: ".onnx" -> "onnx", ".pt"/".pth" -> "torch",

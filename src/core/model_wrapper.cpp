@@ -27,4 +27,6 @@ std::vector<Tensor> ModelWrapper::run_inference(std::span<const TensorView>) {
   throw NotSupported(type_name() + " cannot run inference natively; add a runtime block");
 }
 
+std::vector<TensorSpec> ModelWrapper::preprocess_input_spec() const { return io_spec().input; }
+
 }  // namespace kenning

@@ -13,6 +13,23 @@ std::size_t RegistryBase::index_of(std::string_view name) const {
   for (std::size_t i = 0; i < infos_.size(); ++i) {
     if (infos_[i].name == last) return i;
   }
+  // A bare module name ("onnx_model", "random_tensors") when exactly one
+  // class of the family lives in that module.
+  if (dot == std::string_view::npos && !name.empty()) {
+    std::size_t found = std::string_view::npos;
+    for (std::size_t i = 0; i < infos_.size(); ++i) {
+      const std::string& dotted = infos_[i].dotted_name;
+      const auto class_dot = dotted.rfind('.');
+      if (class_dot == std::string::npos) continue;
+      const auto module_dot = dotted.rfind('.', class_dot - 1);
+      const std::string_view module =
+          std::string_view(dotted).substr(module_dot + 1, class_dot - module_dot - 1);
+      if (module != name) continue;
+      if (found != std::string_view::npos) return std::string_view::npos;  // ambiguous
+      found = i;
+    }
+    if (found != std::string_view::npos) return found;
+  }
   return std::string_view::npos;
 }
 

@@ -2,12 +2,26 @@
 // PyTorchFashionMNISTCNN is always listed: without libtorch it still gives
 // its I/O spec and post-processing; training and export say what is missing.
 #include "fashion_mnist_cnn.h"
+#include "kenning/config.h"
 #include "kenning/registries.h"
+#if KENNING_WITH_ONNX
+#include "onnx_image_classifier.h"
+#include "onnx_model.h"
+#endif
 
 namespace kenning {
 
 void register_model_wrappers(Registry<ModelWrapper>& r) {
   r.add<PyTorchFashionMNISTCNN>("fashion_mnist_cnn");
+#if KENNING_WITH_ONNX
+  r.add<ONNXModel>("onnx_model");
+  r.add<ONNXImageClassifier>("onnx_image_classifier");
+#else
+  r.add_unavailable("ONNXModel", "onnx_model", "Any ONNX model, inputs and outputs passed through",
+                    "built without KENNING_WITH_ONNX");
+  r.add_unavailable("ONNXImageClassifier", "onnx_image_classifier", "Any ONNX image classifier",
+                    "built without KENNING_WITH_ONNX");
+#endif
 }
 
 }  // namespace kenning

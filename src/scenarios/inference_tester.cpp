@@ -108,8 +108,25 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   // The spec of the model actually run: its sidecar, else the wrapper's.
   const IOSpec spec = std::filesystem::exists(io_spec_path(model)) ? load_io_spec(model)
                                                                    : p.model_wrapper->io_spec();
-  check_class_count(p, spec);
-  m.set("class_names", p.dataset->class_names());
+  // Quality metrics need targets and predictions a dataset can score; without
+  // either every batch is still timed, and the measurements say why no
+  // quality metrics follow.
+  std::string no_evaluation_reason;
+  if (!p.dataset->has_ground_truth()) {
+    no_evaluation_reason = "dataset " + p.dataset->type_name() + " has no ground truth";
+  } else if (!p.model_wrapper->outputs_predictions()) {
+    no_evaluation_reason = "model wrapper " + p.model_wrapper->type_name() +
+                           " returns raw model outputs, not predictions";
+  }
+  const bool evaluate = no_evaluation_reason.empty();
+  if (evaluate) {
+    check_class_count(p, spec);
+    m.set("class_names", p.dataset->class_names());
+  } else {
+    m.set("evaluation", "none");
+    m.set("evaluation_skipped_reason", no_evaluation_reason);
+    spdlog::info("no evaluation: {}; measuring performance only", no_evaluation_reason);
+  }
 
   if (p.runtime) {
     start = Clock::now();
@@ -148,7 +165,7 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
     t0 = Clock::now();
     const std::vector<Tensor> predictions = p.model_wrapper->postprocess(std::move(outputs));
     m.append_timed("output_postprocess_step", seconds_since(t0), unix_time_now());
-    p.dataset->evaluate(predictions, batch, m);
+    if (evaluate) p.dataset->evaluate(predictions, batch, m);
     bar.update(begin + batch.size);
   }
   bar.finish();
@@ -172,6 +189,9 @@ std::string summarize_measurements(const Measurements& m) {
     s += fmt::format("mean precision:  {:.4f}   mean sensitivity: {:.4f}   G-mean: {:.4f}\n",
                      d["mean_precision"].get<double>(), d["mean_sensitivity"].get<double>(),
                      d["g_mean"].get<double>());
+  }
+  if (d.value("evaluation", std::string()) == "none") {
+    s += fmt::format("evaluation:      none ({})\n", d.value("evaluation_skipped_reason", std::string()));
   }
   if (d.contains("inferencetime_mean")) {
     s += fmt::format("inference time:  mean {:.4f} ms, median {:.4f} ms, std {:.4f} ms, min {:.4f} ms, max {:.4f} ms"

@@ -2,9 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "kenning/core/error.h"
+
 namespace kenning {
 
 void run_training(Pipeline& p, Measurements& m) {
+  if (!p.dataset->has_ground_truth()) {
+    throw ConfigError("dataset " + p.dataset->type_name() + " has no ground truth to train " +
+                      p.model_wrapper->type_name() + " on");
+  }
   p.dataset->prepare();
   spdlog::info("training {} on {} ({} train / {} validation samples)", p.model_wrapper->type_name(),
                p.dataset->type_name(), p.dataset->size(Split::Train), p.dataset->size(Split::Validation));

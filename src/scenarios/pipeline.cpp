@@ -72,6 +72,15 @@ Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where
     }
   }
   p.runtime = build_block(reg.runtimes, scenario, "runtime", where);
+  // Datasets that generate data for the model take its input shapes now, so
+  // a mismatch is reported before any work starts.
+  if (p.dataset && p.model_wrapper && p.dataset->shapes_inputs_from_model()) {
+    try {
+      p.dataset->use_model_inputs(p.model_wrapper->preprocess_input_spec());
+    } catch (const ConfigError& e) {
+      throw ConfigError(where + ": dataset: " + e.what());
+    }
+  }
   return p;
 }
 

@@ -9,3 +9,7 @@ kenning_add_test(test_idx_reader
 kenning_add_test(test_datasets
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_datasets.cpp
   LIBS kenning_datasets ZLIB::ZLIB)
+# Random inputs shaped from a model's I/O spec.
+kenning_add_test(test_random_tensor_dataset
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_random_tensor_dataset.cpp
+  LIBS kenning_datasets)

@@ -24,3 +24,11 @@ if(KENNING_WITH_TORCH)
     LIBS kenning_modelwrappers kenning_datasets
     LABELS slow)
 endif()
+
+# Generic ONNX wrappers (ONNXModel, ONNXImageClassifier): tiny graphs from
+# the builder and the committed Fashion-MNIST model.
+if(KENNING_WITH_ONNX)
+  kenning_add_test(test_onnx_model
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_model.cpp
+    LIBS kenning_plugins kenning_modelwrappers kenning_onnx)
+endif()

@@ -77,3 +77,13 @@ TEST(Registry, UnavailableClassIsListedButNotCreated) {
     EXPECT_NE(std::string(e.what()).find("not available: built without KENNING_WITH_GPU"), std::string::npos);
   }
 }
+
+TEST(Registry, FindsByBareModuleNameUnlessShared) {
+  auto r = make_registry();
+  EXPECT_EQ(r.find("test_widget").name, "TestWidget");
+  EXPECT_EQ(r.find("gpu").name, "GpuWidget");
+  EXPECT_THROW(r.find("widgets"), kenning::ConfigError);  // the package, not a module
+  r.add_unavailable("OtherWidget", "test_widget", "Shares the module", "built without it");
+  EXPECT_THROW(r.find("test_widget"), kenning::ConfigError);  // ambiguous
+  EXPECT_EQ(r.find("TestWidget").name, "TestWidget");
+}

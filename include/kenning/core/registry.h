@@ -7,6 +7,8 @@
 //   explicit C(const Params&);
 // Classes are found by short name ("OpenCVRuntime") or dotted name
 // ("kenning.runtimes.opencv.OpenCVRuntime").
+// A bare module name given to add() ("opencv") finds its class too, when no
+// other class of the family shares that module.
 #pragma once
 
 #include <functional>
