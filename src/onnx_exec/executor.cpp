@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "fusion.h"
 #include "kenning/core/error.h"
 #include "tensor_proto.h"
 
@@ -35,6 +36,7 @@ Executor Executor::load(const std::filesystem::path& file) { return from_graph(l
 Executor Executor::from_graph(Graph graph) {
   Executor e;
   e.graph_ = std::move(graph);
+  e.fusion_ = fuse_for_inference(e.graph_);
   const std::string file = quoted(e.graph_.file);
   std::map<std::string, int> slot;
   auto slot_of = [&](const std::string& name) {

@@ -14,6 +14,7 @@
 #include <ATen/ATen.h>
 
 #include "arena.h"
+#include "fusion.h"
 #include "graph.h"
 #include "op_table.h"
 
@@ -37,6 +38,8 @@ class Executor {
   // (arena.h); on by default. Off: every run takes them from the heap.
   void set_arena_enabled(bool enabled) { arena_enabled_ = enabled; }
   ArenaStats arena_stats() const { return arena_->stats(); }
+  // What the load-time fusion (fusion.h) rewrote.
+  const FusionStats& fusion_stats() const { return fusion_; }
 
  private:
   struct Step {
@@ -48,6 +51,7 @@ class Executor {
   };
 
   Graph graph_;
+  FusionStats fusion_;
   int num_slots_ = 0;
   std::vector<std::pair<int, at::Tensor>> constants_;  // initializer slots
   std::vector<int> input_slots_;
