@@ -1,13 +1,19 @@
-// Every built-in runtime that reads ONNX, on the same model and inputs:
-// latency, throughput, achieved GFLOP/s (counter "GFLOP", shown per second;
-// FLOPs counted from the graph, 2 per
+// Every built-in runtime on the same models and inputs, in one run: latency
+// (batch 1), throughput (batch 32, items/s), achieved GFLOP/s (counter
+// "GFLOP", shown per second; FLOPs counted from the ONNX graph, 2 per
 // multiply-add) and heap allocations (count and KiB) per steady-state
-// inference.
+// inference. Each runtime gets the model in the format it reads: ONNX, or the
+// TorchScript export of the same weights.
 //
-//   build/bin/bench_runtimes [--model=path.onnx] [--threads=N] [--benchmark_min_time=1]
-// Default model: the committed Fashion-MNIST CNN.
+//   build/bin/bench_runtimes [--model=path.onnx] [--threads=N] [--benchmark_filter=...]
+//
+// Default models: the committed Fashion-MNIST CNN (models/fashion-mnist-cnn.onnx
+// and .ts) and a MobileNetV2 at 224x224 made by the mobilenet_v2 model wrapper
+// (seeded weights) into bench-models/ under the working folder. --model=
+// replaces them with one ONNX file (and its .ts twin when one lies beside it).
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -23,10 +29,38 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// One model in every format it was exported to (format -> file).
+struct BenchModel {
+  std::string name;
+  std::map<std::string, fs::path> files;
+};
+
 struct Options {
-  fs::path model = fs::path(KENNING_SOURCE_ROOT) / "models/fashion-mnist-cnn.onnx";
+  std::vector<BenchModel> models;
   int threads = 1;
 };
+
+BenchModel model_from_onnx(const fs::path& onnx) {
+  BenchModel m{onnx.stem().string(), {{"onnx", onnx}}};
+  fs::path ts = onnx;
+  ts.replace_extension(".ts");
+  if (fs::exists(ts)) m.files["torchscript"] = ts;
+  return m;
+}
+
+// MobileNetV2 224x224 from the model wrapper, exported once to both formats.
+BenchModel make_mobilenet_v2(const fs::path& dir) {
+  fs::create_directories(dir);
+  const fs::path onnx = dir / "mobilenet-v2-224.onnx";
+  const fs::path ts = dir / "mobilenet-v2-224.ts";
+  if (!fs::exists(onnx) || !fs::exists(ts)) {
+    auto wrapper = kenning::registries().model_wrappers.create(
+        "mobilenet_v2", {{"model_path", onnx.string()}, {"input_size", 224}}, "bench");
+    wrapper->save_to_onnx(onnx);
+    wrapper->save_to_torchscript(ts);
+  }
+  return {"mobilenet_v2_224", {{"onnx", onnx}, {"torchscript", ts}}};
+}
 
 std::vector<kenning::Tensor> random_inputs(const kenning::IOSpec& spec, std::int64_t batch) {
   std::vector<kenning::Tensor> inputs;
@@ -46,11 +80,13 @@ std::vector<kenning::Tensor> random_inputs(const kenning::IOSpec& spec, std::int
   return inputs;
 }
 
-void run_runtime(benchmark::State& state, const std::string& runtime_name, const Options& o) {
+void run_runtime(benchmark::State& state, const std::string& runtime_name, const fs::path& file,
+                 const fs::path& onnx, int threads) {
   const std::int64_t batch = state.range(0);
-  auto runtime = kenning::registries().runtimes.create(runtime_name, {{"num_threads", o.threads}}, "bench");
-  const kenning::IOSpec spec = kenning::load_or_derive_onnx_io_spec(o.model);
-  runtime->prepare_model(o.model, spec);
+  auto runtime = kenning::registries().runtimes.create(runtime_name, {{"num_threads", threads}}, "bench");
+  // The ONNX file's spec: same inputs for every format.
+  const kenning::IOSpec spec = kenning::load_or_derive_onnx_io_spec(onnx);
+  runtime->prepare_model(file, spec);
   const auto inputs = random_inputs(spec, batch);
   std::vector<kenning::TensorView> views;
   for (const auto& t : inputs) views.push_back(t.view());
@@ -60,7 +96,7 @@ void run_runtime(benchmark::State& state, const std::string& runtime_name, const
     runtime->run();
     benchmark::DoNotOptimize(runtime->extract_output());
   }
-  const double flops = kenning::count_onnx_flops(o.model, batch).total;
+  const double flops = kenning::count_onnx_flops(onnx, batch).total;
   std::uint64_t run_allocations = 0;
   std::uint64_t run_bytes = 0;
   for (auto _ : state) {
@@ -86,27 +122,46 @@ int main(int argc, char** argv) {
   Options o;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--model=", 8) == 0) o.model = argv[i] + 8;
+    if (std::strncmp(argv[i], "--model=", 8) == 0) o.models.push_back(model_from_onnx(argv[i] + 8));
     else if (std::strncmp(argv[i], "--threads=", 10) == 0) o.threads = std::atoi(argv[i] + 10);
     else rest.push_back(argv[i]);
   }
   int rest_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_argc, rest.data());
-  if (!fs::exists(o.model)) {
-    std::fprintf(stderr, "bench_runtimes: %s: no such model\n", o.model.c_str());
+  try {
+    if (o.models.empty()) {
+      o.models.push_back(model_from_onnx(fs::path(KENNING_SOURCE_ROOT) / "models/fashion-mnist-cnn.onnx"));
+      o.models.push_back(make_mobilenet_v2("bench-models"));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_runtimes: cannot make the models: %s\n", e.what());
     return 2;
   }
-  for (const auto& info : kenning::registries().runtimes.classes()) {
-    if (!info.available) continue;
-    auto probe = kenning::registries().runtimes.create(info.name, nlohmann::json::object(), "bench");
-    const auto formats = probe->input_formats();
-    if (std::find(formats.begin(), formats.end(), "onnx") == formats.end()) continue;
-    benchmark::RegisterBenchmark((info.name + "/" + o.model.stem().string()).c_str(),
-                                 [name = info.name, o](benchmark::State& s) { run_runtime(s, name, o); })
-        ->Arg(1)
-        ->Arg(32)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
+  for (const auto& m : o.models) {
+    if (!fs::exists(m.files.at("onnx"))) {
+      std::fprintf(stderr, "bench_runtimes: %s: no such model\n", m.files.at("onnx").c_str());
+      return 2;
+    }
+  }
+  for (const auto& m : o.models) {
+    for (const auto& info : kenning::registries().runtimes.classes()) {
+      if (!info.available) continue;
+      auto probe = kenning::registries().runtimes.create(info.name, nlohmann::json::object(), "bench");
+      for (const auto& format : probe->input_formats()) {
+        const auto file = m.files.find(format);
+        if (file == m.files.end()) continue;
+        benchmark::RegisterBenchmark((m.name + "/" + info.name).c_str(),
+                                     [name = info.name, file = file->second, onnx = m.files.at("onnx"),
+                                      threads = o.threads](benchmark::State& s) {
+                                       run_runtime(s, name, file, onnx, threads);
+                                     })
+            ->Arg(1)
+            ->Arg(32)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+        break;
+      }
+    }
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -16,3 +16,8 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
 else()
   target_compile_definitions(test_cli_generic PRIVATE KENNING_TEST_WITH_ONNX_EXEC=0)
 endif()
+# The conversion matrix needs libtorch (native run, TorchScript) and ONNX.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_cli_onnx_conversion SOURCES e2e/test_cli_onnx_conversion.cpp LABELS e2e)
+  add_dependencies(test_cli_onnx_conversion kenning)
+endif()

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "command_line.h"
 #include "commands.h"
 #include "kenning/core/error.h"
 #include "kenning/registries.h"
@@ -31,20 +32,6 @@ std::string families_list() {
   std::string s;
   for (const RegistryBase* r : registries().all()) s += (s.empty() ? "" : ", ") + r->package();
   return s;
-}
-
-int parse_or_exit(CLI::App& app, const std::vector<std::string>& args) {
-  std::vector<const char*> argv = {"kenning"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    throw ConfigError(std::string("command line: ") + e.what());
-  }
-  return -1;
 }
 
 }  // namespace

@@ -189,4 +189,19 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   return cmd;
 }
 
+int parse_or_exit(CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {"kenning"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    throw ConfigError(std::string("command line: ") + e.what());
+  }
+  return -1;
+}
+
+
 }  // namespace kenning::cli

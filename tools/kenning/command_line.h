@@ -35,4 +35,8 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                                        const std::string& command_text,
                                        const std::function<void(CLI::App&)>& add_options = {});
 
+// Parses a command's own options with CLI11: 0 after printing --help, -1 to
+// go on; ConfigError naming the problem for bad arguments.
+int parse_or_exit(CLI::App& app, const std::vector<std::string>& args);
+
 }  // namespace kenning::cli

@@ -19,6 +19,7 @@ const char* const kUsage =
     "  optimize   run the scenario's optimizers on the model\n"
     "  test       run the model on the dataset's test split and measure it\n"
     "  infer      run a model on .npy inputs: kenning infer --model m.onnx --input a.npy --output-dir out/\n"
+    "  onnx-conversion  export models to ONNX/TorchScript, run them in every runtime, write the support matrix\n"
     "  list       list the classes of every family: kenning list [family]\n"
     "  info       describe a class and its parameters: kenning info <class>\n"
     "\n"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   try {
     if (args[0] == "list") return kenning::cli::run_list({args.begin() + 1, args.end()});
     if (args[0] == "info") return kenning::cli::run_info({args.begin() + 1, args.end()});
+    if (args[0] == "onnx-conversion") return kenning::cli::run_onnx_conversion({args.begin() + 1, args.end()});
     if (args[0] == "infer") return kenning::cli::run_infer({args.begin() + 1, args.end()}, command_text);
 
     // Leading words form the chain; they must come in train/optimize/test order.
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
       const auto it = std::find(kChainable.begin(), kChainable.end(), args[i]);
       if (it == kChainable.end()) {
         throw kenning::ConfigError("unknown command '" + args[i] +
-                                   "'; expected train, optimize, test, infer, list or info (see kenning --help)");
+                                   "'; expected train, optimize, test, infer, onnx-conversion, list or info (see kenning --help)");
       }
       const int rank = static_cast<int>(it - kChainable.begin());
       if (rank <= last_rank || (rank == 1 && last_rank == 0)) {

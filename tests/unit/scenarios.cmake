@@ -1,0 +1,4 @@
+# What the subcommands run (src/scenarios) beyond the end-to-end tests.
+kenning_add_test(test_onnx_conversion
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_conversion.cpp
+  LIBS kenning_scenarios)
