@@ -102,7 +102,8 @@ namespace {
 
 struct QConvCase {
   std::int64_t c, m, group, h, w, k, stride, dilation;
-  std::vector<std::int64_t> pads;  // top, left, bottom, right
+  std::vector<std::int64_t> pads;  // top, left, bottom, right (what auto_pad must resolve to)
+  std::string auto_pad = "NOTSET";
 };
 
 // QLinearConv with per-output-channel weight scales and zero points, checked
@@ -129,10 +130,11 @@ void check_qlinear_conv(const QConvCase& p) {
   g.add_initializer("ys", std::vector<float>{y_scale}, {});
   g.add_initializer("yzp", std::vector<std::uint8_t>{y_zp}, {});
   g.add_initializer("B", bias, {p.m});
-  const OnnxAttributes attrs = {{"group", p.group},
-                                {"strides", std::vector<std::int64_t>{p.stride, p.stride}},
-                                {"dilations", std::vector<std::int64_t>{p.dilation, p.dilation}},
-                                {"pads", p.pads}};
+  OnnxAttributes attrs = {{"group", p.group},
+                          {"strides", std::vector<std::int64_t>{p.stride, p.stride}},
+                          {"dilations", std::vector<std::int64_t>{p.dilation, p.dilation}}};
+  if (p.auto_pad == "NOTSET") attrs.emplace_back("pads", p.pads);
+  else attrs.emplace_back("auto_pad", p.auto_pad);
   g.add_node("QLinearConv", {"x", "xs", "xzp", "w", "ws", "wzp", "ys", "yzp", "B"}, {"y"}, attrs);
   const std::int64_t span = (p.k - 1) * p.dilation + 1;
   const std::int64_t oh = (p.h + p.pads[0] + p.pads[2] - span) / p.stride + 1;
@@ -178,6 +180,12 @@ TEST(OnnxExecQuant, QLinearConvGroupedStridedDilatedAsymmetricPads) {
   check_qlinear_conv({4, 6, 2, 9, 8, 3, 2, 2, {1, 2, 2, 0}});
 }
 
+TEST(OnnxExecQuant, QLinearConvSamePadding) {
+  // 5x6 input, 3x3 kernel, stride 2 -> 3x3 output: total padding 2 (rows), 1 (columns).
+  check_qlinear_conv({2, 2, 1, 5, 6, 3, 2, 1, {1, 0, 1, 1}, "SAME_UPPER"});
+  check_qlinear_conv({2, 2, 1, 5, 6, 3, 2, 1, {1, 1, 1, 0}, "SAME_LOWER"});
+}
+
 namespace {
 
 // Resize of a [1, 1, 1, 2] input to width 4 with asymmetric coordinates:
@@ -202,6 +210,33 @@ TEST(OnnxExecResize, NearestAsymmetricRoundsHalvesAsAsked) {
   EXPECT_EQ(resize_nearest_asymmetric("round_prefer_ceil"), (std::vector<float>{10, 20, 20, 20}));
   EXPECT_EQ(resize_nearest_asymmetric("floor"), (std::vector<float>{10, 10, 20, 20}));
   EXPECT_EQ(resize_nearest_asymmetric("ceil"), (std::vector<float>{10, 20, 20, 20}));
+}
+
+// Opsets before 11 have no coordinate attributes: asymmetric coordinates,
+// nearest rounds down (ONNX's 10 -> 11 converter), linear clamps at the edge.
+TEST(OnnxExecResize, LegacyFormsUseAsymmetricCoordinates) {
+  const at::Tensor x = tensor_of<float>({10.f, 20.f}, {1, 1, 1, 2});
+  for (const std::string mode : {"nearest", "linear"}) {
+    const std::vector<float> want =
+        mode == "nearest" ? std::vector<float>{10, 10, 20, 20} : std::vector<float>{10, 15, 20, 20};
+    {
+      TempDir dir;
+      OnnxGraphBuilder g("resize10", 10);
+      g.add_input("x", DType::Float32, {1, 1, 1, 2});
+      g.add_initializer("scales", std::vector<float>{1, 1, 1, 2}, {4});
+      g.add_node("Resize", {"x", "scales"}, {"y"}, {{"mode", mode}});
+      g.add_output("y", DType::Float32, {1, 1, 1, 4});
+      EXPECT_EQ(values_of<float>(run(g, dir, {x})[0]), want) << "Resize-10 " << mode;
+    }
+    {
+      TempDir dir;
+      OnnxGraphBuilder g("upsample7", 7);
+      g.add_input("x", DType::Float32, {1, 1, 1, 2});
+      g.add_node("Upsample", {"x"}, {"y"}, {{"mode", mode}, {"scales", std::vector<float>{1, 1, 1, 2}}});
+      g.add_output("y", DType::Float32, {1, 1, 1, 4});
+      EXPECT_EQ(values_of<float>(run(g, dir, {x})[0]), want) << "Upsample-7 " << mode;
+    }
+  }
 }
 
 TEST(OnnxExecResize, CropAndResizeWithScalesIsRefusedAtLoad) {
