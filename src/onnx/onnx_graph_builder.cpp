@@ -127,6 +127,24 @@ void OnnxGraphBuilder::add_initializer(const std::string& name,
   t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
+void OnnxGraphBuilder::add_initializer(const std::string& name,
+                                       std::span<const std::uint8_t> values, const Shape& shape) {
+  onnx::TensorProto* t = impl_->new_initializer(name, DType::UInt8, shape, values.size());
+  t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+}
+
+void OnnxGraphBuilder::add_initializer(const std::string& name,
+                                       std::span<const std::int8_t> values, const Shape& shape) {
+  onnx::TensorProto* t = impl_->new_initializer(name, DType::Int8, shape, values.size());
+  t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+}
+
+void OnnxGraphBuilder::add_initializer(const std::string& name,
+                                       std::span<const std::int32_t> values, const Shape& shape) {
+  onnx::TensorProto* t = impl_->new_initializer(name, DType::Int32, shape, values.size());
+  t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+}
+
 void OnnxGraphBuilder::add_input(const std::string& name, DType dtype, const Shape& dims) {
   set_value_info(impl_->model.mutable_graph()->add_input(), name, dtype, dims);
 }

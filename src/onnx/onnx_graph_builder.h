@@ -52,6 +52,13 @@ class OnnxGraphBuilder {
   void add_initializer(const std::string& name, std::span<const float> values, const Shape& shape);
   void add_initializer(const std::string& name, std::span<const std::int64_t> values,
                        const Shape& shape);
+  // Quantized weights, zero points and int32 biases (QLinearConv's B).
+  void add_initializer(const std::string& name, std::span<const std::uint8_t> values,
+                       const Shape& shape);
+  void add_initializer(const std::string& name, std::span<const std::int8_t> values,
+                       const Shape& shape);
+  void add_initializer(const std::string& name, std::span<const std::int32_t> values,
+                       const Shape& shape);
 
   // Graph inputs/outputs. A -1 dimension becomes symbolic: "batch" for the
   // first dimension, "dim<i>" for others.

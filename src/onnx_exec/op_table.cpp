@@ -74,6 +74,9 @@ const OpTable& op_table() {
     register_nn_ops(t);
     register_shape_ops(t);
     register_reduce_ops(t);
+    register_conv_transpose_ops(t);
+    register_resize_ops(t);
+    register_quant_ops(t);
     return t;
   }();
   return table;

@@ -68,6 +68,9 @@ void register_elementwise_ops(OpTable& table);
 void register_nn_ops(OpTable& table);
 void register_shape_ops(OpTable& table);
 void register_reduce_ops(OpTable& table);
+void register_conv_transpose_ops(OpTable& table);
+void register_resize_ops(OpTable& table);
+void register_quant_ops(OpTable& table);
 
 // Helpers shared by the kernels.
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, const std::string& where);
