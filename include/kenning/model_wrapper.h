@@ -48,6 +48,9 @@ class ModelWrapper : public Plugin {
   virtual std::vector<EpochStats> train(const Dataset& dataset);
   // Writes the model as ONNX to `path` plus its I/O sidecar.
   virtual void save_to_onnx(const std::filesystem::path& path);
+  // Writes the model as TorchScript (for PyTorchRuntime) to `path` plus its
+  // I/O sidecar. Default: NotSupported.
+  virtual void save_to_torchscript(const std::filesystem::path& path);
   // Runs the model in its own framework (used when a scenario has no runtime).
   virtual std::vector<Tensor> run_inference(std::span<const TensorView> inputs);
 

@@ -23,6 +23,12 @@ void ModelWrapper::save_to_onnx(const std::filesystem::path&) {
   throw NotSupported(type_name() + " cannot export to ONNX");
 }
 
+void ModelWrapper::save_to_torchscript(const std::filesystem::path&) {
+  // type_name() is only set for wrappers built through the registry.
+  const std::string who = type_name().empty() ? "this model wrapper" : type_name();
+  throw NotSupported(who + " cannot export to TorchScript");
+}
+
 std::vector<Tensor> ModelWrapper::run_inference(std::span<const TensorView>) {
   throw NotSupported(type_name() + " cannot run inference natively; add a runtime block");
 }

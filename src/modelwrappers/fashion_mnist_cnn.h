@@ -59,8 +59,8 @@ class PyTorchFashionMNISTCNN : public ModelWrapper {
   // Exports the weights in <stem>.pt to `path` (+ sidecar).
   void save_to_onnx(const std::filesystem::path& path) override;
   // Exports the weights in <stem>.pt to `path` as TorchScript (+ sidecar),
-  // for PyTorchRuntime. Not a ModelWrapper hook: only this wrapper has it.
-  void save_to_torchscript(const std::filesystem::path& path);
+  // for PyTorchRuntime.
+  void save_to_torchscript(const std::filesystem::path& path) override;
   // Raw logits float32 [n, 10], computed by libtorch from <stem>.pt.
   std::vector<Tensor> run_inference(std::span<const TensorView> inputs) override;
 
