@@ -60,7 +60,9 @@ NetFolded fold_batchnorm(const NetGraph& graph, const NetParams& params) {
       renamed[n.name] = conv.name;
       continue;
     }
-    for (const NetParamDecl& d : net_param_decls(NetGraph{.nodes = {n}})) {
+    NetGraph single;
+    single.nodes = {n};
+    for (const NetParamDecl& d : net_param_decls(single)) {
       if (!f.params.contains(d.name)) f.params[d.name] = params.at(d.name);
     }
     kept[n.name] = f.graph.nodes.size();

@@ -157,7 +157,9 @@ TEST(NetInit, SameSeedSameValuesOtherSeedOtherValues) {
   ASSERT_EQ(a.size(), b.size());
   for (const auto& [name, t] : a) {
     EXPECT_EQ(t.values, b.at(name).values) << name;
-    if (name != "classifier.1.bias") EXPECT_NE(t.values, c.at(name).values) << name;
+    if (name != "classifier.1.bias") {
+      EXPECT_NE(t.values, c.at(name).values) << name;
+    }
   }
   EXPECT_NO_THROW(check_net_params(g, a));
 }
