@@ -59,8 +59,9 @@ struct NetModuleImpl : torch::nn::Module {
   // Caches every node's tensors (after torch::load too, to be safe).
   void bind() {
     tensors.assign(graph.nodes.size(), {});
+    const auto children = named_children();  // find() points into it
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
-      const auto child = named_children().find(net_torchscript_attribute(graph.nodes[i].name));
+      const auto child = children.find(net_torchscript_attribute(graph.nodes[i].name));
       if (child == nullptr) continue;
       NodeTensors& t = tensors[i];
       for (const auto& item : (*child)->named_parameters(false)) {
