@@ -27,6 +27,14 @@ TEST(NetWrappersFullSize, MobileNetV2At224) {
   w.save_to_torchscript(dir.path() / "m.ts");
   expect_close(run_onnx_exec(dir.path() / "m.onnx", x), want, "mobilenet_v2 224 onnx_exec");
   expect_close(run_jit(dir.path() / "m.ts", x), want, "mobilenet_v2 224 torchscript");
+#if KENNING_WITH_OPENCV
+  // OpenCV 4.6 reads Relu6 only as opset-10 Clip; same weights, opset 10.
+  std::filesystem::copy_file(dir.path() / "m.pt", dir.path() / "m10.pt");
+  p.model_path = dir.path() / "m10.onnx";
+  p.opset = 10;
+  PyTorchMobileNetV2 w10(p);
+  expect_close(run_opencv(dir.path() / "m10.onnx", x), want, "mobilenet_v2 224 opencv opset 10");
+#endif
 }
 
 TEST(NetWrappersFullSize, ResNet18At224) {
