@@ -12,6 +12,7 @@
 #include "net_torch_backend.h"
 #include "onnx_graph_builder.h"
 #include "test_support.h"
+#include "torchscript_runtime.h"
 #if KENNING_WITH_OPENCV
 #include <opencv2/core/version.hpp>
 #endif
@@ -232,6 +233,15 @@ TEST(NetWrappers, TorchScriptExportThroughTheBaseClass) {
   base.save_to_torchscript(dir.path() / "r.ts");
   EXPECT_TRUE(fs::exists(dir.path() / "r.ts.json"));
   EXPECT_EQ(run_jit(dir.path() / "r.ts", random_input(1, 64, 2)).size(), 10u);
+}
+
+TEST(NetWrappers, PyTorchRuntimeRunsTheTorchScriptExport) {
+  // The runtime freezes the module and folds Conv+BatchNorm at load.
+  TempDir dir;
+  PyTorchMobileNetV2 w(mobilenet_params(dir.path() / "m.ts"));
+  const Tensor x = random_input(2, 64, 6);
+  PyTorchRuntime r(PyTorchRuntime::Params{{}, 1, true});
+  expect_close(run_runtime(r, dir.path() / "m.ts", x), run_native(w, x), "mobilenet_v2 PyTorchRuntime");
 }
 
 #if KENNING_WITH_OPENCV
