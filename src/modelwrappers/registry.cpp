@@ -1,7 +1,10 @@
 // The model wrapper family's class list (explicit: see core/registry.h).
-// PyTorchFashionMNISTCNN is always listed: without libtorch it still gives
-// its I/O spec and post-processing; training and export say what is missing.
+// PyTorchFashionMNISTCNN, PyTorchMobileNetV2 and PyTorchResNet are always
+// listed: without libtorch they still give their I/O spec and
+// post-processing; training, export and weight creation say what is missing.
 #include "fashion_mnist_cnn.h"
+#include "mobilenet_v2.h"
+#include "resnet.h"
 #include "kenning/config.h"
 #include "kenning/registries.h"
 #if KENNING_WITH_ONNX
@@ -13,6 +16,10 @@ namespace kenning {
 
 void register_model_wrappers(Registry<ModelWrapper>& r) {
   r.add<PyTorchFashionMNISTCNN>("fashion_mnist_cnn");
+  // Like the CNN, listed without libtorch too: they then work on existing
+  // files only (creating weights says what is missing).
+  r.add<PyTorchMobileNetV2>("mobilenet_v2");
+  r.add<PyTorchResNet>("resnet");
 #if KENNING_WITH_ONNX
   r.add<ONNXModel>("onnx_model");
   r.add<ONNXImageClassifier>("onnx_image_classifier");

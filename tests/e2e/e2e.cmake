@@ -21,3 +21,12 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_cli_onnx_conversion SOURCES e2e/test_cli_onnx_conversion.cpp LABELS e2e)
   add_dependencies(test_cli_onnx_conversion kenning)
 endif()
+# MobileNetV2 / ResNet wrappers: weights created on the first run, timed on
+# random tensors through ONNXExecRuntime and natively.
+kenning_add_test(test_cli_nets SOURCES e2e/test_cli_nets.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
+add_dependencies(test_cli_nets kenning)
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  target_compile_definitions(test_cli_nets PRIVATE KENNING_TEST_WITH_NETS=1)
+else()
+  target_compile_definitions(test_cli_nets PRIVATE KENNING_TEST_WITH_NETS=0)
+endif()

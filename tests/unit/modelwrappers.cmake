@@ -32,3 +32,26 @@ if(KENNING_WITH_ONNX)
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_model.cpp
     LIBS kenning_plugins kenning_modelwrappers kenning_onnx)
 endif()
+
+# The NetGraph networks without libtorch: graph checks, zoo layouts, seeded
+# init, BatchNorm folding, parameters, registration.
+kenning_add_test(test_net_graph
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_net_graph.cpp
+  LIBS kenning_modelwrappers)
+
+# PyTorchMobileNetV2 / PyTorchResNet: libtorch vs our ONNX executor vs
+# TorchScript (vs OpenCV when built) on small inputs, and at full size
+# (224x224, slow).
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  set(_net_test_libs kenning_modelwrappers kenning_runtimes kenning_onnx onnx_proto ${TORCH_LIBRARIES})
+  if(KENNING_WITH_OPENCV)
+    list(APPEND _net_test_libs opencv_core)
+  endif()
+  kenning_add_test(test_nets_torch
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_nets_torch.cpp
+    LIBS ${_net_test_libs})
+  kenning_add_test(test_nets_full_size
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_nets_full_size.cpp
+    LIBS ${_net_test_libs}
+    LABELS slow)
+endif()

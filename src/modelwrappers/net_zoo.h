@@ -1,0 +1,35 @@
+// The networks the zoo wrappers run, written as NetGraphs with torchvision's
+// layouts and parameter names, so the .pt files, ONNX initializers and
+// TorchScript attributes line up with torchvision's state dicts.
+#pragma once
+
+#include <cstdint>
+
+#include "net_graph.h"
+
+namespace kenning {
+
+// torchvision's mobilenet_v2: a 3x3 stride-2 stem (32 channels), 17 inverted
+// residual blocks (expansion 6 except the first: 1x1 expand, 3x3 depthwise,
+// 1x1 linear projection, residual Add when stride 1 and channels match),
+// a 1x1 conv to 1280 channels, global average pool, Linear. Channel counts
+// are scaled by `width_mult` and rounded to multiples of 8 as torchvision
+// does; the last conv never narrows below 1280. Activations are Relu6.
+// Dropout (identity at inference) is left out. Input [3, input_size,
+// input_size]; ConfigError when the sizes leave no pixel to pool.
+NetGraph mobilenet_v2_graph(double width_mult, std::int64_t num_classes, std::int64_t input_size);
+
+// ResNet-style: 7x7 stride-2 conv stem, BN, Relu, 3x3 stride-2 max pool, four
+// stages of BasicBlocks (3x3 conv-BN-Relu, 3x3 conv-BN, Add, Relu; the first
+// block of stages 2-4 strides by 2 with a 1x1 conv + BN downsample), global
+// average pool, Linear. `depth` 18 gives ResNet-18 ([2, 2, 2, 2] blocks), 34
+// ResNet-34 ([3, 4, 6, 3]), 10 one block per stage; stage widths are
+// base_width x 1, 2, 4, 8 (64 in torchvision). ConfigError for other depths.
+NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t num_classes,
+                      std::int64_t input_size);
+
+// torchvision's _make_divisible: `v` rounded to the nearest multiple of
+// `divisor`, at least `divisor`, and never more than 10% below `v`.
+std::int64_t make_divisible(double v, std::int64_t divisor = 8);
+
+}  // namespace kenning
