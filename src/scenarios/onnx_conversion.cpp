@@ -23,11 +23,27 @@ struct ExportFormat {
 };
 constexpr ExportFormat kFormats[] = {{"onnx", ".onnx"}, {"torchscript", ".ts"}};
 
-// The error text on one line (libtorch and protobuf messages span several).
-std::string one_line(std::string text) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  std::replace(text.begin(), text.end(), '\r', ' ');
-  return text;
+// The error text on one table line: libtorch, protobuf and OpenCV messages
+// span several lines, OpenCV's quoted with '>' and padded with spaces.
+std::string one_line(const std::string& text) {
+  constexpr std::size_t kMaxLength = 400;
+  std::string out;
+  bool line_start = true;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') {
+      line_start = true;
+      c = ' ';
+    } else if (line_start && (c == '>' || c == ' ')) {
+      c = ' ';
+    } else {
+      line_start = false;
+    }
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() > kMaxLength) out = out.substr(0, kMaxLength) + "...";
+  return out;
 }
 
 // Runs `step`; on failure returns its message, on success "".
