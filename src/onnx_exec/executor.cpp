@@ -31,7 +31,15 @@ std::vector<std::int64_t> arena_key(const std::vector<at::Tensor>& inputs) {
 
 }  // namespace
 
-Executor Executor::load(const std::filesystem::path& file) { return from_graph(load_graph(file)); }
+Executor Executor::load(const std::filesystem::path& file) {
+  const onnx::ModelProto model = read_model_file(file);
+  Graph graph = build_graph(model, file);
+  std::vector<onnx::NodeProto> sorted = graph.nodes;  // before fusion rewrites them
+  Executor e = from_graph(std::move(graph));
+  // After the op lookup, so an unsupported op or attribute is named as such.
+  check_types_and_shapes(model, sorted, quoted(file));
+  return e;
+}
 
 Executor Executor::from_graph(Graph graph) {
   Executor e;

@@ -6,6 +6,9 @@
 #include <system_error>
 #include <unordered_map>
 
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
 #include "kenning/core/error.h"
 #include "tensor_proto.h"
 
@@ -53,6 +56,22 @@ onnx::ModelProto read_model_file(const std::filesystem::path& file) {
     throw IoError(name + " is not an ONNX model (truncated, or not an ONNX protobuf)");
   }
   return model;
+}
+
+void check_types_and_shapes(const onnx::ModelProto& model, const std::vector<onnx::NodeProto>& sorted,
+                            const std::string& where) {
+  onnx::ModelProto copy = model;
+  auto* graph = copy.mutable_graph();
+  graph->clear_node();
+  for (const auto& node : sorted) *graph->add_node() = node;
+  graph->clear_value_info();
+  try {
+    onnx::ShapeInferenceOptions options(/*check_type=*/true, /*error_mode=*/1);
+    onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    throw BackendError(where + ": type and shape inference failed: " + what.substr(0, what.find('\n')));
+  }
 }
 
 Graph build_graph(const onnx::ModelProto& model, const std::filesystem::path& file) {

@@ -41,6 +41,14 @@ onnx::ModelProto read_model_file(const std::filesystem::path& file);
 // nodes. Errors name `file` and the node/tensor at fault.
 Graph build_graph(const onnx::ModelProto& model, const std::filesystem::path& file);
 
+// ONNX's own type and shape inference over `sorted` (the graph's nodes in
+// topological order), strict: an operand of the wrong type or a shape that
+// cannot fit (a Conv weight of the wrong rank, a Reshape to an impossible
+// size, ...) is a BackendError at load with ONNX's message, not a kernel
+// error in the middle of a run.
+void check_types_and_shapes(const onnx::ModelProto& model, const std::vector<onnx::NodeProto>& sorted,
+                            const std::string& where);
+
 inline Graph load_graph(const std::filesystem::path& file) {
   return build_graph(read_model_file(file), file);
 }
