@@ -23,9 +23,11 @@ using dims = dnnl::memory::dims;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
+// Never destroyed: cached primitives and memories of Executors that outlive
+// static destruction still refer to it.
 const dnnl::engine& cpu_engine() {
-  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
+  static const dnnl::engine* engine = new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  return *engine;
 }
 
 // A stream per thread: streams are cheap on the CPU and not meant to be
@@ -140,7 +142,10 @@ std::unique_ptr<Entry> DirectConv::create(const Key& key) {
   e->weights = weights_in(pd.weights_desc());
   e->src = dnnl::memory(src_md, cpu_engine(), DNNL_MEMORY_NONE);
   e->dst = dnnl::memory(dst_md, cpu_engine(), DNNL_MEMORY_NONE);
-  e->scratchpad = dnnl::memory(pd.scratchpad_desc(), cpu_engine());
+  // Each argument costs dnnl_primitive_execute a hash-map node per call:
+  // pass the scratchpad only when the kernel needs one.
+  const bool with_scratchpad = pd.scratchpad_desc().get_size() > 0;
+  if (with_scratchpad) e->scratchpad = dnnl::memory(pd.scratchpad_desc(), cpu_engine());
   auto arg = [&](int id, const dnnl::memory& m) { e->args[e->num_args++] = {id, m.get()}; };
   arg(DNNL_ARG_SRC, e->src);
   arg(DNNL_ARG_WEIGHTS, e->weights);
@@ -149,7 +154,7 @@ std::unique_ptr<Entry> DirectConv::create(const Key& key) {
     arg(DNNL_ARG_BIAS, e->bias);
   }
   arg(DNNL_ARG_DST, e->dst);
-  arg(DNNL_ARG_SCRATCHPAD, e->scratchpad);
+  if (with_scratchpad) arg(DNNL_ARG_SCRATCHPAD, e->scratchpad);
   return e;
 }
 

@@ -297,7 +297,36 @@ void register_nn_ops(OpTable& t) {
     const double beta = ctx.attr_float("beta", 1.0f);
     const bool ta = ctx.attr_int("transA", 0) != 0;
     const bool tb = ctx.attr_int("transB", 0) != 0;
+    // A constant B makes Gemm a 1x1 convolution on the direct oneDNN path
+    // (onednn_conv.h), with a constant [N] C as its bias when alpha = beta = 1.
+    std::shared_ptr<DirectConv> direct;
+    at::Tensor source_b, direct_w;  // B as the graph holds it; as an [N, K, 1, 1] weight
+    bool c_as_bias = false;
+    if (const at::Tensor* b = ctx.constant_input(1);
+        b && !ta && b->dim() == 2 && b->scalar_type() == at::kFloat) {
+      source_b = *b;
+      const at::Tensor w = (tb ? *b : b->t()).contiguous();
+      direct_w = w.view({w.size(0), w.size(1), 1, 1});
+      DirectConvParams p;
+      p.weight = direct_w;
+      direct = make_direct_conv(p);
+      const at::Tensor* c = ctx.constant_input(2);
+      c_as_bias = c && alpha == 1.0 && beta == 1.0 && c->dim() == 1 && c->size(0) == w.size(0) &&
+                  c->scalar_type() == at::kFloat;
+    }
     return [=](const Values& in) {
+      if (direct && in[0].dim() == 2 && in[1].unsafeGetTensorImpl() == source_b.unsafeGetTensorImpl()) {
+        const at::Tensor& a = in[0];
+        at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), direct_w,
+                                       c_as_bias ? in[2] : at::Tensor());
+        if (y.defined()) {
+          y = y.view({a.size(0), direct_w.size(0)});
+          if (c_as_bias) return Values{std::move(y)};
+          if (alpha != 1.0) y = y * alpha;
+          if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
+          return Values{std::move(y)};
+        }
+      }
       const at::Tensor a = ta ? in[0].t() : in[0];
       // As a 1x1 convolution on oneDNN (see use_onednn): weight [N, K], input [M, K].
       const at::Tensor w = tb ? in[1] : in[1].t();

@@ -243,3 +243,30 @@ TEST_F(DirectConvExecutorTest, ConstantAndFedWeightsAgreeWithAten) {
 }
 
 }  // namespace
+
+// Gemm with a constant B runs as a 1x1 convolution on the direct path, with a
+// constant C folded in as its bias when alpha = beta = 1.
+TEST_F(DirectConvExecutorTest, GemmWithConstantWeight) {
+  const at::Tensor b = at::randn({5, 7});  // [N, K] with transB = 1
+  const at::Tensor c = at::randn({5});
+  for (const auto& [trans_b, alpha] : {std::pair{1, 1.0f}, std::pair{0, 1.0f}, std::pair{1, 0.5f}}) {
+    OnnxGraphBuilder g("gemm", 13);
+    g.add_input("a", DType::Float32, {-1, 7});
+    const at::Tensor bb = (trans_b ? b : b.t()).contiguous();
+    g.add_initializer("b", std::span<const float>(bb.data_ptr<float>(), bb.numel()),
+                      {bb.size(0), bb.size(1)});
+    g.add_initializer("c", std::span<const float>(c.data_ptr<float>(), c.numel()), {5});
+    g.add_node("Gemm", {"a", "b", "c"}, {"y"}, {{"transB", std::int64_t{trans_b}}, {"alpha", alpha}});
+    g.add_output("y", DType::Float32, {-1, 5});
+    const fs::path path = dir_ / ("gemm_" + std::to_string(trans_b) + ".onnx");
+    g.save(path);
+    const Executor e = Executor::load(path);
+    for (std::int64_t m : {1, 4, 1}) {
+      const at::Tensor a = at::randn({m, 7});
+      const at::Tensor want = at::addmm(c, a, b.t(), 1.0, alpha);
+      expect_close(e.run({a})[0], want,
+                   "transB " + std::to_string(trans_b) + " alpha " + std::to_string(alpha) + " M " +
+                       std::to_string(m));
+    }
+  }
+}
