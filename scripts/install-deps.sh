@@ -8,7 +8,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libasio-dev
   zlib1g-dev libprotobuf-dev protobuf-compiler libonnx-dev
   libopencv-dev
-  libtorch-dev
+  libtorch-dev libdnnl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist libonnx-testdata
 )

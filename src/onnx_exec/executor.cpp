@@ -64,7 +64,7 @@ Executor Executor::from_graph(Graph graph) {
     if (it == table.end()) {
       throw NotSupported(step.where + ": op '" + node.op_type() + "' is not supported");
     }
-    step.kernel = it->second(OpContext(node, e.graph_.opset, step.where));
+    step.kernel = it->second(OpContext(node, e.graph_.opset, step.where, &e.graph_.initializers));
     for (const auto& in : node.input()) step.inputs.push_back(in.empty() ? -1 : slot_of(in));
     for (const auto& out : node.output()) step.outputs.push_back(out.empty() ? -1 : slot_of(out));
     e.steps_.push_back(std::move(step));

@@ -51,6 +51,12 @@ std::optional<at::Tensor> OpContext::attr_tensor(const std::string& name) const 
   return tensor_from_proto(a->t(), {}, where_);
 }
 
+const at::Tensor* OpContext::constant_input(int i) const {
+  if (!initializers_ || !has_input(i)) return nullptr;
+  const auto it = initializers_->find(node_.input(i));
+  return it == initializers_->end() ? nullptr : &it->second;
+}
+
 int OpContext::num_inputs() const {
   int n = node_.input_size();
   while (n > 0 && node_.input(n - 1).empty()) --n;

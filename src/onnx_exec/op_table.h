@@ -22,8 +22,10 @@ using Kernel = std::function<Values(const Values& inputs)>;
 // What a factory sees of its node.
 class OpContext {
  public:
-  OpContext(const onnx::NodeProto& node, std::int64_t opset, std::string where)
-      : node_(node), opset_(opset), where_(std::move(where)) {}
+  // `initializers`: the graph's constants, when the caller has them.
+  OpContext(const onnx::NodeProto& node, std::int64_t opset, std::string where,
+            const std::map<std::string, at::Tensor>* initializers = nullptr)
+      : node_(node), opset_(opset), where_(std::move(where)), initializers_(initializers) {}
 
   const onnx::NodeProto& node() const { return node_; }
   std::int64_t opset() const { return opset_; }
@@ -45,6 +47,9 @@ class OpContext {
   int num_outputs() const;
   bool has_input(int i) const { return i < node_.input_size() && !node_.input(i).empty(); }
   bool has_output(int i) const { return i < node_.output_size() && !node_.output(i).empty(); }
+  // Input i's value when it is a graph initializer, which every run passes
+  // unchanged (the same tensor); null for anything computed or fed at run time.
+  const at::Tensor* constant_input(int i) const;
 
   // Throws NotSupported "<where>: <what>".
   [[noreturn]] void unsupported(const std::string& what) const;
@@ -54,6 +59,7 @@ class OpContext {
   const onnx::NodeProto& node_;
   std::int64_t opset_;
   std::string where_;
+  const std::map<std::string, at::Tensor>* initializers_;
 };
 
 using KernelFactory = std::function<Kernel(const OpContext&)>;

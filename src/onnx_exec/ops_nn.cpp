@@ -5,6 +5,7 @@
 
 #include "fusion.h"
 #include "kenning/core/error.h"
+#include "onednn_conv.h"
 #include "op_table.h"
 
 namespace kenning::onnx_exec {
@@ -107,6 +108,36 @@ void check_spatial(const OpContext& ctx, std::size_t n) {
   if (n < 1 || n > 3) ctx.unsupported(std::to_string(n) + "-D windows");
 }
 
+// The direct oneDNN path's view of a 2-D Conv node with constant weight `w`;
+// its weight is left undefined when the attributes do not fit (make_direct_conv
+// then declines).
+DirectConvParams conv_params(const OpContext& ctx, const at::Tensor& w, std::int64_t group,
+                             const std::string& auto_pad) {
+  DirectConvParams p;
+  const Ints kernel = ctx.attr_ints("kernel_shape");
+  const Ints strides = ctx.attr_ints("strides", Ints(2, 1));
+  const Ints dilations = ctx.attr_ints("dilations", Ints(2, 1));
+  const Ints pads = ctx.attr_ints("pads", Ints(4, 0));
+  if ((!kernel.empty() && (kernel.size() != 2 || kernel[0] != w.size(2) || kernel[1] != w.size(3))) ||
+      strides.size() != 2 || dilations.size() != 2 || pads.size() != 4) {
+    return p;
+  }
+  p.weight = w;
+  p.group = group;
+  std::copy(strides.begin(), strides.end(), p.strides);
+  std::copy(dilations.begin(), dilations.end(), p.dilations);
+  std::copy(pads.begin(), pads.end(), p.pads);
+  using AutoPad = DirectConvParams::AutoPad;
+  p.auto_pad = auto_pad == "VALID"        ? AutoPad::Valid
+               : auto_pad == "SAME_UPPER" ? AutoPad::SameUpper
+               : auto_pad == "SAME_LOWER" ? AutoPad::SameLower
+                                          : AutoPad::NotSet;
+  p.fused = ctx.has(kFusedActivation);
+  p.activation_min = ctx.attr_float(kFusedClipMin, 0.0f);
+  p.activation_max = ctx.attr_float(kFusedClipMax, 0.0f);
+  return p;
+}
+
 Kernel make_conv(const OpContext& ctx) {
   const std::int64_t group = ctx.attr_int("group", 1);
   const Ints kernel_attr = ctx.attr_ints("kernel_shape");
@@ -120,12 +151,22 @@ Kernel make_conv(const OpContext& ctx) {
   const bool fused_activation = ctx.has(kFusedActivation);
   const float clip_min = ctx.attr_float(kFusedClipMin, 0.0f);
   const float clip_max = ctx.attr_float(kFusedClipMax, 0.0f);
+  // 2-D float convolutions with a constant weight run on oneDNN directly
+  // (onednn_conv.h): weight reordered once, no per-call setup.
+  std::shared_ptr<DirectConv> direct;
+  if (const at::Tensor* w = ctx.constant_input(1); w && w->dim() == 4) {
+    direct = make_direct_conv(conv_params(ctx, *w, group, auto_pad));
+  }
   // The weight's rank gives the spatial rank; read lazily as W may be an input.
   return [ctx_auto = auto_pad, fused_activation, clip_min, clip_max,
           strides = ctx.attr_ints("strides"), dil = ctx.attr_ints("dilations"),
-          pads = ctx.attr_ints("pads"), group, kernel_attr, where](const Values& in) {
+          pads = ctx.attr_ints("pads"), group, kernel_attr, where, direct](const Values& in) {
     const at::Tensor& x = in[0];
     const at::Tensor& w = in[1];
+    if (direct) {
+      at::Tensor y = run_direct_conv(*direct, x, w, in.size() > 2 ? in[2] : at::Tensor());
+      if (y.defined()) return Values{std::move(y)};
+    }
     const std::size_t n = static_cast<std::size_t>(w.dim() - 2);
     if (x.dim() != w.dim() || n < 1 || n > 3) {
       throw BackendError(where + ": input rank " + std::to_string(x.dim()) +
@@ -256,7 +297,36 @@ void register_nn_ops(OpTable& t) {
     const double beta = ctx.attr_float("beta", 1.0f);
     const bool ta = ctx.attr_int("transA", 0) != 0;
     const bool tb = ctx.attr_int("transB", 0) != 0;
+    // A constant B makes Gemm a 1x1 convolution on the direct oneDNN path
+    // (onednn_conv.h), with a constant [N] C as its bias when alpha = beta = 1.
+    std::shared_ptr<DirectConv> direct;
+    at::Tensor source_b, direct_w;  // B as the graph holds it; as an [N, K, 1, 1] weight
+    bool c_as_bias = false;
+    if (const at::Tensor* b = ctx.constant_input(1);
+        b && !ta && b->dim() == 2 && b->scalar_type() == at::kFloat) {
+      source_b = *b;
+      const at::Tensor w = (tb ? *b : b->t()).contiguous();
+      direct_w = w.view({w.size(0), w.size(1), 1, 1});
+      DirectConvParams p;
+      p.weight = direct_w;
+      direct = make_direct_conv(p);
+      const at::Tensor* c = ctx.constant_input(2);
+      c_as_bias = c && alpha == 1.0 && beta == 1.0 && c->dim() == 1 && c->size(0) == w.size(0) &&
+                  c->scalar_type() == at::kFloat;
+    }
     return [=](const Values& in) {
+      if (direct && in[0].dim() == 2 && in[1].unsafeGetTensorImpl() == source_b.unsafeGetTensorImpl()) {
+        const at::Tensor& a = in[0];
+        at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), direct_w,
+                                       c_as_bias ? in[2] : at::Tensor());
+        if (y.defined()) {
+          y = y.view({a.size(0), direct_w.size(0)});
+          if (c_as_bias) return Values{std::move(y)};
+          if (alpha != 1.0) y = y * alpha;
+          if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
+          return Values{std::move(y)};
+        }
+      }
       const at::Tensor a = ta ? in[0].t() : in[0];
       // As a 1x1 convolution on oneDNN (see use_onednn): weight [N, K], input [M, K].
       const at::Tensor w = tb ? in[1] : in[1].t();

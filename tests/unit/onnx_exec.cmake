@@ -12,6 +12,10 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_onnx_exec_fusion
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_fusion.cpp
     LIBS kenning_onnx_exec kenning_onnx)
+  # The direct oneDNN convolution path against at::conv2d (skips without oneDNN).
+  kenning_add_test(test_onnx_exec_onednn_conv
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_onednn_conv.cpp
+    LIBS kenning_onnx_exec kenning_onnx)
   # Quantization ops, Resize and ConvTranspose on graphs built with OnnxGraphBuilder.
   kenning_add_test(test_onnx_exec_quant
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_quant.cpp
