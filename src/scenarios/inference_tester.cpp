@@ -11,6 +11,7 @@
 #include "kenning/core/progress_bar.h"
 #include "kenning/core/resource_sampler.h"
 #include "kenning/config.h"
+#include "kenning/registries.h"
 
 namespace kenning {
 
@@ -68,10 +69,40 @@ std::filesystem::path optimize_model(Pipeline& p) {
   return model;
 }
 
+// The built-in runtime that runs `format` when a scenario with optimizers has
+// no runtime block: our ONNX executor for ONNX, libtorch for TorchScript.
+std::unique_ptr<Runtime> default_runtime_for(const std::string& format) {
+  const std::vector<std::string> candidates = format == "onnx"          ? std::vector<std::string>{"onnx_exec", "opencv"}
+                                              : format == "torchscript" ? std::vector<std::string>{"pytorch"}
+                                                                        : std::vector<std::string>{};
+  for (const auto& name : candidates) {
+    if (registries().runtimes.index_of(name) == std::string_view::npos) continue;
+    if (!registries().runtimes.find(name).available) continue;
+    auto runtime = registries().runtimes.create(name, nlohmann::json::object(), "default runtime for " + format);
+    spdlog::info("no runtime block: running the {} model with {}", format, runtime->type_name());
+    return runtime;
+  }
+  throw ConfigError("the scenario has optimizers but no runtime block, and no built-in runtime reads " +
+                    (format.empty() ? std::string("models of unknown format") : format) + "; add a runtime block");
+}
+
 Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   if (!options.measurements_path.empty()) check_output_path(options.measurements_path, "--measurements");
   const std::string final_format = check_format_chain(p);
-  (void)final_format;
+  // A chain of optimizers produces a file, not something the model wrapper
+  // runs natively: without a runtime block, a default one for the format
+  // tested runs it, for this call only.
+  struct RuntimeLoan {
+    Pipeline& p;
+    bool borrowed = false;
+    ~RuntimeLoan() {
+      if (borrowed) p.runtime.reset();
+    }
+  } loan{p};
+  if (!p.runtime && !p.optimizers.empty()) {
+    p.runtime = default_runtime_for(options.run_optimizers ? final_format : p.model_wrapper->model_format());
+    loan.borrowed = true;
+  }
 
   Measurements m;
   m.set("command", options.command);

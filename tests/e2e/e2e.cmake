@@ -30,3 +30,9 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
 else()
   target_compile_definitions(test_cli_nets PRIVATE KENNING_TEST_WITH_NETS=0)
 endif()
+# `kenning optimize test` with the ONNX graph optimizer and --evaluate-unoptimized.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_cli_optimize SOURCES e2e/test_cli_optimize.cpp LIBS nlohmann_json::nlohmann_json
+                   LABELS e2e)
+  add_dependencies(test_cli_optimize kenning)
+endif()

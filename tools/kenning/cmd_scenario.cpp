@@ -56,7 +56,19 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   options.run_optimizers = optimize;
   options.run_test = test;
   if (train) options.measurements_path.clear();  // saved below, with the training curves
+  Measurements unoptimized;
+  if (cmd.evaluate_unoptimized) {
+    TestOptions before = options;
+    before.run_optimizers = false;
+    before.measurements_path.clear();
+    spdlog::info("testing the model before optimization (--evaluate-unoptimized)");
+    unoptimized = run_inference_test(pipeline, before);
+  }
   Measurements m = run_inference_test(pipeline, options);
+  if (cmd.evaluate_unoptimized) {
+    m.set("__unoptimized__", unoptimized.data());
+    if (!cmd.measurements_path.empty() && !train) m.save(cmd.measurements_path);
+  }
   if (train) {
     for (const auto& [key, value] : training.data().items()) m.set(key, value);
     if (!cmd.measurements_path.empty()) m.save(cmd.measurements_path);

@@ -1,5 +1,6 @@
 #include "command_line.h"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -123,6 +124,12 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   app.add_option("--cfg", unused, "Scenario file (JSON or YAML)");
   app.add_option("--measurements", cmd.measurements_path, "Where to write the measurements JSON");
   app.add_option("--verbosity", cmd.verbosity, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+  const bool optimize_and_test = std::find(commands.begin(), commands.end(), "optimize") != commands.end() &&
+                                 std::find(commands.begin(), commands.end(), "test") != commands.end();
+  if (optimize_and_test) {
+    app.add_flag("--evaluate-unoptimized", cmd.evaluate_unoptimized,
+                 "Also test the model before optimization; results go under \"__unoptimized__\"");
+  }
   if (add_options) add_options(app);
   std::string unused_cls[std::size(kClassOptions)];
   for (std::size_t i = 0; i < std::size(kClassOptions); ++i) {

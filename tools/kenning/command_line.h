@@ -25,6 +25,9 @@ struct ScenarioCommand {
   std::string verbosity;
   std::string command_text;  // the full command, for the measurements
   bool help_shown = false;   // -h was given and help printed
+  // `optimize test --evaluate-unoptimized`: also test the model as the
+  // wrapper gives it, nested under "__unoptimized__" in the measurements.
+  bool evaluate_unoptimized = false;
 };
 
 // Parses the arguments after the command words. Throws ConfigError/IoError

@@ -1,0 +1,73 @@
+// `kenning optimize test`: the scenario's optimizer chain runs, the final
+// model is tested (with a default runtime for its format when the scenario
+// has none), and --evaluate-unoptimized nests the unoptimized results.
+#include <unistd.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_kenning.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("kenning-e2e-optimize-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+// The committed CNN, optimized by the ONNX graph optimizer, with no runtime block.
+fs::path write_scenario(const fs::path& dir) {
+  const fs::path cfg = dir / "s.json";
+  std::ofstream(cfg) << json{
+      {"dataset", {{"type", "FashionMNISTDataset"},
+                   {"parameters", {{"dataset_root", "/usr/share/datasets/fashion-mnist"},
+                                   {"inference_batch_size", 500}}}}},
+      {"model_wrapper", {{"type", "PyTorchFashionMNISTCNN"},
+                         {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
+      {"optimizers", json::array({{{"type", "ONNXGraphOptimizer"},
+                                   {"parameters", {{"compiled_model_path", (dir / "opt.onnx").string()}}}}})}}
+                          .dump(2);
+  return cfg;
+}
+
+}  // namespace
+
+TEST(CliOptimize, ChainWithoutRuntimeUsesTheDefaultAndNestsUnoptimizedResults) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "needs dataset-fashion-mnist";
+  }
+  const auto dir = temp_dir("chain");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"optimize", "test", "--cfg", write_scenario(dir).string(), "--measurements",
+                              out.string(), "--evaluate-unoptimized"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir / "opt.onnx"));
+  const json m = read_json(out);
+  EXPECT_EQ(m["build_cfg"]["runtime"]["type"], "ONNXExecRuntime");
+  EXPECT_EQ(m["compiled_model_path"], (dir / "opt.onnx").string());
+  ASSERT_TRUE(m.contains("__unoptimized__"));
+  const json& before = m["__unoptimized__"];
+  EXPECT_EQ(before["compiled_model_path"], "models/fashion-mnist-cnn.onnx");
+  EXPECT_EQ(before["total"], 10000);
+  // Graph optimization keeps the answers: same accuracy before and after.
+  EXPECT_NEAR(m["accuracy"].get<double>(), before["accuracy"].get<double>(), 1e-4);
+  EXPECT_GT(m["accuracy"].get<double>(), 0.9);
+}
+
+TEST(CliOptimize, EvaluateUnoptimizedNeedsOptimizeAndTest) {
+  const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-cnn.json", "--evaluate-unoptimized"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--evaluate-unoptimized"), std::string::npos) << r.err;
+}
