@@ -73,51 +73,85 @@ IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, c
     throw IoError(std::string(kClass) + ": input model '" + file +
                   "' is not a TorchScript archive (torch::jit::save writes a zip file)");
   }
-  torch::jit::Module module;
-  try {
-    module = torch::jit::load(file, torch::kCPU);
-  } catch (const c10::Error& e) {
-    throw BackendError(std::string(kClass) + ": cannot load '" + file + "' as TorchScript: " +
-                       one_line(e.what_without_backtrace()));
-  } catch (const std::exception& e) {
-    throw BackendError(std::string(kClass) + ": cannot load '" + file + "' as TorchScript: " +
-                       one_line(e.what()));
-  }
-  if (!module.find_method("forward")) {
-    throw BackendError(std::string(kClass) + ": '" + file +
-                       "' has no forward() method (weights only, not a scripted model?)");
-  }
+  auto load = [&](const std::string& path) {
+    try {
+      return torch::jit::load(path, torch::kCPU);
+    } catch (const c10::Error& e) {
+      throw BackendError(std::string(kClass) + ": cannot load '" + path + "' as TorchScript: " +
+                         one_line(e.what_without_backtrace()));
+    } catch (const std::exception& e) {
+      throw BackendError(std::string(kClass) + ": cannot load '" + path + "' as TorchScript: " +
+                         one_line(e.what()));
+    }
+  };
+  auto optimized = [&](bool for_inference) {
+    torch::jit::Module module = load(file);
+    if (!module.find_method("forward")) {
+      throw BackendError(std::string(kClass) + ": '" + file +
+                         "' has no forward() method (weights only, not a scripted model?)");
+    }
+    module.eval();  // freeze refuses modules in training mode
+    try {
+      module = torch::jit::freeze(module);
+      if (for_inference) module = torch::jit::optimize_for_inference(module);
+    } catch (const c10::Error& e) {
+      throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file +
+                         "': " + one_line(e.what_without_backtrace()));
+    } catch (const std::exception& e) {
+      throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file +
+                         "': " + one_line(e.what()));
+    }
+    return module;
+  };
+  // Writes `module` to a temporary file next to the target; nothing is left
+  // behind on error.
+  const fs::path tmp = out.string() + ".tmp" + std::to_string(std::random_device{}());
+  auto save_tmp = [&](torch::jit::Module& module) {
+    try {
+      module.save(tmp.string());
+    } catch (const c10::Error& e) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw BackendError(std::string(kClass) + ": cannot save the optimized '" + file + "' to '" +
+                         out.string() + "': " + one_line(e.what_without_backtrace()));
+    } catch (const std::exception& e) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw IoError(std::string(kClass) + ": cannot write '" + out.string() + "': " +
+                    one_line(e.what()));
+    }
+  };
+
   OptimizerReport report;
   report.bytes_before = fs::file_size(input_model);
-  report.nodes_before = count_nodes(module);
-  module.eval();  // freeze refuses modules in training mode
-  try {
-    module = torch::jit::freeze(module);
-    if (params_.optimize_for_inference) module = torch::jit::optimize_for_inference(module);
-  } catch (const c10::Error& e) {
-    throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file +
-                       "': " + one_line(e.what_without_backtrace()));
-  } catch (const std::exception& e) {
-    throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file +
-                       "': " + one_line(e.what()));
+  {
+    torch::jit::Module original = load(file);
+    report.nodes_before = count_nodes(original);
+  }
+  torch::jit::Module module = optimized(params_.optimize_for_inference);
+  save_tmp(module);
+  if (params_.optimize_for_inference) {
+    // libtorch 1.13's optimize_for_inference can leave oneDNN-packed
+    // constants that torch::jit::save writes but torch::jit::load cannot read
+    // back; then keep the frozen module (freezing already folds Conv+BatchNorm
+    // and drops dropout; PyTorchRuntime redoes the oneDNN step at load).
+    try {
+      (void)torch::jit::load(tmp.string(), torch::kCPU);
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: the optimize_for_inference result of '{}' does not load back ({}); "
+                   "saving the frozen model without it",
+                   kClass, file, one_line(e.what()).substr(0, 200));
+      module = optimized(false);
+      save_tmp(module);
+    }
   }
   report.nodes_after = count_nodes(module);
-
-  // Temporary file next to the target, then a rename: no half-written model.
-  const fs::path tmp = out.string() + ".tmp" + std::to_string(std::random_device{}());
   try {
-    module.save(tmp.string());
     fs::rename(tmp, out);
-  } catch (const c10::Error& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw BackendError(std::string(kClass) + ": cannot save the optimized '" + file + "' to '" +
-                       out.string() + "': " + one_line(e.what_without_backtrace()));
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
-    throw IoError(std::string(kClass) + ": cannot write '" + out.string() + "': " +
-                  one_line(e.what()));
+    throw IoError(std::string(kClass) + ": cannot write '" + out.string() + "': " + e.what());
   }
   try {
     save_io_spec(spec, out);
