@@ -125,6 +125,8 @@ bool fold_constants(onnx::ModelProto& model) {
     if (n.op_type() == "Constant" && n.attribute_size() == 1) {
       const auto& a = n.attribute(0);
       if (a.name() == "value") {
+        // External data is resolved against the input's folder; leave it be.
+        if (a.t().data_location() == onnx::TensorProto_DataLocation_EXTERNAL) continue;
         folded = a.t();
       } else if (a.name() == "value_float") {
         folded.set_data_type(onnx::TensorProto_DataType_FLOAT);
