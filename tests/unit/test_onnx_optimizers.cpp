@@ -1,7 +1,9 @@
 // ONNXGraphOptimizer and ONNXFloat16Compressor on the project's CNN and a
 // small MobileNetV2 export: outputs compared with onnx_exec's executor before
 // and after, node counts and file sizes, and their errors.
+#include <cstring>
 #include <filesystem>
+#include <span>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -214,20 +216,21 @@ TEST(ONNXGraphOptimizer, FoldsBatchNormIntoMobileNetV2Convolutions) {
   const auto got = run_model(out, x);
   const double diff = max_abs_diff(ref, got);
   EXPECT_LT(diff, 1e-5) << "reference magnitude " << ref.abs().max().item<double>();
-#if KENNING_WITH_OPENCV
-  // onnx_exec folds BatchNormalization itself at load, the same way; OpenCV
-  // on the original graph is an independent reference.
-  cv::dnn::Net net = cv::dnn::readNetFromONNX(wp.model_path.string());
-  const at::Tensor xc = x.contiguous();
-  cv::Mat blob({2, 3, 64, 64}, CV_32F, xc.data_ptr<float>());
-  net.setInput(blob);
-  cv::Mat y = net.forward();
-  const at::Tensor cv_ref = at::from_blob(y.ptr<float>(), {2, 10}).clone();
-  const double cv_diff = max_abs_diff(cv_ref, got);
-  EXPECT_LT(cv_diff, 1e-4 * std::max(1.0, ref.abs().max().item<double>()));
-  std::cout << "mobilenet_v2: optimized (onnx_exec) vs original (OpenCV) max abs diff " << cv_diff
-            << ", output magnitude " << ref.abs().max().item<double>() << "\n";
-#endif
+  // onnx_exec folds BatchNormalization itself at load, the same way, so the
+  // wrapper's own libtorch inference on the unfolded network is the
+  // independent reference.
+  Tensor input(DType::Float32, {2, 3, 64, 64});
+  std::memcpy(input.bytes().data(), x.contiguous().data_ptr<float>(), input.nbytes());
+  const TensorView view = input.view();
+  const auto native = wrapper.run_inference(std::span<const TensorView>(&view, 1));
+  ASSERT_EQ(native.size(), 1u);
+  const at::Tensor torch_ref =
+      at::from_blob(const_cast<std::byte*>(native[0].bytes().data()), {2, 10}).clone();
+  const double torch_diff = max_abs_diff(torch_ref, got);
+  EXPECT_LT(torch_diff, 1e-4 * std::max(1.0, ref.abs().max().item<double>()));
+  std::cout << "mobilenet_v2: optimized (onnx_exec) vs libtorch on the original network, max abs "
+               "diff " << torch_diff << ", output magnitude " << ref.abs().max().item<double>()
+            << "\n";
   std::cout << "mobilenet_v2 (64x64): " << opt.last_report().nodes_before << " -> "
             << opt.last_report().nodes_after << " nodes, " << opt.last_report().bytes_before
             << " -> " << opt.last_report().bytes_after << " bytes, max abs diff " << diff << "\n";
