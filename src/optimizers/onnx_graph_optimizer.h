@@ -57,6 +57,7 @@ class ONNXGraphOptimizer : public Optimizer {
   void optimize(onnx::ModelProto& model) const;
 
   const OptimizerReport& last_report() const { return report_; }
+  nlohmann::json compile_report() const override { return report_to_json(report_); }
 
  private:
   Params params_;

@@ -6,6 +6,14 @@
 
 namespace kenning {
 
+nlohmann::json report_to_json(const OptimizerReport& r) {
+  if (r.bytes_before == 0 && r.bytes_after == 0) return nlohmann::json::object();
+  return {{"nodes_before", r.nodes_before},
+          {"nodes_after", r.nodes_after},
+          {"model_size_before", r.bytes_before},
+          {"model_size_after", r.bytes_after}};
+}
+
 void check_optimizer_location(const std::string& cls, const std::string& location) {
   if (location == "target") {
     throw NotSupported(cls + ": location 'target' is not supported yet (running optimizers on "

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace kenning {
 
 // What an optimizer reports about its last compile().
@@ -15,6 +17,10 @@ struct OptimizerReport {
   std::uintmax_t bytes_before = 0;  // file sizes
   std::uintmax_t bytes_after = 0;
 };
+
+// {"nodes_before", "nodes_after", "model_size_before", "model_size_after"};
+// empty when nothing was compiled yet.
+nlohmann::json report_to_json(const OptimizerReport& report);
 
 // Help text of the `location` parameter, shared by all optimizers.
 inline constexpr const char* kLocationHelp =

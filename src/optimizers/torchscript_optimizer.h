@@ -44,6 +44,7 @@ class TorchScriptOptimizer : public Optimizer {
                  const Dataset* dataset) override;
 
   const OptimizerReport& last_report() const { return report_; }
+  nlohmann::json compile_report() const override { return report_to_json(report_); }
 
  private:
   Params params_;
