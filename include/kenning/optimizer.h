@@ -28,6 +28,11 @@ class Optimizer : public Plugin {
   // quantizer that needs calibration data throws ConfigError then.
   virtual IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
                          const Dataset* dataset) = 0;
+
+  // What the last compile() did (e.g. node counts and file sizes before and
+  // after), merged into this optimizer's entry of the measurements; empty
+  // before compile() or when the optimizer reports nothing.
+  virtual nlohmann::json compile_report() const { return nlohmann::json::object(); }
 };
 
 }  // namespace kenning

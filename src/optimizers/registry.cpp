@@ -1,9 +1,38 @@
-// The optimizer family's class list.
+// The optimizer family's class list. Classes whose backend was not built in
+// are still listed, as unavailable, so `kenning list` can say what is missing.
+#include "kenning/config.h"
 #include "kenning/registries.h"
+
+#if KENNING_WITH_ONNX
+#include "onnx_fp16_compressor.h"
+#include "onnx_graph_optimizer.h"
+#endif
+#if KENNING_WITH_TORCH
+#include "torchscript_optimizer.h"
+#endif
 
 namespace kenning {
 
-// Empty for now: the optimizers themselves come with a later issue.
-void register_optimizers(Registry<Optimizer>& /*r*/) {}
+void register_optimizers(Registry<Optimizer>& r) {
+#if KENNING_WITH_ONNX
+  r.add<ONNXGraphOptimizer>("onnx_graph_optimizer");
+  r.add<ONNXFloat16Compressor>("onnx_fp16");
+#else
+  r.add_unavailable("ONNXGraphOptimizer", "onnx_graph_optimizer",
+                    "ONNX graph passes: BatchNormalization folding, Identity/Dropout removal, "
+                    "constant folding, unused initializer removal",
+                    "built without KENNING_WITH_ONNX");
+  r.add_unavailable("ONNXFloat16Compressor", "onnx_fp16",
+                    "Stores float32 ONNX weights as float16, cast back to float32 in the graph",
+                    "built without KENNING_WITH_ONNX");
+#endif
+#if KENNING_WITH_TORCH
+  r.add<TorchScriptOptimizer>("torchscript_optimizer");
+#else
+  r.add_unavailable("TorchScriptOptimizer", "torchscript_optimizer",
+                    "Freezes a TorchScript model and runs libtorch's optimize_for_inference on it",
+                    "built without KENNING_WITH_TORCH");
+#endif
+}
 
 }  // namespace kenning

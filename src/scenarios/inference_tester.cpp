@@ -126,7 +126,18 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   m.set("dataset_prepare_time", seconds_since(start));
 
   std::filesystem::path model = p.model_wrapper->model_path();
-  if (options.run_optimizers) model = optimize_model(p);
+  if (options.run_optimizers) {
+    model = optimize_model(p);
+    // Each entry gains what its optimizer reports (node counts, sizes).
+    nlohmann::json entries = nlohmann::json::array();
+    for (const auto& o : p.optimizers) {
+      nlohmann::json entry = {{"compiler_framework", o->framework()},
+                              {"compiler_version", o->framework_version()}};
+      entry.update(o->compile_report());
+      entries.push_back(std::move(entry));
+    }
+    m.set("optimizers", std::move(entries));
+  }
   if (p.runtime && !p.runtime->save_model_path().empty()) model = p.runtime->save_model_path();
   if (!options.run_test) return m;
 

@@ -181,3 +181,39 @@ TEST(CliGenericErrors, BadModelLabelsNormalisationAndLayout) {
   expect_clean_failure(r, 2, "s.json: model_wrapper.parameters.input_layout", out);
   EXPECT_NE(r.err.find("NCHW, NHWC"), std::string::npos) << r.err;
 }
+
+TEST_F(CliGeneric, OptimizerChainReportsNodeCountsAndSizes) {
+  const auto dir = temp_dir("optimizers");
+  const auto cfg = dir / "s.json";
+  const auto opt = dir / "opt.onnx";
+  const auto fp16 = dir / "fp16.onnx";
+  write_text(cfg, R"({"dataset": {"type": "random_tensors", "parameters": {"samples": 10}},
+      "model_wrapper": {"type": "onnx_model", "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}},
+      "optimizers": [
+        {"type": "onnx_graph_optimizer", "parameters": {"compiled_model_path": ")" + opt.string() + R"("}},
+        {"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" + fp16.string() + R"("}}],
+      "runtime": {"type": "onnx_exec"}})");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"optimize", "test", "--cfg", cfg.string(), "--measurements", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(fp16));
+  EXPECT_TRUE(fs::exists(fs::path(fp16.string() + ".json")));
+  const json m = read_json(out);
+  ASSERT_EQ(m["optimizers"].size(), 2u) << m["optimizers"];
+  const json& graph = m["optimizers"][0];
+  EXPECT_EQ(graph["nodes_before"], 10);
+  EXPECT_LE(graph["nodes_after"].get<int>(), 10);
+  const json& half = m["optimizers"][1];
+  EXPECT_LT(half["model_size_after"].get<double>(), 0.55 * half["model_size_before"].get<double>());
+  EXPECT_EQ(m["compiled_model_path"], fp16.string());
+
+  // Running an optimizer on the target is refused until a protocol exists.
+  write_text(cfg, R"({"dataset": {"type": "random_tensors", "parameters": {"samples": 10}},
+      "model_wrapper": {"type": "onnx_model", "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}},
+      "optimizers": [{"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" + fp16.string() +
+                          R"(", "location": "target"}}],
+      "runtime": {"type": "onnx_exec"}})");
+  const auto bad = run_kenning({"optimize", "test", "--cfg", cfg.string()});
+  EXPECT_EQ(bad.exit_code, 5) << bad.err;
+  EXPECT_NE(bad.err.find("location 'target'"), std::string::npos) << bad.err;
+}

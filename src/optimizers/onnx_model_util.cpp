@@ -1,0 +1,136 @@
+#include "onnx_model_util.h"
+
+#include <bit>
+#include <cstring>
+
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include "kenning/core/error.h"
+#include "kenning/core/measurements.h"
+
+namespace kenning {
+
+namespace {
+bool is_external(const onnx::TensorProto& t) {
+  return t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL;
+}
+}  // namespace
+
+std::int64_t onnx_element_count(const onnx::TensorProto& t) {
+  std::int64_t n = 1;
+  for (auto d : t.dims()) n *= d;
+  return n;
+}
+
+std::optional<std::vector<float>> onnx_float_values(const onnx::TensorProto& t) {
+  if (t.data_type() != onnx::TensorProto_DataType_FLOAT || is_external(t)) return std::nullopt;
+  const auto n = static_cast<std::size_t>(onnx_element_count(t));
+  std::vector<float> v(n);
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != n * sizeof(float)) return std::nullopt;
+    std::memcpy(v.data(), t.raw_data().data(), n * sizeof(float));
+  } else {
+    if (static_cast<std::size_t>(t.float_data_size()) != n) return std::nullopt;
+    for (std::size_t i = 0; i < n; ++i) v[i] = t.float_data(static_cast<int>(i));
+  }
+  return v;
+}
+
+std::optional<std::vector<std::int64_t>> onnx_int64_values(const onnx::TensorProto& t) {
+  if (t.data_type() != onnx::TensorProto_DataType_INT64 || is_external(t)) return std::nullopt;
+  const auto n = static_cast<std::size_t>(onnx_element_count(t));
+  std::vector<std::int64_t> v(n);
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != n * sizeof(std::int64_t)) return std::nullopt;
+    std::memcpy(v.data(), t.raw_data().data(), n * sizeof(std::int64_t));
+  } else {
+    if (static_cast<std::size_t>(t.int64_data_size()) != n) return std::nullopt;
+    for (std::size_t i = 0; i < n; ++i) v[i] = t.int64_data(static_cast<int>(i));
+  }
+  return v;
+}
+
+void set_onnx_float_values(onnx::TensorProto& t, const std::vector<float>& values) {
+  t.clear_float_data();
+  t.clear_raw_data();
+  t.set_data_type(onnx::TensorProto_DataType_FLOAT);
+  t.set_raw_data(std::string(reinterpret_cast<const char*>(values.data()),
+                             values.size() * sizeof(float)));
+}
+
+std::uint16_t float_to_half(float f) {
+  const std::uint32_t x = std::bit_cast<std::uint32_t>(f);
+  const std::uint32_t sign = (x >> 16) & 0x8000u;
+  const std::uint32_t exp = (x >> 23) & 0xffu;
+  std::uint32_t mant = x & 0x7fffffu;
+  if (exp == 0xffu) {  // inf / nan
+    return static_cast<std::uint16_t>(sign | 0x7c00u | (mant ? 0x200u : 0u));
+  }
+  const int e = static_cast<int>(exp) - 127 + 15;
+  if (e >= 0x1f) return static_cast<std::uint16_t>(sign | 0x7c00u);  // overflow -> inf
+  if (e <= 0) {  // subnormal half or zero
+    if (e < -10) return static_cast<std::uint16_t>(sign);
+    mant |= 0x800000u;
+    const int shift = 14 - e;
+    std::uint32_t half_mant = mant >> shift;
+    const std::uint32_t rem = mant & ((1u << shift) - 1);
+    const std::uint32_t halfway = 1u << (shift - 1);
+    if (rem > halfway || (rem == halfway && (half_mant & 1u))) ++half_mant;
+    return static_cast<std::uint16_t>(sign | half_mant);
+  }
+  std::uint32_t h = sign | (static_cast<std::uint32_t>(e) << 10) | (mant >> 13);
+  const std::uint32_t rem = mant & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;  // may carry into exponent: correct
+  return static_cast<std::uint16_t>(h);
+}
+
+float half_to_float(std::uint16_t h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exp = (h >> 10) & 0x1fu;
+  std::uint32_t mant = h & 0x3ffu;
+  std::uint32_t x;
+  if (exp == 0) {
+    if (mant == 0) {
+      x = sign;
+    } else {  // subnormal: normalise
+      int e = -1;
+      do {
+        ++e;
+        mant <<= 1;
+      } while (!(mant & 0x400u));
+      x = sign | (static_cast<std::uint32_t>(127 - 15 - e) << 23) | ((mant & 0x3ffu) << 13);
+    }
+  } else if (exp == 0x1f) {
+    x = sign | 0x7f800000u | (mant << 13);
+  } else {
+    x = sign | ((exp - 15 + 127) << 23) | (mant << 13);
+  }
+  return std::bit_cast<float>(x);
+}
+
+void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path,
+                             const std::string& cls) {
+  model.mutable_graph()->clear_value_info();
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    throw BackendError(cls + ": ONNX checker rejected the optimized model for '" + path.string() +
+                       "': " + e.what());
+  }
+  try {
+    onnx::ShapeInferenceOptions options(/*check_type=*/true, /*error_mode=*/1);
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const std::exception& e) {
+    throw BackendError(cls + ": ONNX shape inference failed on the optimized model for '" +
+                       path.string() + "': " + e.what());
+  }
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) {
+    throw BackendError(cls + ": the optimized model for '" + path.string() +
+                       "' could not be serialized");
+  }
+  write_file_atomically(path, bytes);
+}
+
+}  // namespace kenning

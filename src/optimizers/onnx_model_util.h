@@ -1,0 +1,36 @@
+// Small helpers over libonnx's protobuf types for the ONNX optimizers:
+// reading and writing initializer values, float16 conversion, and the
+// checked, atomic save of a ModelProto.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <onnx/onnx_pb.h>
+
+namespace kenning {
+
+// The values of a FLOAT tensor (raw_data or float_data); nullopt for other
+// element types or external data.
+std::optional<std::vector<float>> onnx_float_values(const onnx::TensorProto& t);
+// The values of an INT64 tensor; nullopt otherwise.
+std::optional<std::vector<std::int64_t>> onnx_int64_values(const onnx::TensorProto& t);
+// Element count from dims.
+std::int64_t onnx_element_count(const onnx::TensorProto& t);
+
+// Replaces `t`'s contents by `values` (FLOAT, raw_data), keeping name and dims.
+void set_onnx_float_values(onnx::TensorProto& t, const std::vector<float>& values);
+
+// IEEE binary32 -> binary16 with round to nearest even (overflow to inf).
+std::uint16_t float_to_half(float f);
+float half_to_float(std::uint16_t h);
+
+// onnx::checker, strict shape inference (graph.value_info refilled), then a
+// temporary file and a rename. BackendError / IoError name `path` and `cls`.
+void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path,
+                             const std::string& cls);
+
+}  // namespace kenning
