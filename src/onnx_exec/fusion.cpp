@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "tensor_proto.h"
+
 namespace kenning::onnx_exec {
 namespace {
 
@@ -140,11 +142,38 @@ bool fuse_activation(Graph& g, std::size_t conv_index, std::size_t act_index) {
   return true;
 }
 
+// Cast(initializer) -> a new initializer holding the cast value. Graph
+// outputs are left alone; a `to` we do not run is left for the Cast kernel
+// to refuse with its own message.
+int fold_constant_casts(Graph& g, std::set<std::size_t>& removed) {
+  std::set<std::string> outputs;
+  for (const auto& out : g.outputs) outputs.insert(out.name);
+  int folded = 0;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const onnx::NodeProto& node = g.nodes[i];
+    if (node.op_type() != "Cast" || node.input_size() != 1 || node.output_size() != 1) continue;
+    const at::Tensor* value = constant(g, node.input(0));
+    const auto* to = attribute(node, "to");
+    if (value == nullptr || to == nullptr || outputs.count(node.output(0))) continue;
+    at::ScalarType type;
+    try {
+      type = scalar_type_from_onnx(static_cast<std::int32_t>(to->i()), "Cast");
+    } catch (const std::exception&) {
+      continue;
+    }
+    g.initializers[node.output(0)] = value->to(type).contiguous();
+    removed.insert(i);
+    ++folded;
+  }
+  return folded;
+}
+
 }  // namespace
 
 FusionStats fuse_for_inference(Graph& g) {
   FusionStats stats;
   std::set<std::size_t> removed;
+  stats.folded_constant_casts = fold_constant_casts(g, removed);
   // Two passes: BN first, so Conv-BN-Relu becomes one Conv.
   for (int pass = 0; pass < 2; ++pass) {
     const auto readers = reader_counts(g);

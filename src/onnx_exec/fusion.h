@@ -1,5 +1,7 @@
 // Load-time rewrites that keep a graph's results (within float rounding) but
 // make it cheaper to run, as inference runtimes do when they load a model:
+//  - a Cast of a constant is done once, at load (float16-compressed weights
+//    become float32 initializers again, so the Conv sees constant weights);
 //  - BatchNormalization after a Conv with constant weights is folded into the
 //    Conv's weights and bias (one pass over the activations instead of two);
 //  - a Relu or a constant Clip right after a Conv runs inside the Conv's
@@ -18,6 +20,7 @@ inline constexpr const char* kFusedClipMin = "kenning.clip_min";
 inline constexpr const char* kFusedClipMax = "kenning.clip_max";
 
 struct FusionStats {
+  int folded_constant_casts = 0;
   int folded_batch_norms = 0;
   int fused_activations = 0;
 };

@@ -112,4 +112,23 @@ TEST_F(FusionTest, NothingIsFusedWhenTheConvOutputIsAGraphOutput) {
   EXPECT_TRUE(at::allclose(out[1], m.conv(x), 1e-4, 1e-5));
 }
 
+TEST_F(FusionTest, CastsOfConstantsAreDoneAtLoad) {
+  // Float16-compressed weights: float32 -> Cast(FLOAT16) -> Cast(FLOAT) -> Conv.
+  const at::Tensor w = at::randn({4, 3, 3, 3});
+  OnnxGraphBuilder g("cast_weights", 13);
+  g.add_input("x", DType::Float32, {1, 3, 6, 6});
+  g.add_initializer("w", values_of(w), {4, 3, 3, 3});
+  g.add_node("Cast", {"w"}, {"w16"}, {{"to", std::int64_t{10}}});  // FLOAT16
+  g.add_node("Cast", {"w16"}, {"w32"}, {{"to", std::int64_t{1}}});  // FLOAT
+  g.add_node("Conv", {"x", "w32"}, {"y"});
+  g.add_output("y", DType::Float32, {1, 4, 4, 4});
+  const fs::path path = dir_ / "cast_weights.onnx";
+  g.save(path);
+  const Executor e = Executor::load(path);
+  EXPECT_EQ(e.fusion_stats().folded_constant_casts, 2);
+  const at::Tensor x = at::randn({1, 3, 6, 6});
+  const at::Tensor want = at::conv2d(x, w.to(at::kHalf).to(at::kFloat));
+  EXPECT_TRUE(at::allclose(e.run({x})[0], want, 1e-4, 1e-5));
+}
+
 }  // namespace
