@@ -1,5 +1,7 @@
 #include "op_table.h"
 
+#include <algorithm>
+
 #include "kenning/core/error.h"
 #include "tensor_proto.h"
 
@@ -89,6 +91,37 @@ const OpTable& op_table() {
 }
 
 bool is_supported_op(const std::string& op_type) { return op_table().count(op_type) > 0; }
+
+std::string read_auto_pad(const OpContext& ctx) {
+  const std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
+  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") {
+    ctx.unsupported("auto_pad '" + auto_pad + "'");
+  }
+  return auto_pad;
+}
+
+void resolve_pads(const at::Tensor& x, const std::vector<std::int64_t>& kernel,
+                  const std::vector<std::int64_t>& strides, const std::vector<std::int64_t>& dilations,
+                  const std::vector<std::int64_t>& pads, const std::string& auto_pad,
+                  std::vector<std::int64_t>& begin, std::vector<std::int64_t>& end) {
+  const std::size_t n = kernel.size();
+  begin.assign(pads.begin(), pads.begin() + static_cast<std::ptrdiff_t>(n));
+  end.assign(pads.begin() + static_cast<std::ptrdiff_t>(n), pads.end());
+  if (auto_pad == "VALID") {
+    std::fill(begin.begin(), begin.end(), 0);
+    std::fill(end.begin(), end.end(), 0);
+  } else if (auto_pad != "NOTSET") {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t in = x.size(static_cast<std::int64_t>(i + 2));
+      const std::int64_t out = (in + strides[i] - 1) / strides[i];
+      const std::int64_t total =
+          std::max<std::int64_t>(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
+      const std::int64_t small = total / 2;
+      begin[i] = auto_pad == "SAME_UPPER" ? small : total - small;
+      end[i] = total - begin[i];
+    }
+  }
+}
 
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, const std::string& where) {
   if (axis < -rank || axis >= rank) {

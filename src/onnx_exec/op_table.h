@@ -79,6 +79,18 @@ void register_resize_ops(OpTable& table);
 void register_quant_ops(OpTable& table);
 
 // Helpers shared by the kernels.
+
+// The auto_pad attribute of Conv-like ops: NOTSET, VALID, SAME_UPPER or
+// SAME_LOWER; anything else is refused (NotSupported naming the node).
+std::string read_auto_pad(const OpContext& ctx);
+// Begin and end pads per spatial dimension of x [N, C, spatial...] for a
+// window op, as ONNX defines them: `pads` (begins then ends) for NOTSET, none
+// for VALID, else what keeps ceil(size / stride) outputs, the odd one at the
+// end (SAME_UPPER) or the beginning (SAME_LOWER).
+void resolve_pads(const at::Tensor& x, const std::vector<std::int64_t>& kernel,
+                  const std::vector<std::int64_t>& strides, const std::vector<std::int64_t>& dilations,
+                  const std::vector<std::int64_t>& pads, const std::string& auto_pad,
+                  std::vector<std::int64_t>& begin, std::vector<std::int64_t>& end);
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, const std::string& where);
 std::vector<std::int64_t> to_int_vector(const at::Tensor& t);
 std::vector<std::int64_t> shape_of(const at::Tensor& t);

@@ -77,11 +77,7 @@ Crop resolve_crop(const ConvTransposeAttrs& a, const at::Tensor& x, const Ints& 
 
 Kernel make_conv_transpose(const OpContext& ctx) {
   ConvTransposeAttrs a;
-  a.auto_pad = ctx.attr_string("auto_pad", "NOTSET");
-  if (a.auto_pad != "NOTSET" && a.auto_pad != "VALID" && a.auto_pad != "SAME_UPPER" &&
-      a.auto_pad != "SAME_LOWER") {
-    ctx.unsupported("auto_pad '" + a.auto_pad + "'");
-  }
+  a.auto_pad = read_auto_pad(ctx);
   a.group = ctx.attr_int("group", 1);
   if (a.group < 1) throw BackendError(ctx.where() + ": group must be positive");
   a.kernel = ctx.attr_ints("kernel_shape");

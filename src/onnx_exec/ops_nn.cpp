@@ -26,12 +26,8 @@ struct Window {
     w.strides = ctx.attr_ints("strides", Ints(spatial, 1));
     w.dilations = ctx.attr_ints("dilations", Ints(spatial, 1));
     w.pads = ctx.attr_ints("pads", Ints(2 * spatial, 0));
-    w.auto_pad = ctx.attr_string("auto_pad", "NOTSET");
+    w.auto_pad = read_auto_pad(ctx);
     w.ceil_mode = ctx.attr_int("ceil_mode", 0) != 0;
-    if (w.auto_pad != "NOTSET" && w.auto_pad != "VALID" && w.auto_pad != "SAME_UPPER" &&
-        w.auto_pad != "SAME_LOWER") {
-      ctx.unsupported("auto_pad '" + w.auto_pad + "'");
-    }
     if (w.strides.size() != spatial || w.dilations.size() != spatial ||
         w.pads.size() != 2 * spatial) {
       throw BackendError(ctx.where() + ": strides/dilations/pads do not match " +
@@ -42,23 +38,7 @@ struct Window {
 
   // Begin/end pads for an input whose spatial sizes are `in`.
   void resolve(const at::Tensor& x, Ints& begin, Ints& end) const {
-    const std::size_t n = kernel.size();
-    begin.assign(pads.begin(), pads.begin() + n);
-    end.assign(pads.begin() + n, pads.end());
-    if (auto_pad == "VALID") {
-      std::fill(begin.begin(), begin.end(), 0);
-      std::fill(end.begin(), end.end(), 0);
-    } else if (auto_pad != "NOTSET") {
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t in = x.size(static_cast<std::int64_t>(i + 2));
-        const std::int64_t out = (in + strides[i] - 1) / strides[i];
-        const std::int64_t total = std::max<std::int64_t>(
-            0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
-        const std::int64_t small = total / 2;
-        begin[i] = auto_pad == "SAME_UPPER" ? small : total - small;
-        end[i] = total - begin[i];
-      }
-    }
+    resolve_pads(x, kernel, strides, dilations, pads, auto_pad, begin, end);
   }
 };
 
@@ -142,11 +122,7 @@ Kernel make_conv(const OpContext& ctx) {
   const std::int64_t group = ctx.attr_int("group", 1);
   const Ints kernel_attr = ctx.attr_ints("kernel_shape");
   const std::string where = ctx.where();
-  const std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
-  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" &&
-      auto_pad != "SAME_LOWER") {
-    ctx.unsupported("auto_pad '" + auto_pad + "'");
-  }
+  const std::string auto_pad = read_auto_pad(ctx);
   // A Relu or Clip the load-time fusion (fusion.h) moved into this node.
   const bool fused_activation = ctx.has(kFusedActivation);
   const float clip_min = ctx.attr_float(kFusedClipMin, 0.0f);

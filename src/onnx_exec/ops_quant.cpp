@@ -177,11 +177,7 @@ at::Tensor int_conv(at::Tensor x, const at::Tensor& w, const Ints& strides, cons
 
 Kernel make_qlinear_conv(const OpContext& ctx) {
   ConvAttrs a;
-  a.auto_pad = ctx.attr_string("auto_pad", "NOTSET");
-  if (a.auto_pad != "NOTSET" && a.auto_pad != "VALID" && a.auto_pad != "SAME_UPPER" &&
-      a.auto_pad != "SAME_LOWER") {
-    ctx.unsupported("auto_pad '" + a.auto_pad + "'");
-  }
+  a.auto_pad = read_auto_pad(ctx);
   a.group = ctx.attr_int("group", 1);
   if (a.group < 1) throw BackendError(ctx.where() + ": group must be positive");
   a.kernel = ctx.attr_ints("kernel_shape");
@@ -213,20 +209,8 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
       throw BackendError(where + ": strides/dilations/pads do not match " + std::to_string(n) +
                          " spatial dimensions");
     }
-    Ints begin(pads.begin(), pads.begin() + n), end(pads.begin() + n, pads.end());
-    if (a.auto_pad == "VALID") {
-      std::fill(begin.begin(), begin.end(), 0);
-      std::fill(end.begin(), end.end(), 0);
-    } else if (a.auto_pad != "NOTSET") {
-      for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t size = x.size(2 + i);
-        const std::int64_t out = (size + strides[i] - 1) / strides[i];
-        const std::int64_t total =
-            std::max<std::int64_t>(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - size);
-        begin[i] = a.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
-        end[i] = total - begin[i];
-      }
-    }
+    Ints begin, end;
+    resolve_pads(x, kernel, strides, dilations, pads, a.auto_pad, begin, end);
     saturation(x.scalar_type(), where);
     saturation(w.scalar_type(), where);
     const at::Tensor x_zp = scalar(in[2], "x_zero_point", where);
