@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include <onnx/checker.h>
 #include <onnx/common/version.h>
 #include <onnx/onnx_pb.h>
 #include <spdlog/spdlog.h>
@@ -102,15 +101,7 @@ IOSpec ONNXFloat16Compressor::compile(const std::filesystem::path& input_model, 
   const std::filesystem::path& out = params_.compiled_model_path;
   check_input_model(kClass, input_model);
   check_compiled_model_path(kClass, out, input_model);
-  onnx::ModelProto model = load_onnx_model(input_model);
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception& e) {
-    const std::string what = e.what();
-    const std::string msg = std::string(kClass) + ": input model '" + input_model.string() + "': " + what;
-    if (what.find("No Op registered") != std::string::npos) throw NotSupported(msg);
-    throw BackendError(msg);
-  }
+  onnx::ModelProto model = load_checked_onnx_model(input_model, kClass);
   if (model.ir_version() < 4) {
     throw NotSupported(std::string(kClass) + ": input model '" + input_model.string() +
                        "' has IR version " + std::to_string(model.ir_version()) +
@@ -121,14 +112,7 @@ IOSpec ONNXFloat16Compressor::compile(const std::filesystem::path& input_model, 
   report.bytes_before = std::filesystem::file_size(input_model);
   const int compressed = compress(model, params_.min_elements);
   report.nodes_after = model.graph().node_size();
-  save_onnx_model_checked(model, out, kClass);
-  try {
-    save_io_spec(spec, out);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(out, ec);
-    throw;
-  }
+  save_compiled_onnx_model(model, spec, out, kClass);
   report.bytes_after = std::filesystem::file_size(out);
   report_ = report;
   spdlog::info("{}: {} -> {}: {} initializers stored as float16, {} -> {} bytes, {} -> {} nodes",

@@ -6,7 +6,6 @@
 #include <optional>
 #include <set>
 
-#include <onnx/checker.h>
 #include <onnx/common/version.h>
 #include <onnx/onnx_pb.h>
 #include <spdlog/spdlog.h>
@@ -462,28 +461,13 @@ IOSpec ONNXGraphOptimizer::compile(const std::filesystem::path& input_model, con
   const std::filesystem::path& out = params_.compiled_model_path;
   check_input_model(kClass, input_model);
   check_compiled_model_path(kClass, out, input_model);
-  onnx::ModelProto model = load_onnx_model(input_model);
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception& e) {
-    const std::string what = e.what();
-    const std::string msg = std::string(kClass) + ": input model '" + input_model.string() + "': " + what;
-    if (what.find("No Op registered") != std::string::npos) throw NotSupported(msg);
-    throw BackendError(msg);
-  }
+  onnx::ModelProto model = load_checked_onnx_model(input_model, kClass);
   OptimizerReport report;
   report.nodes_before = model.graph().node_size();
   report.bytes_before = std::filesystem::file_size(input_model);
   optimize(model);
   report.nodes_after = model.graph().node_size();
-  save_onnx_model_checked(model, out, kClass);
-  try {
-    save_io_spec(spec, out);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(out, ec);
-    throw;
-  }
+  save_compiled_onnx_model(model, spec, out, kClass);
   report.bytes_after = std::filesystem::file_size(out);
   report_ = report;
   spdlog::info("{}: {} -> {}: {} -> {} nodes, {} -> {} bytes", kClass, input_model.string(),

@@ -8,6 +8,7 @@
 
 #include "kenning/core/error.h"
 #include "kenning/core/measurements.h"
+#include "onnx_graph_builder.h"
 
 namespace kenning {
 
@@ -131,6 +132,31 @@ void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::pat
                        "' could not be serialized");
   }
   write_file_atomically(path, bytes);
+}
+
+onnx::ModelProto load_checked_onnx_model(const std::filesystem::path& path, const std::string& cls) {
+  onnx::ModelProto model = load_onnx_model(path);
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    const std::string msg = cls + ": input model '" + path.string() + "': " + what;
+    if (what.find("No Op registered") != std::string::npos) throw NotSupported(msg);
+    throw BackendError(msg);
+  }
+  return model;
+}
+
+void save_compiled_onnx_model(onnx::ModelProto& model, const IOSpec& spec, const std::filesystem::path& path,
+                              const std::string& cls) {
+  save_onnx_model_checked(model, path, cls);
+  try {
+    save_io_spec(spec, path);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    throw;
+  }
 }
 
 }  // namespace kenning

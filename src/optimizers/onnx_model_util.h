@@ -11,6 +11,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "kenning/core/io_spec.h"
+
 namespace kenning {
 
 // The values of a FLOAT tensor (raw_data or float_data); nullopt for other
@@ -32,5 +34,17 @@ float half_to_float(std::uint16_t h);
 // temporary file and a rename. BackendError / IoError name `path` and `cls`.
 void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path,
                              const std::string& cls);
+
+// The input model of an ONNX optimizer, read and passed through
+// onnx::checker: NotSupported for an op the checker does not know,
+// BackendError for any other defect, IoError when unreadable; all name `cls`
+// and `path`.
+onnx::ModelProto load_checked_onnx_model(const std::filesystem::path& path, const std::string& cls);
+
+// save_onnx_model_checked, then `spec` as the model's sidecar; when the
+// sidecar cannot be written the model is removed again, so nothing
+// half-written stays behind.
+void save_compiled_onnx_model(onnx::ModelProto& model, const IOSpec& spec, const std::filesystem::path& path,
+                              const std::string& cls);
 
 }  // namespace kenning
