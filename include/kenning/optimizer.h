@@ -9,9 +9,29 @@
 
 #include "kenning/core/io_spec.h"
 #include "kenning/core/plugin.h"
-#include "kenning/dataset.h"
+#include "kenning/core/tensor.h"
 
 namespace kenning {
+
+class Dataset;
+
+// Model inputs a quantizer calibrates on: samples of the dataset's
+// calibration split, preprocessed by the model wrapper exactly as for
+// inference, so the ranges seen are the ones the model will get.
+class CalibrationData {
+ public:
+  virtual ~CalibrationData() = default;
+  // Samples available.
+  virtual std::size_t size() const = 0;
+  // The preprocessed model inputs of samples [begin, begin + count), each
+  // with a leading batch dimension.
+  virtual std::vector<Tensor> inputs(std::size_t begin, std::size_t count) const = 0;
+  // Where the samples come from, for messages ("FashionMNISTDataset, calibration split").
+  virtual std::string describe() const = 0;
+  // The prepared dataset itself, for optimizers that fine-tune on its train
+  // split (pruning); null when the samples do not come from a dataset.
+  virtual const Dataset* dataset() const { return nullptr; }
+};
 
 class Optimizer : public Plugin {
  public:
@@ -24,10 +44,10 @@ class Optimizer : public Plugin {
   virtual std::string framework_version() const = 0;
 
   // Compiles `input_model` (described by `spec`) into compiled_model_path(),
-  // writes its sidecar and returns the new spec. `dataset` may be null; a
-  // quantizer that needs calibration data throws ConfigError then.
+  // writes its sidecar and returns the new spec. `calibration` may be null;
+  // a quantizer that needs calibration data throws ConfigError then.
   virtual IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                         const Dataset* dataset) = 0;
+                         const CalibrationData* calibration) = 0;
 
   // What the last compile() did (e.g. node counts and file sizes before and
   // after), merged into this optimizer's entry of the measurements; empty

@@ -181,6 +181,38 @@ Score evaluate(Cnn& net, const Dataset& dataset, Split split) {
   return {loss_sum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
 }
 
+// The Conv and Linear weights (what pruning and sparsity count).
+std::vector<torch::Tensor> prunable_weights(Cnn& net) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : net->named_parameters()) {
+    if (p.key().size() > 7 && p.key().substr(p.key().size() - 7) == ".weight") out.push_back(p.value());
+  }
+  return out;
+}
+
+// Global magnitude pruning: one threshold over all weights, so layers with
+// many small weights lose more than layers with few. Returns the masks
+// (1 = kept), in prunable_weights() order, already applied.
+std::vector<torch::Tensor> prune_by_magnitude(Cnn& net, double sparsity) {
+  torch::NoGradGuard no_grad;
+  const auto weights = prunable_weights(net);
+  std::vector<torch::Tensor> flat;
+  for (const auto& w : weights) flat.push_back(w.detach().abs().flatten());
+  const torch::Tensor all = torch::cat(flat);
+  const auto k = static_cast<std::int64_t>(sparsity * static_cast<double>(all.numel()));
+  std::vector<torch::Tensor> masks;
+  if (k <= 0) return masks;
+  // The k-th smallest magnitude; everything at or below it goes (ties can
+  // prune a few more than k, never fewer).
+  const float threshold = std::get<0>(torch::kthvalue(all, k)).item<float>();
+  for (const auto& w : weights) {
+    torch::Tensor mask = (w.detach().abs() > threshold).to(w.dtype());
+    w.mul_(mask);
+    masks.push_back(mask);
+  }
+  return masks;
+}
+
 std::vector<EpochStats> train_impl(const TrainConfig& c, const Dataset& dataset) {
   const std::size_t n = dataset.size(Split::Train);
   if (n == 0) throw ConfigError("PyTorchFashionMNISTCNN: the dataset's Train split is empty");
@@ -196,7 +228,10 @@ std::vector<EpochStats> train_impl(const TrainConfig& c, const Dataset& dataset)
   set_threads(c.num_threads);
   torch::manual_seed(static_cast<std::uint64_t>(c.seed));  // weights and dropout
   std::mt19937_64 rng(static_cast<std::uint64_t>(c.seed));  // sample order
-  Cnn net(fashion_mnist_cnn_layers());
+  Cnn net = c.initial_weights.empty() ? Cnn(fashion_mnist_cnn_layers()) : load_module(c.initial_weights);
+  const std::vector<torch::Tensor> masks =
+      c.prune_sparsity > 0 ? prune_by_magnitude(net, c.prune_sparsity) : std::vector<torch::Tensor>{};
+  const std::vector<torch::Tensor> pruned = masks.empty() ? masks : prunable_weights(net);
   torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(c.learning_rate));
 
   std::vector<std::size_t> order(n);
@@ -223,6 +258,11 @@ std::vector<EpochStats> train_impl(const TrainConfig& c, const Dataset& dataset)
       torch::Tensor loss = torch::nn::functional::cross_entropy(logits, t.y);
       loss.backward();
       optimizer.step();
+      if (!masks.empty()) {
+        // Pruned weights stay zero: Adam's momentum would revive them.
+        torch::NoGradGuard no_grad;
+        for (std::size_t i = 0; i < masks.size(); ++i) pruned[i].mul_(masks[i]);
+      }
       loss_sum += loss.item<double>() * static_cast<double>(count);
       correct += (logits.argmax(1) == t.y).sum().item<std::int64_t>();
       seen += count;
@@ -284,6 +324,16 @@ std::vector<EpochStats> train(const TrainConfig& config, const Dataset& dataset)
   } catch (const c10::Error& e) {
     throw BackendError("PyTorchFashionMNISTCNN training failed: " + torch_message(e));
   }
+}
+
+double weight_sparsity(const std::filesystem::path& weights_path) {
+  Cnn net = load_module(weights_path);
+  std::int64_t zeros = 0, total = 0;
+  for (const auto& w : prunable_weights(net)) {
+    zeros += (w == 0).sum().item<std::int64_t>();
+    total += w.numel();
+  }
+  return total == 0 ? 0.0 : static_cast<double>(zeros) / static_cast<double>(total);
 }
 
 void save_initial_weights(const std::filesystem::path& weights_path, std::int64_t seed) {

@@ -31,6 +31,12 @@ struct TrainConfig {
   std::int64_t seed = 42;
   std::int64_t num_threads = 0;  // 0: all cores
   std::filesystem::path weights_path;  // where the trained weights go (.pt)
+  // Fine-tuning: start from these weights instead of a fresh initialisation.
+  std::filesystem::path initial_weights;
+  // Magnitude pruning: before training, the smallest |w| of all Conv and
+  // Linear weights together (global ranking) are set to zero until this
+  // fraction of them is zero, and they stay zero through every step.
+  double prune_sparsity = 0.0;
 };
 
 // Trains fashion_mnist_cnn_layers() on the Train split with Adam, evaluating
@@ -40,6 +46,10 @@ struct TrainConfig {
 // shape/dtype or labels outside [0, 10), BackendError when libtorch fails,
 // IoError when a file cannot be written.
 std::vector<EpochStats> train(const TrainConfig& config, const Dataset& dataset);
+
+// The fraction of Conv and Linear weights (not biases) of `weights_path`
+// that are exactly zero.
+double weight_sparsity(const std::filesystem::path& weights_path);
 
 // Saves an untrained module initialised from `seed` (tests, speed benchmarks).
 void save_initial_weights(const std::filesystem::path& weights_path, std::int64_t seed);

@@ -17,6 +17,7 @@ bool available() { return false; }
 std::string torch_version() { return "n/a"; }
 
 std::vector<EpochStats> train(const TrainConfig&, const Dataset&) { unsupported("training"); }
+double weight_sparsity(const std::filesystem::path&) { unsupported("reading weights"); }
 void save_initial_weights(const std::filesystem::path&, std::int64_t) {
   unsupported("initialising weights");
 }

@@ -97,7 +97,7 @@ std::string ONNXFloat16Compressor::framework_version() const {
 }
 
 IOSpec ONNXFloat16Compressor::compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                                      const Dataset* /*dataset*/) {
+                                      const CalibrationData* /*calibration*/) {
   const std::filesystem::path& out = params_.compiled_model_path;
   check_input_model(kClass, input_model);
   check_compiled_model_path(kClass, out, input_model);

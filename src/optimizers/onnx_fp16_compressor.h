@@ -40,7 +40,7 @@ class ONNXFloat16Compressor : public Optimizer {
   std::string framework_version() const override;
 
   IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                 const Dataset* dataset) override;
+                 const CalibrationData* calibration) override;
 
   const OptimizerReport& last_report() const { return report_; }
   nlohmann::json compile_report() const override { return report_to_json(report_); }

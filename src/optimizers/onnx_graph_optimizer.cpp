@@ -457,7 +457,7 @@ void ONNXGraphOptimizer::optimize(onnx::ModelProto& model) const {
 }
 
 IOSpec ONNXGraphOptimizer::compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                                   const Dataset* /*dataset*/) {
+                                   const CalibrationData* /*calibration*/) {
   const std::filesystem::path& out = params_.compiled_model_path;
   check_input_model(kClass, input_model);
   check_compiled_model_path(kClass, out, input_model);

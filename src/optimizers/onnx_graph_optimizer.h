@@ -51,7 +51,7 @@ class ONNXGraphOptimizer : public Optimizer {
   std::string framework_version() const override;
 
   IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                 const Dataset* dataset) override;
+                 const CalibrationData* calibration) override;
 
   // The passes alone, on a model in memory (what compile() runs).
   void optimize(onnx::ModelProto& model) const;

@@ -8,7 +8,11 @@
 #include "onnx_graph_optimizer.h"
 #endif
 #if KENNING_WITH_TORCH
+#include "pytorch_pruning.h"
 #include "torchscript_optimizer.h"
+#endif
+#if KENNING_WITH_ONNX && KENNING_WITH_TORCH
+#include "onnx_int8_quantizer.h"
 #endif
 
 namespace kenning {
@@ -26,9 +30,20 @@ void register_optimizers(Registry<Optimizer>& r) {
                     "Stores float32 ONNX weights as float16, cast back to float32 in the graph",
                     "built without KENNING_WITH_ONNX");
 #endif
+#if KENNING_WITH_ONNX && KENNING_WITH_TORCH
+  r.add<ONNXInt8Quantizer>("onnx_int8");
+#else
+  r.add_unavailable("ONNXInt8Quantizer", "onnx_int8",
+                    "Static int8 post-training quantization of ONNX models (QDQ form)",
+                    "needs both KENNING_WITH_ONNX and KENNING_WITH_TORCH (calibration runs our ONNX executor)");
+#endif
 #if KENNING_WITH_TORCH
   r.add<TorchScriptOptimizer>("torchscript_optimizer");
+  r.add<PyTorchMagnitudePruner>("magnitude_pruning");
 #else
+  r.add_unavailable("PyTorchMagnitudePruner", "magnitude_pruning",
+                    "Global magnitude pruning of the Fashion-MNIST CNN's weights with fine-tuning, exported to ONNX",
+                    "built without KENNING_WITH_TORCH");
   r.add_unavailable("TorchScriptOptimizer", "torchscript_optimizer",
                     "Freezes a TorchScript model and runs libtorch's optimize_for_inference on it",
                     "built without KENNING_WITH_TORCH");

@@ -63,7 +63,7 @@ TorchScriptOptimizer::TorchScriptOptimizer(const Params& params) : params_(param
 std::string TorchScriptOptimizer::framework_version() const { return TORCH_VERSION; }
 
 IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                                     const Dataset* /*dataset*/) {
+                                     const CalibrationData* /*calibration*/) {
   namespace fs = std::filesystem;
   const fs::path& out = params_.compiled_model_path;
   check_input_model(kClass, input_model);

@@ -41,7 +41,7 @@ class TorchScriptOptimizer : public Optimizer {
   // IoError naming the file when the input is missing or no TorchScript
   // archive, BackendError when libtorch refuses to load, freeze or save it.
   IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                 const Dataset* dataset) override;
+                 const CalibrationData* calibration) override;
 
   const OptimizerReport& last_report() const { return report_; }
   nlohmann::json compile_report() const override { return report_to_json(report_); }

@@ -9,9 +9,11 @@
 #include "kenning/core/error.h"
 #include "kenning/core/host_info.h"
 #include "kenning/core/progress_bar.h"
+#include "kenning/core/quantization.h"
 #include "kenning/core/resource_sampler.h"
 #include "kenning/config.h"
 #include "kenning/registries.h"
+#include "dataset_calibration.h"
 
 namespace kenning {
 
@@ -60,10 +62,11 @@ void check_output_path(const std::filesystem::path& path, const std::string& wha
 std::filesystem::path optimize_model(Pipeline& p) {
   std::filesystem::path model = p.model_wrapper->model_path();
   IOSpec spec = p.model_wrapper->io_spec();
+  const DatasetCalibration calibration(*p.dataset, *p.model_wrapper);
   for (auto& optimizer : p.optimizers) {
     check_output_path(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
     spdlog::info("optimizing {} with {}", model.string(), optimizer->type_name());
-    spec = optimizer->compile(model, spec, p.dataset.get());
+    spec = optimizer->compile(model, spec, &calibration);
     model = optimizer->compiled_model_path();
   }
   return model;
@@ -188,6 +191,9 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
     const Batch batch = p.dataset->batch(Split::Test, begin, batch_size);
     auto t0 = Clock::now();
     std::vector<Tensor> inputs = p.model_wrapper->preprocess(batch);
+    // A model with integer inputs (a quantizer's inference_input_type) gets
+    // them quantized with its sidecar's scale and zero point.
+    if (p.runtime) inputs = quantize_by_spec(std::move(inputs), spec.model_inputs());
     m.append_timed("input_preprocess_step", seconds_since(t0), unix_time_now());
     const auto input_views = views_of(inputs);
 
@@ -198,7 +204,7 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
       p.runtime->run();
       const double step = seconds_since(t0);
       m.append_timed("target_inference_step", step, unix_time_now());
-      outputs = p.runtime->extract_output();
+      outputs = dequantize_by_spec(p.runtime->extract_output(), spec.model_outputs());
     } else {
       t0 = Clock::now();
       outputs = p.model_wrapper->run_inference(input_views);

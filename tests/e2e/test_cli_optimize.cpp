@@ -71,3 +71,47 @@ TEST(CliOptimize, EvaluateUnoptimizedNeedsOptimizeAndTest) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--evaluate-unoptimized"), std::string::npos) << r.err;
 }
+
+// The shipped int8 scenario, against the float model it starts from.
+TEST(CliOptimize, Int8ScenarioStaysWithinOnePointOfFloat) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "needs dataset-fashion-mnist";
+  }
+  const auto dir = temp_dir("int8");
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"optimize", "test", "--cfg", "scenarios/fashion-mnist-int8.json", "--measurements",
+                              out.string(), "--evaluate-unoptimized"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json m = read_json(out);
+  const json& before = m["__unoptimized__"];
+  EXPECT_EQ(m["total"], 10000);
+  EXPECT_GE(m["accuracy"].get<double>(), before["accuracy"].get<double>() - 0.01);
+  EXPECT_LE(m["compiled_model_size"].get<double>(), 0.3 * before["compiled_model_size"].get<double>());
+  const json& q = m["optimizers"].at(0);
+  EXPECT_EQ(q["quantized_weights"], 4);
+  EXPECT_EQ(q["calibration_samples"], 512);
+  EXPECT_TRUE(q["per_channel"].get<bool>());
+}
+
+TEST(CliOptimize, CalibrationSetSmallerThanAskedFailsBeforeWriting) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "needs dataset-fashion-mnist";
+  }
+  const auto dir = temp_dir("calib");
+  const fs::path cfg = dir / "s.json";
+  std::ofstream(cfg) << json{
+      {"dataset", {{"type", "FashionMNISTDataset"},
+                   {"parameters", {{"dataset_root", "/usr/share/datasets/fashion-mnist"}}}}},
+      {"model_wrapper", {{"type", "PyTorchFashionMNISTCNN"},
+                         {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
+      {"optimizers", json::array({{{"type", "ONNXInt8Quantizer"},
+                                   {"parameters", {{"compiled_model_path", (dir / "q.onnx").string()},
+                                                   {"calibration_samples", 1000000}}}}})}}
+                          .dump(2);
+  const auto out = dir / "m.json";
+  const auto r = run_kenning({"optimize", "test", "--cfg", cfg.string(), "--measurements", out.string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("calibration_samples is 1000000"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "q.onnx"));
+  EXPECT_FALSE(fs::exists(out));
+}

@@ -17,3 +17,18 @@ if(KENNING_WITH_TORCH)
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_torchscript_optimizer.cpp
     LIBS kenning_plugins kenning_optimizers ${TORCH_LIBRARIES})
 endif()
+
+# Static int8 quantization calibrated on the real Fashion-MNIST data.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_onnx_int8_quantizer
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_int8_quantizer.cpp
+    LIBS kenning_plugins kenning_scenarios kenning_optimizers kenning_onnx_exec kenning_onnx)
+endif()
+
+# Magnitude pruning with fine-tuning of the libtorch CNN.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_pytorch_pruning
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_pytorch_pruning.cpp
+    LIBS kenning_plugins kenning_scenarios kenning_optimizers kenning_onnx_exec kenning_onnx
+    LABELS unit slow)
+endif()

@@ -1,0 +1,67 @@
+// ONNXInt8Quantizer ("onnx_int8"): static post-training int8 quantization of
+// an ONNX model, written in the QDQ form (qdq_rewrite.h).
+//  * weights: symmetric int8, per output channel or per tensor; biases int32;
+//  * activations: uint8 or int8, ranges calibrated on the first
+//    `calibration_samples` samples of the dataset's calibration split
+//    (min-max or percentile, activation_calibration.h);
+//  * graph inputs/outputs stay float32 unless inference_input_type /
+//    inference_output_type ask for integers; the I/O sidecar then carries
+//    their scale and zero_point.
+// The graph passes of ONNXGraphOptimizer (BatchNormalization folding, ...)
+// run first unless optimize_graph is false, so quantization sees the graph
+// a runtime will run.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kenning/core/params.h"
+#include "kenning/optimizer.h"
+#include "optimizer_common.h"
+
+namespace kenning {
+
+class ONNXInt8Quantizer : public Optimizer {
+ public:
+  static constexpr const char* kDescription =
+      "Static int8 post-training quantization of ONNX models (QDQ form), calibrated on the dataset's "
+      "calibration split";
+
+  struct Params {
+    std::filesystem::path compiled_model_path;
+    std::string location = "host";
+    std::int64_t calibration_samples = 256;
+    std::int64_t calibration_batch_size = 32;
+    std::string calibration_method = "minmax";
+    double percentile = 99.99;
+    bool per_channel = true;
+    std::string activation_dtype = "uint8";
+    std::string inference_input_type = "float32";
+    std::string inference_output_type = "float32";
+    bool optimize_graph = true;
+  };
+  static const ParamSchema<Params>& schema();
+
+  // ConfigError for integer I/O types that differ from activation_dtype;
+  // NotSupported for location "target".
+  explicit ONNXInt8Quantizer(const Params& params);
+
+  std::vector<std::string> input_formats() const override { return {"onnx"}; }
+  std::vector<std::string> output_formats() const override { return {"onnx"}; }
+  std::filesystem::path compiled_model_path() const override { return params_.compiled_model_path; }
+  std::string location() const override { return params_.location; }
+  std::string framework() const override { return "onnx"; }
+  std::string framework_version() const override;
+
+  IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
+                 const CalibrationData* calibration) override;
+
+  nlohmann::json compile_report() const override { return report_; }
+
+ private:
+  Params params_;
+  nlohmann::json report_ = nlohmann::json::object();
+};
+
+}  // namespace kenning

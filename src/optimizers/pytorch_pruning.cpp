@@ -1,0 +1,134 @@
+#include "pytorch_pruning.h"
+
+#include <fstream>
+#include <iterator>
+
+#include <spdlog/spdlog.h>
+#include <zlib.h>
+
+#include "cnn_torch_backend.h"
+#include "kenning/core/error.h"
+#include "kenning/dataset.h"
+
+namespace kenning {
+namespace {
+
+constexpr const char* kClass = "PyTorchMagnitudePruner";
+
+// Size of `file` after zlib compression (level 9): what a pruned model costs
+// to store or ship compressed.
+std::uintmax_t compressed_size(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
+                static_cast<uLong>(bytes.size()), 9) != Z_OK) {
+    throw BackendError(std::string(kClass) + ": cannot compress '" + file.string() + "' to measure it");
+  }
+  return size;
+}
+
+}  // namespace
+
+const ParamSchema<PyTorchMagnitudePruner::Params>& PyTorchMagnitudePruner::schema() {
+  static const auto s =
+      ParamSchema<Params>(kClass, kDescription)
+          .field("compiled_model_path", &Params::compiled_model_path,
+                 "Where the pruned model is written as ONNX (the pruned weights go beside it, as .pt)")
+          .required()
+          .field("location", &Params::location, kLocationHelp)
+          .one_of({"host", "target"})
+          .field("sparsity", &Params::sparsity, "Fraction of the Conv and Linear weights set to zero")
+          .range(0.0, 0.99)
+          .field("epochs", &Params::epochs, "Fine-tuning epochs on the train split after pruning (0: none)")
+          .at_least(0)
+          .field("learning_rate", &Params::learning_rate, "Adam learning rate of the fine-tuning")
+          .range(1e-8, 1.0)
+          .field("batch_size", &Params::batch_size, "Fine-tuning batch size")
+          .at_least(1)
+          .field("seed", &Params::seed, "Seed of the fine-tuning's sample order and dropout")
+          .field("num_threads", &Params::num_threads, "libtorch threads (0: all cores)")
+          .at_least(0);
+  return s;
+}
+
+PyTorchMagnitudePruner::PyTorchMagnitudePruner(const Params& params) : params_(params) {
+  check_optimizer_location(kClass, params_.location);
+}
+
+std::string PyTorchMagnitudePruner::framework_version() const { return cnn_torch::torch_version(); }
+
+std::filesystem::path PyTorchMagnitudePruner::pruned_weights_path() const {
+  return std::filesystem::path(params_.compiled_model_path).replace_extension(".pt");
+}
+
+IOSpec PyTorchMagnitudePruner::compile(const std::filesystem::path& input_model, const IOSpec& spec,
+                                       const CalibrationData* calibration) {
+  namespace fs = std::filesystem;
+  const fs::path& out = params_.compiled_model_path;
+  const fs::path weights = pruned_weights_path();
+  check_input_model(kClass, input_model);
+  check_compiled_model_path(kClass, out, input_model);
+  if (out.extension() != ".onnx") {
+    throw ConfigError(std::string(kClass) + ": compiled_model_path '" + out.string() + "' must end in .onnx");
+  }
+  std::error_code ec;
+  if (fs::equivalent(weights, input_model, ec)) {
+    throw ConfigError(std::string(kClass) + ": the pruned weights would go to '" + weights.string() +
+                      "', which is the input model; choose another compiled_model_path");
+  }
+  const Dataset* dataset = calibration ? calibration->dataset() : nullptr;
+  if (!dataset) {
+    throw ConfigError(std::string(kClass) + ": needs a dataset to fine-tune on: give the scenario a dataset block");
+  }
+  if (params_.epochs > 0 && dataset->size(Split::Train) == 0) {
+    throw ConfigError(std::string(kClass) + ": the dataset's train split (" + dataset->type_name() +
+                      ") is empty; nothing to fine-tune on");
+  }
+  const double sparsity_before = cnn_torch::weight_sparsity(input_model);  // IoError for foreign weights
+
+  cnn_torch::TrainConfig c;
+  c.initial_weights = input_model;
+  c.prune_sparsity = params_.sparsity;
+  c.num_epochs = params_.epochs;
+  c.learning_rate = params_.learning_rate;
+  c.batch_size = params_.batch_size;
+  c.seed = params_.seed;
+  c.num_threads = params_.num_threads;
+  c.weights_path = weights;
+  spdlog::info("{}: pruning {} to sparsity {:.2f}, then {} fine-tuning epochs", kClass, input_model.string(),
+               params_.sparsity, params_.epochs);
+  const std::vector<EpochStats> history = cnn_torch::train(c, *dataset);
+
+  // The dense ONNX export of the weights before, for the compressed-size comparison.
+  const fs::path unpruned_onnx = fs::path(out.string() + ".unpruned.tmp");
+  cnn_torch::export_onnx(input_model, unpruned_onnx);
+  const std::uintmax_t compressed_before = compressed_size(unpruned_onnx);
+  const std::uintmax_t bytes_before = fs::file_size(unpruned_onnx);
+  fs::remove(unpruned_onnx, ec);
+
+  cnn_torch::export_onnx(weights, out);
+  try {
+    save_io_spec(spec, out);
+  } catch (...) {
+    fs::remove(out, ec);
+    throw;
+  }
+  report_ = nlohmann::json::object();
+  report_["sparsity_target"] = params_.sparsity;
+  report_["sparsity_before"] = sparsity_before;
+  report_["sparsity"] = cnn_torch::weight_sparsity(weights);
+  report_["fine_tuning_epochs"] = params_.epochs;
+  if (!history.empty()) report_["fine_tuned_val_accuracy"] = history.back().val_accuracy;
+  report_["model_size_before"] = bytes_before;
+  report_["model_size_after"] = fs::file_size(out);
+  report_["compressed_size_before"] = compressed_before;
+  report_["compressed_size_after"] = compressed_size(out);
+  spdlog::info("{}: {} -> {}: sparsity {:.3f}, zlib-compressed {} -> {} bytes", kClass, input_model.string(),
+               out.string(), report_["sparsity"].get<double>(), compressed_before,
+               report_["compressed_size_after"].get<std::uintmax_t>());
+  return spec;
+}
+
+}  // namespace kenning
