@@ -32,4 +32,8 @@ Measurements run_inference_test(Pipeline& pipeline, const TestOptions& options);
 // One line per headline number, for the terminal.
 std::string summarize_measurements(const Measurements& m);
 
+// Before against after optimization (`--evaluate-unoptimized`): model file
+// and size, accuracy and median inference time side by side, with ratios.
+std::string summarize_comparison(const Measurements& before, const Measurements& after);
+
 }  // namespace kenning

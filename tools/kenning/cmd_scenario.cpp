@@ -74,6 +74,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
     if (!cmd.measurements_path.empty()) m.save(cmd.measurements_path);
   }
   if (test) std::cout << summarize_measurements(m);
+  if (test && cmd.evaluate_unoptimized) std::cout << "\n" << summarize_comparison(unoptimized, m) << "\n";
   if (!cmd.measurements_path.empty()) std::cout << "measurements:    " << cmd.measurements_path.string() << "\n";
   return 0;
 }
