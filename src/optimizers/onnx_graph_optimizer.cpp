@@ -10,7 +10,11 @@
 #include <onnx/onnx_pb.h>
 #include <spdlog/spdlog.h>
 
+#include "kenning/config.h"
 #include "kenning/core/error.h"
+#if KENNING_WITH_TORCH
+#include "constant_evaluation.h"
+#endif
 #include "onnx_graph_builder.h"
 #include "onnx_model_util.h"
 
@@ -450,6 +454,9 @@ void ONNXGraphOptimizer::optimize(onnx::ModelProto& model) const {
   for (bool again = true; again;) {
     again = false;
     if (params_.fold_constants) again = fold_constants(model) || again;
+#if KENNING_WITH_TORCH
+    if (params_.fold_constants) again = fold_constant_nodes(model) > 0 || again;
+#endif
     if (params_.remove_identity) again = remove_passthrough(g) || again;
     if (params_.fold_batchnorm) again = fold_batchnorm(g) || again;
   }

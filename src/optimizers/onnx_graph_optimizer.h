@@ -2,9 +2,10 @@
 // ONNX in, ONNX out:
 //  * fold BatchNormalization into the Conv (or Gemm with constant B) before it;
 //  * remove Identity and inference-mode Dropout (graph output names kept);
-//  * constant folding, first version: Constant nodes become initializers, and
-//    Reshape / Shape of initializers are evaluated (no general evaluation of
-//    other ops yet);
+//  * constant folding: Constant nodes become initializers, Reshape / Shape of
+//    initializers are evaluated, and (built with libtorch) any other node
+//    whose inputs are all constants is run once by our executor's kernels
+//    (constant_evaluation.h);
 //  * drop initializers nothing reads.
 // The result is checked (onnx::checker, strict shape inference) and written
 // atomically, with its I/O sidecar.

@@ -192,6 +192,42 @@ TEST(ONNXGraphOptimizer, RemovesIdentityDropoutConstantsAndUnusedInitializers) {
   EXPECT_LT(max_abs_diff(run_model(in, x), run_model(out, x)), 1e-5);
 }
 
+TEST(ONNXGraphOptimizer, EvaluatesNodesWhoseInputsAreAllConstant) {
+  TempDir dir;
+  // y = x + sqrt(a * b + a): three constant nodes in front of the one that
+  // reads the input.
+  OnnxGraphBuilder b("consts");
+  b.add_input("x", DType::Float32, {-1, 4});
+  const std::vector<float> a = {1, 2, 3, 4}, w = {3, 1, 2, 5};
+  b.add_initializer("a", std::span<const float>(a), {4});
+  b.add_initializer("w", std::span<const float>(w), {4});
+  b.add_node("Mul", {"a", "w"}, {"aw"});
+  b.add_node("Add", {"aw", "a"}, {"awa"});
+  b.add_node("Sqrt", {"awa"}, {"c"});
+  b.add_node("Add", {"x", "c"}, {"y"});
+  b.add_output("y", DType::Float32, {-1, 4});
+  const fs::path in = dir.path() / "consts.onnx";
+  b.save(in);
+  const fs::path out = dir.path() / "folded.onnx";
+  ONNXGraphOptimizer opt(graph_params(out));
+  opt.compile(in, IOSpec{}, nullptr);
+  EXPECT_EQ(node_count(out), 1);
+  EXPECT_EQ(count_op(out, "Add"), 1);
+  const at::Tensor x = at::rand({2, 4});
+  EXPECT_LT(max_abs_diff(run_model(in, x), run_model(out, x)), 1e-6);
+  // Folding does not undo compression: the large float16 weights stay
+  // float16 behind their Casts (only results under 4 KiB may be folded).
+  const fs::path half = dir.path() / "half.onnx";
+  ONNXFloat16Compressor::Params hp;
+  hp.compiled_model_path = half;
+  ONNXFloat16Compressor(hp).compile(kCnn, load_io_spec(kCnn), nullptr);
+  const fs::path half_opt = dir.path() / "half-opt.onnx";
+  ONNXGraphOptimizer(graph_params(half_opt)).compile(half, load_io_spec(kCnn), nullptr);
+  EXPECT_GE(count_op(half_opt, "Cast"), 2);
+  EXPECT_LT(fs::file_size(half_opt), fs::file_size(half) + 16 * 1024);
+  EXPECT_LT(static_cast<double>(fs::file_size(half_opt)), 0.52 * static_cast<double>(fs::file_size(kCnn)));
+}
+
 TEST(ONNXGraphOptimizer, FoldsBatchNormIntoMobileNetV2Convolutions) {
   TempDir dir;
   PyTorchMobileNetV2::Params wp;
