@@ -22,7 +22,7 @@ endif()
 if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_onnx_int8_quantizer
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_int8_quantizer.cpp
-    LIBS kenning_plugins kenning_scenarios kenning_optimizers kenning_onnx_exec kenning_onnx)
+    LIBS kenning_plugins kenning_scenarios kenning_optimizers kenning_onnx_exec kenning_onnx kenning_modelwrappers)
 endif()
 
 # Magnitude pruning with fine-tuning of the libtorch CNN.
