@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "fusion.h"
+#include "int8_loops.h"
 #include "kenning/core/error.h"
 #include "onednn_conv.h"
 #include "op_table.h"
@@ -180,16 +181,6 @@ bool is_block_pool(const Window& win, const Ints& begin, const Ints& end) {
   return true;
 }
 
-// A max over [kh, kw] blocks in x's own integer type, as an ATen reduction
-// over a view: no conversion to float and back. Channels-last in and out.
-at::Tensor block_max_pool2d(const at::Tensor& x, const Ints& kernel) {
-  const std::int64_t n = x.size(0), c = x.size(1);
-  const std::int64_t oh = x.size(2) / kernel[0], ow = x.size(3) / kernel[1];
-  const at::Tensor nhwc = x.slice(2, 0, oh * kernel[0]).slice(3, 0, ow * kernel[1]).permute({0, 2, 3, 1});
-  const at::Tensor blocks = nhwc.reshape({n, oh, kernel[0], ow, kernel[1], c});
-  return blocks.amax({2, 4}).permute({0, 3, 1, 2});
-}
-
 Kernel make_max_pool(const OpContext& ctx) {
   if (ctx.has_output(1)) ctx.unsupported("MaxPool's Indices output");
   const Ints kernel = ctx.attr_ints("kernel_shape");
@@ -201,7 +192,7 @@ Kernel make_max_pool(const OpContext& ctx) {
     const at::ScalarType type = in[0].scalar_type();
     const bool integral = at::isIntegralType(type, true);
     const bool int8 = type == at::kByte || type == at::kChar;
-    if (int8 && is_block_pool(win, begin, end)) return Values{block_max_pool2d(in[0], win.kernel)};
+    if (int8 && is_block_pool(win, begin, end)) return Values{block_max_pool2d(in[0], win.kernel[0], win.kernel[1])};
     // ATen pools floats only; integers round-trip exactly through float
     // (8-bit) or double.
     at::Tensor x = integral ? in[0].to(int8 ? at::kFloat : at::kDouble) : in[0];

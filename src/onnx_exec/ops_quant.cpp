@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "fusion.h"
+#include "int8_loops.h"
 #include "kenning/core/error.h"
 #include "onednn_conv.h"
 #include "op_table.h"
@@ -152,12 +153,40 @@ std::int64_t axis_attr(const OpContext& ctx) {
   return ctx.attr_int("axis", 1);
 }
 
+// Constant per-tensor scale (input 1) and zero point (input 2) of a
+// QuantizeLinear/DequantizeLinear, read once for the plain loops (int8_loops.h).
+struct PerTensor {
+  bool known = false;
+  float scale = 1.0f;
+  std::int32_t zero_point = 0;
+  at::ScalarType type = at::kByte;
+
+  static PerTensor read(const OpContext& ctx) {
+    PerTensor p;
+    const at::Tensor* s = ctx.constant_input(1);
+    const at::Tensor* zp = ctx.constant_input(2);
+    if (!s || !zp || s->numel() != 1 || zp->numel() != 1 || s->scalar_type() != at::kFloat ||
+        (zp->scalar_type() != at::kByte && zp->scalar_type() != at::kChar)) {
+      return p;
+    }
+    p.known = true;
+    p.scale = s->item<float>();
+    p.zero_point = zp->to(at::kInt).item<std::int32_t>();
+    p.type = zp->scalar_type();
+    return p;
+  }
+};
+
 Kernel make_quantize(const OpContext& ctx) {
   const std::int64_t axis_a = axis_attr(ctx);
   if (ctx.has("saturate")) ctx.unsupported("attribute 'saturate' (float8, opset 19)");
+  const PerTensor fast = PerTensor::read(ctx);
   const std::string where = ctx.where();
-  return [axis_a, where](const Values& in) {
+  return [axis_a, fast, where](const Values& in) {
     const at::Tensor& x = in[0];
+    if (fast.known && x.scalar_type() == at::kFloat) {
+      return Values{quantize_per_tensor(x, fast.scale, fast.zero_point, fast.type)};
+    }
     const at::Tensor scale = along_axis(in[1], axis_a, x, "y_scale", where);
     const at::Tensor zp = along_axis(zero_point(in, 2, at::kByte), axis_a, x, "y_zero_point", where);
     // x / scale in float32, as the reference divides.
@@ -167,9 +196,13 @@ Kernel make_quantize(const OpContext& ctx) {
 
 Kernel make_dequantize(const OpContext& ctx) {
   const std::int64_t axis_a = axis_attr(ctx);
+  const PerTensor fast = PerTensor::read(ctx);
   const std::string where = ctx.where();
-  return [axis_a, where](const Values& in) {
+  return [axis_a, fast, where](const Values& in) {
     const at::Tensor& x = in[0];
+    if (fast.known && x.scalar_type() == fast.type) {
+      return Values{dequantize_per_tensor(x, fast.scale, fast.zero_point)};
+    }
     if (x.scalar_type() != at::kByte && x.scalar_type() != at::kChar && x.scalar_type() != at::kInt) {
       throw NotSupported(where + ": DequantizeLinear of " + std::string(c10::toString(x.scalar_type())) +
                          " is not supported (only uint8, int8 and int32)");
