@@ -14,6 +14,7 @@
 // and all within a few.
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -147,6 +148,8 @@ TEST_P(QdqNet, FusesEveryQuantizedOpAndMatchesTheReference) {
   const at::Tensor y_ref = reference.run({x})[0];
   ASSERT_EQ(y.sizes(), (at::IntArrayRef{c.batch, 10}));
   const Diff d = steps_apart(y, y_ref, output_scale(qdq, "y"));
+  std::printf("fused vs op by op: %.1f%% of the outputs differ, by at most %g steps\n", d.share_off * 100,
+              d.max_steps);
   EXPECT_LE(d.max_steps, 3) << "off in " << d.share_off * 100 << "% of the elements";
   EXPECT_LE(d.share_off, 0.1);
   // A second run (cached primitives) gives the same result.
@@ -293,6 +296,33 @@ TEST(OnnxExecQdq, BatchedMatMulRunsOnTheIntegerFallback) {
   const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
                              output_scale(qdq, "y"));
   EXPECT_LE(d.max_steps, 1);
+}
+
+// Gemm with B [K, N] (transB = 0): per-channel along axis 1, stored
+// transposed in the fused node.
+TEST(OnnxExecQdq, GemmWithUntransposedWeight) {
+  OnnxGraphBuilder g("gemm", 13);
+  g.add_input("x", DType::Float32, {-1, 24});
+  add_random(g, "w", {24, 7}, 0.3f);
+  add_random(g, "b", {7}, 0.2f);
+  g.add_node("Gemm", {"x", "w", "b"}, {"m"});
+  g.add_node("Relu", {"m"}, {"y"});
+  g.add_output("y", DType::Float32, {-1, 7});
+  at::manual_seed(6);
+  for (const bool per_channel : {false, true}) {
+    const onnx::ModelProto qdq = make_qdq_model(g.model(), {at::randn({16, 24})}, {.per_channel = per_channel});
+    TempDir dir;
+    const fs::path path = save(qdq, dir.path(), "gemm");
+    const Executor fused = Executor::load(path);
+    EXPECT_EQ(fused.qdq_fusion_stats().fused_gemms, 1);
+    EXPECT_EQ(fused.qdq_fusion_stats().fused_activations, 1);
+    for (std::int64_t batch : {1, 9}) {
+      const at::Tensor x = at::randn({batch, 24});
+      const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
+                                 output_scale(qdq, "y"));
+      EXPECT_LE(d.max_steps, 1) << (per_channel ? "per channel" : "per tensor") << ", batch " << batch;
+    }
+  }
 }
 
 TEST(OnnxExecQdq, WrongInputTypeIsRefusedByName) {
