@@ -1,5 +1,6 @@
 #include "qdq_fusion.h"
 
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -175,6 +176,7 @@ std::optional<QParams> Rewriter::bias_dq(const std::string& value, const QParams
 
 std::optional<Rewriter::Tail> Rewriter::tail(const std::string& value) const {
   Tail t;
+  std::string quantized = value;  // what the QuantizeLinear must read
   int r = sole_reader(value);
   if (r < 0) return std::nullopt;
   const Node& act = g_.nodes[r];
@@ -182,11 +184,14 @@ std::optional<Rewriter::Tail> Rewriter::tail(const std::string& value) const {
     if (act.input(0) != value || act.output_size() != 1 || !activation_bounds(g_, act, t.lo, t.hi)) {
       return std::nullopt;
     }
+    // Odd bounds (NaN, lo > hi) keep their float semantics.
+    if (std::isnan(t.lo) || std::isnan(t.hi) || t.lo > t.hi) return std::nullopt;
     t.activation = r;
-    r = sole_reader(act.output(0));
+    quantized = act.output(0);
+    r = sole_reader(quantized);
     if (r < 0) return std::nullopt;
   }
-  if (g_.nodes[r].op_type() != "QuantizeLinear") return std::nullopt;
+  if (g_.nodes[r].op_type() != "QuantizeLinear" || g_.nodes[r].input(0) != quantized) return std::nullopt;
   auto q = params_of(r);
   if (!q || q->s.numel() != 1 || !is_int8(q->zp.scalar_type())) return std::nullopt;
   t.q = *q;
@@ -225,6 +230,10 @@ bool Rewriter::fuse_conv(int i) {
   const auto t = tail(conv.output(0));
   // A Conv already carrying a Relu (fusion.h) takes no second activation.
   if (!t || (t->activation >= 0 && attribute(conv, kFusedActivation))) return false;
+  if (attribute(conv, kFusedActivation)) {
+    const float lo = float_attr(conv, kFusedClipMin, 0.0f), hi = float_attr(conv, kFusedClipMax, 0.0f);
+    if (std::isnan(lo) || std::isnan(hi) || lo > hi) return false;
+  }
 
   std::vector<std::string> inputs = {x->input, x->scale, x->zero_point, w->input, w->scale,
                                      w->zero_point, t->q.scale, t->q.zero_point};
@@ -320,7 +329,7 @@ bool Rewriter::fuse_passthrough(int i) {
   const auto x = activation_dq(op.input(0));
   if (!x) return false;
   const int r = sole_reader(op.output(0));
-  if (r < 0 || g_.nodes[r].op_type() != "QuantizeLinear") return false;
+  if (r < 0 || g_.nodes[r].op_type() != "QuantizeLinear" || g_.nodes[r].input(0) != op.output(0)) return false;
   const auto q = params_of(r);
   if (!q || !identical(*x, *q)) return false;
   op.set_input(0, x->input);
