@@ -107,7 +107,8 @@ struct Activation {
     const float s = y_scale.to(at::kFloat).item<float>();
     const double zp = y_zp.item<double>();
     const auto quantize = [&](float v) { return std::clamp(std::nearbyint(double(v / s)) + zp, q_lo, q_hi); };
-    y.clamp_(quantize(lo), quantize(hi));
+    // Integer bounds: ATen refuses to clamp a uint8 tensor in place with floats.
+    y.clamp_(static_cast<std::int64_t>(quantize(lo)), static_cast<std::int64_t>(quantize(hi)));
   }
 };
 
@@ -374,7 +375,8 @@ Kernel make_qlinear_gemm(const OpContext& ctx) {
   return [act, direct, w4, w_const, where](const Values& in) {
     const at::Tensor& a = in[0];
     const at::Tensor& w = in[3];
-    const at::Tensor bias = in.size() > 8 ? in[8] : at::Tensor();
+    // MatMul + Add may have carried a [1, N] bias.
+    const at::Tensor bias = in.size() > 8 && in[8].defined() ? in[8].reshape({-1}) : at::Tensor();
     if (direct && a.dim() == 2 && w.unsafeGetTensorImpl() == w_const.unsafeGetTensorImpl()) {
       at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), w4, bias);
       if (y.defined()) return Values{y.reshape({a.size(0), -1})};

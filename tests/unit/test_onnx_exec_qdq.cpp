@@ -196,11 +196,27 @@ onnx::ModelProto single_conv(const ConvCase& c) {
 
 class QdqConv : public ::testing::TestWithParam<ConvCase> {};
 
+// Calibration puts the output range at the activation's bounds, where
+// saturation alone would clip: widen it (double scale, zero point mid-range)
+// so the fused activation has work to do.
+void widen_output_range(onnx::ModelProto& m, bool int8) {
+  for (auto& init : *m.mutable_graph()->mutable_initializer()) {
+    if (init.name() == "y_float_zp") init.set_raw_data(std::string(1, static_cast<char>(int8 ? 0 : 128)));
+    if (init.name() == "y_float_scale") {
+      float s = 0;
+      std::memcpy(&s, init.raw_data().data(), sizeof s);
+      s *= 2;
+      init.set_raw_data(std::string(reinterpret_cast<const char*>(&s), sizeof s));
+    }
+  }
+}
+
 TEST_P(QdqConv, MatchesTheReferenceWithinOneStep) {
   const ConvCase c = GetParam();
   at::manual_seed(11);
-  const onnx::ModelProto qdq = make_qdq_model(single_conv(c), {at::randn({4, c.in_c, 9, 10})},
-                                              {.per_channel = c.per_channel, .int8_activations = c.int8_activations});
+  onnx::ModelProto qdq = make_qdq_model(single_conv(c), {at::randn({4, c.in_c, 9, 10})},
+                                        {.per_channel = c.per_channel, .int8_activations = c.int8_activations});
+  widen_output_range(qdq, c.int8_activations);
   TempDir dir;
   const fs::path path = save(qdq, dir.path(), "conv");
   const Executor fused = Executor::load(path);
@@ -323,7 +339,7 @@ TEST(OnnxExecQdq, RequantizationWithIdenticalParametersIsRemoved) {
 }
 
 // A quantized Gemm whose input is not 2-D (MatMul on [N, T, K]) runs on the
-// integer fallback kernel.
+// integer fallback kernel, its Relu as a clamp on the quantized result.
 TEST(OnnxExecQdq, BatchedMatMulRunsOnTheIntegerFallback) {
   OnnxGraphBuilder g("matmul3d", 13);
   g.add_input("x", DType::Float32, {-1, 4, 16});
@@ -334,15 +350,22 @@ TEST(OnnxExecQdq, BatchedMatMulRunsOnTheIntegerFallback) {
   g.add_node("Relu", {"a"}, {"y"});
   g.add_output("y", DType::Float32, {-1, 4, 8});
   at::manual_seed(5);
-  const onnx::ModelProto qdq = make_qdq_model(g.model(), {at::randn({3, 4, 16})}, {.per_channel = true});
+  onnx::ModelProto qdq = make_qdq_model(g.model(), {at::randn({3, 4, 16})}, {.per_channel = true});
+  // The calibrated output range starts at 0, where saturation alone would do
+  // the Relu's work: a zero point of 100 leaves room below it.
+  for (auto& init : *qdq.mutable_graph()->mutable_initializer()) {
+    if (init.name() == "y_float_zp") init.set_raw_data(std::string(1, static_cast<char>(100)));
+  }
   TempDir dir;
   const fs::path path = save(qdq, dir.path(), "matmul3d");
   const Executor fused = Executor::load(path);
   EXPECT_EQ(fused.qdq_fusion_stats().fused_gemms, 1);
+  EXPECT_EQ(fused.qdq_fusion_stats().fused_activations, 1);  // clamped on the integers
   const at::Tensor x = at::randn({2, 4, 16});
-  const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
-                             output_scale(qdq, "y"));
+  const at::Tensor y = fused.run({x})[0];
+  const Diff d = steps_apart(y, Executor::load(path, {.fusion = false}).run({x})[0], output_scale(qdq, "y"));
   EXPECT_LE(d.max_steps, 1);
+  EXPECT_GE(y.min().item<float>(), 0.0f);
 }
 
 // Gemm with B [K, N] (transB = 0): per-channel along axis 1, stored
