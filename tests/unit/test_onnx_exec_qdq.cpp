@@ -290,6 +290,42 @@ TEST(OnnxExecQdq, SharedDequantizeStaysForItsOtherReader) {
   EXPECT_LE(steps_apart(out[0], ref[0], output_scale(m, "y")).max_steps, 1);
 }
 
+// A residual block as in MobileNetV2: the Relu's quantized output feeds a
+// Conv and the residual Add through one DequantizeLinear; the Add and the
+// GlobalAveragePool stay DQ -> float op -> Q, around the fused ops.
+TEST(OnnxExecQdq, ResidualBlockKeepsUnfusedOpsAroundFusedOnes) {
+  OnnxGraphBuilder g("residual", 13);
+  g.add_input("x", DType::Float32, {-1, 4, 8, 8});
+  add_random(g, "w1", {8, 4, 3, 3}, 0.3f);
+  add_random(g, "b1", {8}, 0.1f);
+  add_random(g, "w2", {8, 8, 1, 1}, 0.3f);
+  add_random(g, "b2", {8}, 0.1f);
+  add_random(g, "w3", {5, 8}, 0.3f);
+  add_random(g, "b3", {5}, 0.1f);
+  g.add_node("Conv", {"x", "w1", "b1"}, {"c1"}, {{"pads", Ints{1, 1, 1, 1}}});
+  g.add_node("Relu", {"c1"}, {"r1"});
+  g.add_node("Conv", {"r1", "w2", "b2"}, {"c2"});
+  g.add_node("Add", {"r1", "c2"}, {"s"});
+  g.add_node("GlobalAveragePool", {"s"}, {"p"});
+  g.add_node("Flatten", {"p"}, {"f"});
+  g.add_node("Gemm", {"f", "w3", "b3"}, {"y"}, {{"transB", std::int64_t{1}}});
+  g.add_output("y", DType::Float32, {-1, 5});
+  at::manual_seed(8);
+  const onnx::ModelProto qdq = make_qdq_model(g.model(), {at::randn({8, 4, 8, 8})}, {});
+  TempDir dir;
+  const fs::path path = save(qdq, dir.path(), "residual");
+  const Executor fused = Executor::load(path);
+  const QdqFusionStats& s = fused.qdq_fusion_stats();
+  EXPECT_EQ(s.fused_convs, 2);
+  EXPECT_EQ(s.fused_gemms, 1);
+  EXPECT_EQ(s.quantized_passthroughs, 1);  // the Flatten
+  const at::Tensor x = at::randn({3, 4, 8, 8});
+  const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
+                             output_scale(qdq, "y"));
+  EXPECT_LE(d.max_steps, 1);
+  EXPECT_LE(d.share_off, 0.05);
+}
+
 // Requantizing with the parameters a tensor already has is a no-op: the
 // DQ -> Q pair goes; with another scale it must stay.
 TEST(OnnxExecQdq, RequantizationWithIdenticalParametersIsRemoved) {
