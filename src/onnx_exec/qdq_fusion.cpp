@@ -6,6 +6,8 @@
 #include <set>
 
 #include "fusion.h"
+#include "op_table.h"
+#include "tensor_proto.h"
 
 namespace kenning::onnx_exec {
 namespace {
@@ -360,12 +362,32 @@ bool Rewriter::remove_requantization(int i) {
   return true;
 }
 
-// Drops DequantizeLinear nodes nobody reads any more, then unread initializers.
+// Drops DequantizeLinear nodes nobody reads any more and computes those of
+// constants now (with the op's own kernel, so the values are the same), then
+// drops unread initializers.
 void Rewriter::finish() {
   index();
+  std::set<std::string> outputs;
+  for (const auto& out : g_.outputs) outputs.insert(out.name);
   std::vector<Node> kept;
-  for (auto& node : g_.nodes) {
-    if (node.op_type() == "DequantizeLinear" && node.output_size() == 1 && !readers_.count(node.output(0))) continue;
+  for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
+    Node& node = g_.nodes[i];
+    if (node.op_type() == "DequantizeLinear" && node.output_size() == 1) {
+      if (!readers_.count(node.output(0))) continue;
+      bool constant_inputs = !outputs.count(node.output(0));
+      Values args;
+      for (const auto& in : node.input()) {
+        const at::Tensor* c = constant(in);
+        constant_inputs = constant_inputs && (in.empty() || c);
+        args.push_back(c ? *c : at::Tensor());
+      }
+      if (constant_inputs) {
+        const OpContext ctx(node, g_.opset, quoted(g_.file) + ": " + describe_node(node, i), &g_.initializers);
+        g_.initializers[node.output(0)] = op_table().at(node.op_type())(ctx)(args).at(0).contiguous();
+        ++stats_.folded_constant_dequantizations;
+        continue;
+      }
+    }
     kept.push_back(std::move(node));
   }
   g_.nodes = std::move(kept);

@@ -8,7 +8,10 @@
 //    (ops_quant.cpp: y = a w^T + bias, w stored [N, K]);
 //  - DQ -> MaxPool | Reshape | Flatten -> Q with identical scale and zero
 //    point runs the op on the quantized tensor itself;
-//  - DQ -> Q with identical parameters disappears.
+//  - DQ -> Q with identical parameters disappears;
+//  - a DequantizeLinear of constants left over (the weights of an op that
+//    stays float, e.g. a last Gemm with a float output) is computed once, so
+//    that op sees constant float weights (and Conv its direct oneDNN path).
 // Runs after fuse_for_inference (which may already have moved a Relu into
 // the Conv). A rewrite only applies when every intermediate it removes has no
 // other reader and is not a graph output; a DequantizeLinear whose output
@@ -29,6 +32,7 @@ struct QdqFusionStats {
   int fused_activations = 0;        // Relu/Clip moved into either of those
   int quantized_passthroughs = 0;   // MaxPool/Reshape/Flatten run on the quantized tensor
   int removed_requantizations = 0;  // DQ -> Q pairs with identical parameters
+  int folded_constant_dequantizations = 0;
 };
 
 QdqFusionStats fuse_qdq(Graph& graph);

@@ -30,6 +30,7 @@ namespace kenning::testing {
 struct QdqOptions {
   bool per_channel = true;
   bool int8_activations = false;  // int8 (s8) instead of uint8 activations
+  bool float_outputs = false;     // graph outputs stay the float op's result
 };
 
 namespace qdq_detail {
@@ -202,7 +203,7 @@ inline onnx::ModelProto make_qdq_model(const onnx::ModelProto& model, const std:
     const bool fusable = (op == "Conv" || op == "Gemm" || op == "MatMul" || bias_add) &&
                          (next == "Relu" || next == "Clip" || (op == "MatMul" && next == "Add"));
     const bool keep_params = op == "MaxPool" || op == "Flatten" || op == "Reshape";
-    if (fusable || node.output_size() != 1) {
+    if (fusable || node.output_size() != 1 || (options.float_outputs && outputs.count(y))) {
       *g.add_node() = n;
       continue;
     }

@@ -326,6 +326,23 @@ TEST(OnnxExecQdq, ResidualBlockKeepsUnfusedOpsAroundFusedOnes) {
   EXPECT_LE(d.share_off, 0.05);
 }
 
+// The logits as the last Gemm's float output: that Gemm stays float, its
+// weight and bias dequantized once at load.
+TEST(OnnxExecQdq, FloatOutputGemmGetsConstantWeights) {
+  at::manual_seed(12);
+  const onnx::ModelProto qdq =
+      make_qdq_model(small_cnn(), {at::rand({8, 3, 12, 12})}, {.per_channel = true, .float_outputs = true});
+  TempDir dir;
+  const fs::path path = save(qdq, dir.path(), "float_logits");
+  const Executor fused = Executor::load(path);
+  const QdqFusionStats& s = fused.qdq_fusion_stats();
+  EXPECT_EQ(s.fused_convs, 2);
+  EXPECT_EQ(s.fused_gemms, 1);                       // the MatMul + Add stays float
+  EXPECT_EQ(s.folded_constant_dequantizations, 2);  // its weight and bias
+  const at::Tensor x = at::rand({4, 3, 12, 12});
+  EXPECT_TRUE(at::allclose(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], 1e-4, 1e-4));
+}
+
 // Requantizing with the parameters a tensor already has is a no-op: the
 // DQ -> Q pair goes; with another scale it must stay.
 TEST(OnnxExecQdq, RequantizationWithIdenticalParametersIsRemoved) {
