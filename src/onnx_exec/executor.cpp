@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "fusion.h"
+#include "qdq_fusion.h"
 #include "kenning/core/error.h"
 #include "tensor_proto.h"
 
@@ -31,20 +32,24 @@ std::vector<std::int64_t> arena_key(const std::vector<at::Tensor>& inputs) {
 
 }  // namespace
 
-Executor Executor::load(const std::filesystem::path& file) {
+Executor Executor::load(const std::filesystem::path& file, const ExecutorOptions& options) {
   const onnx::ModelProto model = read_model_file(file);
   Graph graph = build_graph(model, file);
   std::vector<onnx::NodeProto> sorted = graph.nodes;  // before fusion rewrites them
-  Executor e = from_graph(std::move(graph));
+  Executor e = from_graph(std::move(graph), options);
   // After the op lookup, so an unsupported op or attribute is named as such.
   check_types_and_shapes(model, sorted, quoted(file));
   return e;
 }
 
-Executor Executor::from_graph(Graph graph) {
+Executor Executor::from_graph(Graph graph, const ExecutorOptions& options) {
   Executor e;
   e.graph_ = std::move(graph);
-  e.fusion_ = fuse_for_inference(e.graph_);
+  if (options.fusion) {
+    e.fusion_ = fuse_for_inference(e.graph_);
+    // After the float fusion, which may have moved a Relu into a Conv.
+    e.qdq_fusion_ = fuse_qdq(e.graph_);
+  }
   const std::string file = quoted(e.graph_.file);
   std::map<std::string, int> slot;
   auto slot_of = [&](const std::string& name) {

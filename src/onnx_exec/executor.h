@@ -17,13 +17,20 @@
 #include "fusion.h"
 #include "graph.h"
 #include "op_table.h"
+#include "qdq_fusion.h"
 
 namespace kenning::onnx_exec {
 
+struct ExecutorOptions {
+  // The load-time rewrites of fusion.h and qdq_fusion.h. Off, every node runs
+  // as written: the op-by-op reference the fused graph is checked against.
+  bool fusion = true;
+};
+
 class Executor {
  public:
-  static Executor load(const std::filesystem::path& file);
-  static Executor from_graph(Graph graph);
+  static Executor load(const std::filesystem::path& file, const ExecutorOptions& options = {});
+  static Executor from_graph(Graph graph, const ExecutorOptions& options = {});
 
   const std::vector<ValueInfo>& inputs() const { return graph_.inputs; }
   const std::vector<ValueInfo>& outputs() const { return graph_.outputs; }
@@ -40,6 +47,8 @@ class Executor {
   ArenaStats arena_stats() const { return arena_->stats(); }
   // What the load-time fusion (fusion.h) rewrote.
   const FusionStats& fusion_stats() const { return fusion_; }
+  // What the QDQ fusion (qdq_fusion.h) rewrote into integer ops.
+  const QdqFusionStats& qdq_fusion_stats() const { return qdq_fusion_; }
 
  private:
   struct Step {
@@ -52,6 +61,7 @@ class Executor {
 
   Graph graph_;
   FusionStats fusion_;
+  QdqFusionStats qdq_fusion_;
   int num_slots_ = 0;
   std::vector<std::pair<int, at::Tensor>> constants_;  // initializer slots
   std::vector<int> input_slots_;

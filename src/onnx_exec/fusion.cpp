@@ -109,35 +109,9 @@ bool fuse_activation(Graph& g, std::size_t conv_index, std::size_t act_index) {
   onnx::NodeProto& conv = g.nodes[conv_index];
   const onnx::NodeProto& act = g.nodes[act_index];
   if (act.input_size() < 1 || act.input(0) != conv.output(0) || act.output_size() != 1) return false;
-  float lo = -std::numeric_limits<float>::infinity();
-  float hi = std::numeric_limits<float>::infinity();
-  if (act.op_type() == "Relu") {
-    lo = 0;
-  } else if (act.op_type() == "Clip") {
-    if (g.opset < 11) {
-      if (const auto* a = attribute(act, "min")) lo = a->f();
-      if (const auto* a = attribute(act, "max")) hi = a->f();
-    } else {
-      for (int i = 1; i < act.input_size() && i < 3; ++i) {
-        if (act.input(i).empty()) continue;
-        const at::Tensor* bound = constant(g, act.input(i));
-        if (!is_float(bound) || bound->numel() != 1) return false;
-        (i == 1 ? lo : hi) = bound->item<float>();
-      }
-    }
-  } else {
-    return false;
-  }
-  auto* kind = conv.add_attribute();
-  kind->set_name(kFusedActivation);
-  kind->set_type(onnx::AttributeProto::STRING);
-  kind->set_s(act.op_type());
-  for (const auto& [name, value] : {std::pair{kFusedClipMin, lo}, std::pair{kFusedClipMax, hi}}) {
-    auto* a = conv.add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(value);
-  }
+  float lo = 0, hi = 0;
+  if (!activation_bounds(g, act, lo, hi)) return false;
+  mark_fused_activation(conv, act.op_type(), lo, hi);
   conv.set_output(0, act.output(0));
   return true;
 }
@@ -169,6 +143,41 @@ int fold_constant_casts(Graph& g, std::set<std::size_t>& removed) {
 }
 
 }  // namespace
+
+bool activation_bounds(const Graph& g, const onnx::NodeProto& act, float& lo, float& hi) {
+  lo = -std::numeric_limits<float>::infinity();
+  hi = std::numeric_limits<float>::infinity();
+  if (act.op_type() == "Relu") {
+    lo = 0;
+    return true;
+  }
+  if (act.op_type() != "Clip") return false;
+  if (g.opset < 11) {
+    if (const auto* a = attribute(act, "min")) lo = a->f();
+    if (const auto* a = attribute(act, "max")) hi = a->f();
+    return true;
+  }
+  for (int i = 1; i < act.input_size() && i < 3; ++i) {
+    if (act.input(i).empty()) continue;
+    const at::Tensor* bound = constant(g, act.input(i));
+    if (!is_float(bound) || bound->numel() != 1) return false;
+    (i == 1 ? lo : hi) = bound->item<float>();
+  }
+  return true;
+}
+
+void mark_fused_activation(onnx::NodeProto& node, const std::string& op_type, float lo, float hi) {
+  auto* kind = node.add_attribute();
+  kind->set_name(kFusedActivation);
+  kind->set_type(onnx::AttributeProto::STRING);
+  kind->set_s(op_type);
+  for (const auto& [name, value] : {std::pair{kFusedClipMin, lo}, std::pair{kFusedClipMax, hi}}) {
+    auto* a = node.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(value);
+  }
+}
 
 FusionStats fuse_for_inference(Graph& g) {
   FusionStats stats;

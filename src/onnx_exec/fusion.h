@@ -14,7 +14,8 @@
 
 namespace kenning::onnx_exec {
 
-// Attributes the fusion adds to a Conv node; the Conv kernel reads them.
+// Attributes the fusion adds to a Conv node (and the QDQ fusion to
+// QLinearConv and QLinearGemm, qdq_fusion.h); their kernels read them.
 inline constexpr const char* kFusedActivation = "kenning.activation";  // "Relu" or "Clip"
 inline constexpr const char* kFusedClipMin = "kenning.clip_min";
 inline constexpr const char* kFusedClipMax = "kenning.clip_max";
@@ -26,5 +27,11 @@ struct FusionStats {
 };
 
 FusionStats fuse_for_inference(Graph& graph);
+
+// Bounds of `act` when it is a Relu or a Clip with constant bounds (absent
+// bounds are infinite); false for anything else.
+bool activation_bounds(const Graph& graph, const onnx::NodeProto& act, float& lo, float& hi);
+// Adds the attributes above to `node`: activation `op_type` within [lo, hi].
+void mark_fused_activation(onnx::NodeProto& node, const std::string& op_type, float lo, float hi);
 
 }  // namespace kenning::onnx_exec

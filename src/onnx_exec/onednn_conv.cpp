@@ -45,8 +45,8 @@ struct Entry {
   Key key{};
   std::int64_t out_h = 0, out_w = 0;
   dnnl::convolution_forward primitive;
-  dnnl::memory src, weights, bias, dst, scratchpad;
-  std::array<dnnl_exec_arg_t, 5> args{};
+  dnnl::memory src, weights, bias, dst, scratchpad, src_zero_point, dst_zero_point;
+  std::array<dnnl_exec_arg_t, 7> args{};
   int num_args = 0;
   bool failed = false;     // oneDNN refused this shape: it stays on ATen
   bool busy = false;       // a thread is running it (guarded by DirectConv::mutex)
@@ -63,6 +63,10 @@ class DirectConv {
   at::Tensor source_weight;         // the initializer as the graph holds it
   std::int64_t out_channels = 0, in_channels = 0, kernel_h = 0, kernel_w = 0;
   std::int64_t activation = 0;  // 0 none, 1 relu, 2 clip, 3 clamp after (see make_direct_conv)
+  // oneDNN types of source, weight, bias and destination.
+  dt src_type = dt::f32, weight_type = dt::f32, bias_type = dt::f32, dst_type = dt::f32;
+  // Zero points, read by oneDNN at run time through memories over these.
+  std::int32_t zero_points[2] = {0, 0};
 
   mutable std::mutex mutex;
   std::vector<std::unique_ptr<Entry>> entries;
@@ -91,9 +95,9 @@ dnnl::memory DirectConv::weights_in(const dnnl::memory::desc& md) {
   const at::Tensor& w = params.weight;
   const dnnl::memory::desc plain =
       params.group == 1
-          ? dnnl::memory::desc({out_channels, in_channels, kernel_h, kernel_w}, dt::f32, tag::oihw)
+          ? dnnl::memory::desc({out_channels, in_channels, kernel_h, kernel_w}, weight_type, tag::oihw)
           : dnnl::memory::desc({params.group, out_channels / params.group, in_channels, kernel_h, kernel_w},
-                               dt::f32, tag::goihw);
+                               weight_type, tag::goihw);
   dnnl::memory src(plain, cpu_engine(), w.data_ptr());
   dnnl::memory dst(md, cpu_engine());  // oneDNN's own allocation, kept with the node
   dnnl::stream& s = thread_stream();
@@ -114,20 +118,28 @@ std::unique_ptr<Entry> DirectConv::create(const Key& key) {
   if (e->out_h <= 0 || e->out_w <= 0) return nullptr;
   const bool with_bias = key[8] != 0;
 
-  const dnnl::memory::desc src_md({n, c, h, w}, dt::f32, tag::nhwc);
-  const dnnl::memory::desc dst_md({n, out_channels, e->out_h, e->out_w}, dt::f32, tag::nhwc);
+  const dnnl::memory::desc src_md({n, c, h, w}, src_type, tag::nhwc);
+  const dnnl::memory::desc dst_md({n, out_channels, e->out_h, e->out_w}, dst_type, tag::nhwc);
   const dnnl::memory::desc bias_md =
-      with_bias ? dnnl::memory::desc({out_channels}, dt::f32, tag::x) : dnnl::memory::desc();
+      with_bias ? dnnl::memory::desc({out_channels}, bias_type, tag::x) : dnnl::memory::desc();
   const dnnl::memory::desc any_w =
       params.group == 1
-          ? dnnl::memory::desc({out_channels, in_channels, kernel_h, kernel_w}, dt::f32, tag::any)
+          ? dnnl::memory::desc({out_channels, in_channels, kernel_h, kernel_w}, weight_type, tag::any)
           : dnnl::memory::desc({params.group, out_channels / params.group, in_channels, kernel_h, kernel_w},
-                               dt::f32, tag::any);
+                               weight_type, tag::any);
   const dnnl::convolution_forward::desc desc(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md, any_w, bias_md,
       dst_md, {sh, sw}, {dh - 1, dw - 1}, {key[4], key[5]}, {key[6], key[7]});
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const auto& q = params.quantized;
+  if (q) {
+    // oneDNN v2: dst = post_ops(scale * (conv(src - zp_src, w) + bias)) + zp_dst,
+    // rounded and saturated; the scales are constants, the zero points runtime.
+    attr.set_output_scales(q->output_scales.size() == 1 ? 0 : 1 << 1, q->output_scales);
+    attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+    attr.set_zero_points(DNNL_ARG_DST, 0, {DNNL_RUNTIME_S32_VAL});
+  }
   if (activation == 1 || activation == 2) {
     dnnl::post_ops ops;
     if (activation == 1) {
@@ -155,6 +167,13 @@ std::unique_ptr<Entry> DirectConv::create(const Key& key) {
   }
   arg(DNNL_ARG_DST, e->dst);
   if (with_scratchpad) arg(DNNL_ARG_SCRATCHPAD, e->scratchpad);
+  if (q) {
+    const dnnl::memory::desc zp_md({1}, dt::s32, tag::x);
+    e->src_zero_point = dnnl::memory(zp_md, cpu_engine(), &zero_points[0]);
+    e->dst_zero_point = dnnl::memory(zp_md, cpu_engine(), &zero_points[1]);
+    arg(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, e->src_zero_point);
+    arg(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, e->dst_zero_point);
+  }
   return e;
 }
 
@@ -199,10 +218,26 @@ Entry* DirectConv::acquire(const Key& key) {
 
 bool direct_conv_available() { return true; }
 
+namespace {
+
+std::optional<dt> int8_type(at::ScalarType t) {
+  if (t == at::kByte) return dt::u8;
+  if (t == at::kChar) return dt::s8;
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params) {
   const at::Tensor& w = params.weight;
-  if (!w.defined() || w.dim() != 4 || w.scalar_type() != at::kFloat || params.group < 1 ||
+  const auto& q = params.quantized;
+  const at::ScalarType weight_type = q ? at::kChar : at::kFloat;
+  if (!w.defined() || w.dim() != 4 || w.scalar_type() != weight_type || params.group < 1 ||
       w.size(0) % params.group != 0 || w.numel() == 0) {
+    return nullptr;
+  }
+  if (q && (!int8_type(q->src) || !int8_type(q->dst) || q->output_scales.empty() ||
+            (q->output_scales.size() != 1 && static_cast<std::int64_t>(q->output_scales.size()) != w.size(0)))) {
     return nullptr;
   }
   for (int i = 0; i < 2; ++i) {
@@ -217,10 +252,19 @@ std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params) {
   conv->in_channels = p.weight.size(1);
   conv->kernel_h = p.weight.size(2);
   conv->kernel_w = p.weight.size(3);
+  if (q) {
+    conv->src_type = *int8_type(q->src);
+    conv->dst_type = *int8_type(q->dst);
+    conv->weight_type = dt::s8;
+    conv->bias_type = dt::s32;
+    conv->zero_points[0] = q->src_zero_point;
+    conv->zero_points[1] = q->dst_zero_point;
+  }
   if (p.fused) {
     const float lo = p.activation_min, hi = p.activation_max;
     constexpr float inf = std::numeric_limits<float>::infinity();
     if (std::isnan(lo) || std::isnan(hi) || lo > hi) {
+      if (q) return nullptr;  // the integer kernel clamps such bounds itself
       conv->activation = 3;  // ATen's clamp_ semantics for odd bounds
     } else if (lo == 0.0f && hi == inf) {
       conv->activation = 1;
@@ -236,11 +280,13 @@ at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x_in, const at::T
   const DirectConvParams& p = conv.params;
   // The weight was reordered at load: only the initializer itself will do.
   if (w.unsafeGetTensorImpl() != conv.source_weight.unsafeGetTensorImpl()) return {};
-  if (x_in.dim() != 4 || x_in.scalar_type() != at::kFloat || x_in.device().type() != at::kCPU ||
+  const at::ScalarType src_type = p.quantized ? p.quantized->src : at::kFloat;
+  const at::ScalarType bias_type = p.quantized ? at::kInt : at::kFloat;
+  if (x_in.dim() != 4 || x_in.scalar_type() != src_type || x_in.device().type() != at::kCPU ||
       x_in.size(1) != conv.in_channels * p.group || x_in.numel() == 0) {
     return {};
   }
-  if (bias.defined() && (bias.scalar_type() != at::kFloat || bias.dim() != 1 ||
+  if (bias.defined() && (bias.scalar_type() != bias_type || bias.dim() != 1 ||
                          bias.size(0) != conv.out_channels || bias.device().type() != at::kCPU)) {
     return {};
   }
@@ -272,7 +318,8 @@ at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x_in, const at::T
   if (!e) return {};
   at::Tensor y;
   try {
-    y = at::empty({key[0], conv.out_channels, e->out_h, e->out_w}, x.options().memory_format(nhwc));
+    y = at::empty({key[0], conv.out_channels, e->out_h, e->out_w},
+                  x.options().dtype(p.quantized ? p.quantized->dst : at::kFloat).memory_format(nhwc));
     const at::Tensor b = bias.defined() ? bias.contiguous() : bias;
     dnnl::stream& s = thread_stream();
     e->src.set_data_handle(x.data_ptr());

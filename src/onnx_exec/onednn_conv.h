@@ -16,12 +16,19 @@
 // thread uses an entry exclusively while it runs it, so concurrent runs of
 // the same Executor each get their own entry (and scratchpad).
 //
+// The same path runs int8 convolutions (QLinearConv, and the QDQ fusion's
+// fused Gemm as a 1x1 convolution): u8 or s8 source and destination, s8
+// weights, s32 bias, the requantization s_x * s_w / s_y as oneDNN output
+// scales (per tensor or per output channel), zero points of source and
+// destination passed at run time, the fused activation as a post-op.
+//
 // Built only when oneDNN's headers are found (KENNING_WITH_ONEDNN); without
 // them direct_conv_available() is false and make_direct_conv returns null.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -44,16 +51,29 @@ struct DirectConvParams {
   bool fused = false;  // a Relu/Clip moved into the Conv (fusion.h)
   float activation_min = 0.0f;
   float activation_max = 0.0f;
+  // Set for an int8 convolution; the activation bounds are then in units of
+  // the output scale (bound / s_y), relative to the output zero point.
+  struct Quantized {
+    at::ScalarType src = at::kByte;  // kByte or kChar, as is dst
+    at::ScalarType dst = at::kByte;
+    std::vector<float> output_scales;  // s_x * s_w / s_y: one, or one per output channel
+    std::int32_t src_zero_point = 0;
+    std::int32_t dst_zero_point = 0;
+  };
+  std::optional<Quantized> quantized;
 };
 
 // Returns null when the direct path does not apply (built without oneDNN, a
-// weight that is not a 4-D float32 tensor); the caller then uses ATen.
+// weight that is not a 4-D float32 tensor, or not int8 for a quantized
+// convolution); the caller then uses ATen.
 std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params);
 
 // Runs x [N, C, H, W] (float32, any layout: made channels-last if it is not)
 // with weight `w` (must be the params' weight tensor itself) and `bias`
-// (undefined or [OC] float32). The result is channels-last, from the c10 CPU
-// allocator (i.e. the run's arena), with the fused activation applied.
+// (undefined or [OC] float32; int32 for a quantized convolution, whose x and
+// result have the params' source and destination types). The result is
+// channels-last, from the c10 CPU allocator (i.e. the run's arena), with the
+// fused activation applied.
 // Returns an undefined tensor when this call does not fit the direct path
 // (another weight, dtype or rank, a shape oneDNN refuses); the caller then
 // falls back to ATen.

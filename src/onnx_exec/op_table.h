@@ -91,6 +91,13 @@ void resolve_pads(const at::Tensor& x, const std::vector<std::int64_t>& kernel,
                   const std::vector<std::int64_t>& strides, const std::vector<std::int64_t>& dilations,
                   const std::vector<std::int64_t>& pads, const std::string& auto_pad,
                   std::vector<std::int64_t>& begin, std::vector<std::int64_t>& end);
+// The direct oneDNN path's view (onednn_conv.h) of a 2-D Conv or QLinearConv
+// node with constant weight `w` [OC, IC/group, KH, KW]: its window attributes
+// and fused activation (fusion.h). The weight is left undefined when the
+// attributes do not fit (make_direct_conv then declines).
+struct DirectConvParams;
+DirectConvParams direct_conv_params(const OpContext& ctx, const at::Tensor& w, std::int64_t group,
+                                    const std::string& auto_pad);
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, const std::string& where);
 std::vector<std::int64_t> to_int_vector(const at::Tensor& t);
 std::vector<std::int64_t> shape_of(const at::Tensor& t);

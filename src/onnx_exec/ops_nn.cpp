@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "fusion.h"
+#include "int8_loops.h"
 #include "kenning/core/error.h"
 #include "onednn_conv.h"
 #include "op_table.h"
@@ -88,11 +89,10 @@ void check_spatial(const OpContext& ctx, std::size_t n) {
   if (n < 1 || n > 3) ctx.unsupported(std::to_string(n) + "-D windows");
 }
 
-// The direct oneDNN path's view of a 2-D Conv node with constant weight `w`;
-// its weight is left undefined when the attributes do not fit (make_direct_conv
-// then declines).
-DirectConvParams conv_params(const OpContext& ctx, const at::Tensor& w, std::int64_t group,
-                             const std::string& auto_pad) {
+}  // namespace
+
+DirectConvParams direct_conv_params(const OpContext& ctx, const at::Tensor& w, std::int64_t group,
+                                    const std::string& auto_pad) {
   DirectConvParams p;
   const Ints kernel = ctx.attr_ints("kernel_shape");
   const Ints strides = ctx.attr_ints("strides", Ints(2, 1));
@@ -118,6 +118,8 @@ DirectConvParams conv_params(const OpContext& ctx, const at::Tensor& w, std::int
   return p;
 }
 
+namespace {
+
 Kernel make_conv(const OpContext& ctx) {
   const std::int64_t group = ctx.attr_int("group", 1);
   const Ints kernel_attr = ctx.attr_ints("kernel_shape");
@@ -131,7 +133,7 @@ Kernel make_conv(const OpContext& ctx) {
   // (onednn_conv.h): weight reordered once, no per-call setup.
   std::shared_ptr<DirectConv> direct;
   if (const at::Tensor* w = ctx.constant_input(1); w && w->dim() == 4) {
-    direct = make_direct_conv(conv_params(ctx, *w, group, auto_pad));
+    direct = make_direct_conv(direct_conv_params(ctx, *w, group, auto_pad));
   }
   // The weight's rank gives the spatial rank; read lazily as W may be an input.
   return [ctx_auto = auto_pad, fused_activation, clip_min, clip_max,
@@ -169,6 +171,16 @@ Kernel make_conv(const OpContext& ctx) {
   };
 }
 
+// 2-D windows that tile the input (stride = kernel, no padding or dilation,
+// floor mode): the quantized models' 2x2 pools.
+bool is_block_pool(const Window& win, const Ints& begin, const Ints& end) {
+  if (win.kernel.size() != 2 || win.ceil_mode || win.strides != win.kernel) return false;
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (win.dilations[i] != 1 || begin[i] != 0 || end[i] != 0) return false;
+  }
+  return true;
+}
+
 Kernel make_max_pool(const OpContext& ctx) {
   if (ctx.has_output(1)) ctx.unsupported("MaxPool's Indices output");
   const Ints kernel = ctx.attr_ints("kernel_shape");
@@ -177,9 +189,13 @@ Kernel make_max_pool(const OpContext& ctx) {
   return [win](const Values& in) {
     Ints begin, end;
     win.resolve(in[0], begin, end);
-    const bool integral = at::isIntegralType(in[0].scalar_type(), true);
-    // ATen pools floats only; small integers round-trip exactly through double.
-    at::Tensor x = integral ? in[0].to(at::kDouble) : in[0];
+    const at::ScalarType type = in[0].scalar_type();
+    const bool integral = at::isIntegralType(type, true);
+    const bool int8 = type == at::kByte || type == at::kChar;
+    if (int8 && is_block_pool(win, begin, end)) return Values{block_max_pool2d(in[0], win.kernel[0], win.kernel[1])};
+    // ATen pools floats only; integers round-trip exactly through float
+    // (8-bit) or double.
+    at::Tensor x = integral ? in[0].to(int8 ? at::kFloat : at::kDouble) : in[0];
     Ints padding = begin;
     if (!native_pads(begin, end, win.kernel)) {
       x = pad_spatial(x, begin, end, -std::numeric_limits<double>::infinity());

@@ -1,5 +1,6 @@
 // Linear quantization: QuantizeLinear, DequantizeLinear, and the integer
-// kernels QLinearMatMul and QLinearConv.
+// kernels QLinearMatMul, QLinearConv and QLinearGemm (the QDQ fusion's
+// quantized Gemm/MatMul, qdq_fusion.h).
 //
 // The integer kernels really compute in integers: zero points are subtracted
 // in int32 and products accumulate in int32 (ATen's CPU matmul runs on int32;
@@ -7,10 +8,19 @@
 // integer convolution). Only the final requantization is float, as the spec
 // and onnxruntime do it: round_half_even(acc * (s_in * s_w / s_out)) + zp,
 // saturated to the output type.
+//
+// With oneDNN, QLinearConv and QLinearGemm with constant weights, scales and
+// zero points (and symmetric weights) run as oneDNN int8 convolutions
+// (onednn_conv.h); these kernels remain the reference and the fallback.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
+#include "fusion.h"
+#include "int8_loops.h"
 #include "kenning/core/error.h"
+#include "onednn_conv.h"
 #include "op_table.h"
 
 namespace kenning::onnx_exec {
@@ -68,18 +78,116 @@ at::Tensor scalar(const at::Tensor& p, const char* what, const std::string& wher
   return p.reshape({});
 }
 
+// A Relu or Clip the QDQ fusion moved into a quantized node (bounds in real
+// units, as fusion.h writes them). Quantization is monotonic, so
+// Q(clip(y, lo, hi)) = clamp(Q(y), Q(lo), Q(hi)): exact on the integers.
+struct Activation {
+  bool fused = false;
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+
+  static Activation read(const OpContext& ctx) {
+    Activation a;
+    a.fused = ctx.has(kFusedActivation);
+    if (a.fused) {
+      a.lo = ctx.attr_float(kFusedClipMin, a.lo);
+      a.hi = ctx.attr_float(kFusedClipMax, a.hi);
+      if (std::isnan(a.lo) || std::isnan(a.hi) || a.lo > a.hi) {
+        ctx.unsupported("a fused activation with bounds " + std::to_string(a.lo) + ", " + std::to_string(a.hi));
+      }
+    }
+    return a;
+  }
+
+  // Clamps the quantized y in place.
+  void apply(at::Tensor& y, const at::Tensor& y_scale, const at::Tensor& y_zp, const std::string& where) const {
+    if (!fused) return;
+    const auto [q_lo, q_hi] = saturation(y.scalar_type(), where);
+    // In float, as QuantizeLinear divides.
+    const float s = y_scale.to(at::kFloat).item<float>();
+    const double zp = y_zp.item<double>();
+    const auto quantize = [&](float v) { return std::clamp(std::nearbyint(double(v / s)) + zp, q_lo, q_hi); };
+    // Integer bounds: ATen refuses to clamp a uint8 tensor in place with floats.
+    y.clamp_(static_cast<std::int64_t>(quantize(lo)), static_cast<std::int64_t>(quantize(hi)));
+  }
+};
+
+// The oneDNN int8 convolution for weight `w` (a constant [OC, IC/g, KH, KW]
+// int8 tensor) when everything it needs is constant: x and y scale and zero
+// point, a symmetric weight. Input indices follow QLinearConv's layout.
+std::shared_ptr<DirectConv> quantized_direct_conv(const OpContext& ctx, DirectConvParams p,
+                                                  const Activation& act) {
+  if (!direct_conv_available() || !p.weight.defined()) return nullptr;
+  const at::Tensor* x_scale = ctx.constant_input(1);
+  const at::Tensor* x_zp = ctx.constant_input(2);
+  const at::Tensor* w_scale = ctx.constant_input(4);
+  const at::Tensor* w_zp = ctx.constant_input(5);
+  const at::Tensor* y_scale = ctx.constant_input(6);
+  const at::Tensor* y_zp = ctx.constant_input(7);
+  if (!x_scale || !x_zp || !w_scale || !w_zp || !y_scale || !y_zp) return nullptr;
+  const std::int64_t out_channels = p.weight.size(0);
+  if (x_scale->numel() != 1 || x_zp->numel() != 1 || y_scale->numel() != 1 || y_zp->numel() != 1 ||
+      (w_scale->numel() != 1 && w_scale->numel() != out_channels) ||
+      w_zp->ne(0).any().item<bool>()) {
+    return nullptr;
+  }
+  DirectConvParams::Quantized q;
+  q.src = x_zp->scalar_type();
+  q.dst = y_zp->scalar_type();
+  q.src_zero_point = x_zp->to(at::kInt).item<std::int32_t>();
+  q.dst_zero_point = y_zp->to(at::kInt).item<std::int32_t>();
+  // The same float arithmetic as the integer kernels' multiplier.
+  const at::Tensor scales = (x_scale->to(at::kFloat).reshape({}) * w_scale->to(at::kFloat).reshape({-1}) /
+                             y_scale->to(at::kFloat).reshape({})).contiguous();
+  q.output_scales.assign(scales.data_ptr<float>(), scales.data_ptr<float>() + scales.numel());
+  p.quantized = q;
+  p.fused = act.fused;
+  const float s = y_scale->to(at::kFloat).item<float>();
+  p.activation_min = act.lo / s;
+  p.activation_max = act.hi / s;
+  return make_direct_conv(std::move(p));
+}
+
 std::int64_t axis_attr(const OpContext& ctx) {
   // Opset 10 quantizes per tensor only; 13 added `axis` (default 1).
   if (ctx.opset() < 13 && ctx.has("axis")) ctx.unsupported("attribute 'axis' before opset 13");
   return ctx.attr_int("axis", 1);
 }
 
+// Constant per-tensor scale (input 1) and zero point (input 2) of a
+// QuantizeLinear/DequantizeLinear, read once for the plain loops (int8_loops.h).
+struct PerTensor {
+  bool known = false;
+  float scale = 1.0f;
+  std::int32_t zero_point = 0;
+  at::ScalarType type = at::kByte;
+
+  static PerTensor read(const OpContext& ctx) {
+    PerTensor p;
+    const at::Tensor* s = ctx.constant_input(1);
+    const at::Tensor* zp = ctx.constant_input(2);
+    if (!s || !zp || s->numel() != 1 || zp->numel() != 1 || s->scalar_type() != at::kFloat ||
+        (zp->scalar_type() != at::kByte && zp->scalar_type() != at::kChar)) {
+      return p;
+    }
+    p.known = true;
+    p.scale = s->item<float>();
+    p.zero_point = zp->to(at::kInt).item<std::int32_t>();
+    p.type = zp->scalar_type();
+    return p;
+  }
+};
+
 Kernel make_quantize(const OpContext& ctx) {
   const std::int64_t axis_a = axis_attr(ctx);
   if (ctx.has("saturate")) ctx.unsupported("attribute 'saturate' (float8, opset 19)");
+  const PerTensor fast = PerTensor::read(ctx);
   const std::string where = ctx.where();
-  return [axis_a, where](const Values& in) {
+  return [axis_a, fast, where](const Values& in) {
     const at::Tensor& x = in[0];
+    if (fast.known && x.scalar_type() == at::kFloat) {
+      return Values{quantize_per_tensor(x, fast.scale, fast.zero_point, fast.type)};
+    }
     const at::Tensor scale = along_axis(in[1], axis_a, x, "y_scale", where);
     const at::Tensor zp = along_axis(zero_point(in, 2, at::kByte), axis_a, x, "y_zero_point", where);
     // x / scale in float32, as the reference divides.
@@ -89,9 +197,13 @@ Kernel make_quantize(const OpContext& ctx) {
 
 Kernel make_dequantize(const OpContext& ctx) {
   const std::int64_t axis_a = axis_attr(ctx);
+  const PerTensor fast = PerTensor::read(ctx);
   const std::string where = ctx.where();
-  return [axis_a, where](const Values& in) {
+  return [axis_a, fast, where](const Values& in) {
     const at::Tensor& x = in[0];
+    if (fast.known && x.scalar_type() == fast.type) {
+      return Values{dequantize_per_tensor(x, fast.scale, fast.zero_point)};
+    }
     if (x.scalar_type() != at::kByte && x.scalar_type() != at::kChar && x.scalar_type() != at::kInt) {
       throw NotSupported(where + ": DequantizeLinear of " + std::string(c10::toString(x.scalar_type())) +
                          " is not supported (only uint8, int8 and int32)");
@@ -184,10 +296,19 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
   a.strides = ctx.attr_ints("strides");
   a.dilations = ctx.attr_ints("dilations");
   a.pads = ctx.attr_ints("pads");
+  const Activation act = Activation::read(ctx);
+  std::shared_ptr<DirectConv> direct;
+  if (const at::Tensor* w = ctx.constant_input(3); w && w->dim() == 4) {
+    direct = quantized_direct_conv(ctx, direct_conv_params(ctx, *w, a.group, a.auto_pad), act);
+  }
   const std::string where = ctx.where();
-  return [a, where](const Values& in) {
+  return [a, act, direct, where](const Values& in) {
     const at::Tensor& x = in[0];
     const at::Tensor& w = in[3];
+    if (direct) {
+      at::Tensor y = run_direct_conv(*direct, x, w, in.size() > 8 ? in[8] : at::Tensor());
+      if (y.defined()) return Values{std::move(y)};
+    }
     const std::int64_t n = w.dim() - 2;
     if (x.dim() != w.dim() || n < 1 || n > 3) {
       throw BackendError(where + ": input rank " + std::to_string(x.dim()) + " and weight rank " +
@@ -229,7 +350,59 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
     const at::Tensor multiplier = scalar(in[1], "x_scale", where).to(at::kFloat) * w_scale.to(at::kFloat) /
                                   scalar(in[6], "y_scale", where).to(at::kFloat);
     const at::Tensor y_zp = scalar(in[7], "y_zero_point", where);
-    return Values{requantize(acc.to(at::kFloat) * multiplier.reshape(channel_shape), y_zp, where)};
+    at::Tensor y = requantize(acc.to(at::kFloat) * multiplier.reshape(channel_shape), y_zp, where);
+    act.apply(y, in[6], y_zp, where);
+    return Values{y};
+  };
+}
+
+// QLinearGemm (written by the QDQ fusion, qdq_fusion.h): y = Q(DQ(a) DQ(w)^T
+// + DQ(bias)) with a [..., K], w [N, K] (per-tensor or per-N scales), an
+// optional int32 bias [N] in units of a_scale * w_scale, and a fused
+// activation. A 2-D a with a constant symmetric w runs on oneDNN as a 1x1
+// convolution over a [M, K, 1, 1].
+Kernel make_qlinear_gemm(const OpContext& ctx) {
+  const Activation act = Activation::read(ctx);
+  std::shared_ptr<DirectConv> direct;
+  at::Tensor w4;  // the constant weight as the 1x1 convolution's [N, K, 1, 1]
+  if (const at::Tensor* w = ctx.constant_input(3); w && w->dim() == 2) {
+    DirectConvParams p;
+    p.weight = w4 = w->reshape({w->size(0), w->size(1), 1, 1});
+    direct = quantized_direct_conv(ctx, std::move(p), act);
+  }
+  const at::Tensor w_const = ctx.constant_input(3) ? *ctx.constant_input(3) : at::Tensor();
+  const std::string where = ctx.where();
+  return [act, direct, w4, w_const, where](const Values& in) {
+    const at::Tensor& a = in[0];
+    const at::Tensor& w = in[3];
+    // MatMul + Add may have carried a [1, N] bias.
+    const at::Tensor bias = in.size() > 8 && in[8].defined() ? in[8].reshape({-1}) : at::Tensor();
+    if (direct && a.dim() == 2 && w.unsafeGetTensorImpl() == w_const.unsafeGetTensorImpl()) {
+      at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), w4, bias);
+      if (y.defined()) return Values{y.reshape({a.size(0), -1})};
+    }
+    if (a.dim() < 1 || w.dim() != 2 || a.size(-1) != w.size(1)) {
+      throw BackendError(where + ": input of shape " + c10::str(a.sizes()) + " and weight of shape " +
+                         c10::str(w.sizes()) + " do not fit y = a w^T");
+    }
+    saturation(a.scalar_type(), where);
+    saturation(w.scalar_type(), where);
+    const at::Tensor a_zp = scalar(in[2], "a_zero_point", where);
+    const at::Tensor w_scale = along_axis(in[4], 0, w, "w_scale", where).reshape({-1});
+    const at::Tensor w_zp = along_axis(in[5], 0, w, "w_zero_point", where);
+    at::Tensor acc = at::matmul(a.to(at::kInt) - a_zp.to(at::kInt), (w.to(at::kInt) - w_zp.to(at::kInt)).t());
+    if (bias.defined()) {
+      if (bias.scalar_type() != at::kInt || bias.numel() != w.size(0)) {
+        throw BackendError(where + ": bias must be int32 with one value per output column");
+      }
+      acc = acc + bias.reshape({-1});
+    }
+    const at::Tensor multiplier = scalar(in[1], "a_scale", where).to(at::kFloat) * w_scale.to(at::kFloat) /
+                                  scalar(in[6], "y_scale", where).to(at::kFloat);
+    const at::Tensor y_zp = scalar(in[7], "y_zero_point", where);
+    at::Tensor y = requantize(acc.to(at::kFloat) * multiplier, y_zp, where);
+    act.apply(y, in[6], y_zp, where);
+    return Values{y};
   };
 }
 
@@ -240,6 +413,7 @@ void register_quant_ops(OpTable& t) {
   t["DequantizeLinear"] = make_dequantize;
   t["QLinearMatMul"] = make_qlinear_matmul;
   t["QLinearConv"] = make_qlinear_conv;
+  t["QLinearGemm"] = make_qlinear_gemm;
 }
 
 }  // namespace kenning::onnx_exec

@@ -20,6 +20,11 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_onnx_exec_quant
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_quant.cpp
     LIBS kenning_onnx_exec kenning_onnx)
+  # QDQ-quantized models: load-time QDQ fusion and the int8 kernels against
+  # the op-by-op run.
+  kenning_add_test(test_onnx_exec_qdq
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_qdq.cpp
+    LIBS kenning_onnx_exec kenning_onnx)
   # ONNX's node test suite (skips without Debian's libonnx-testdata).
   kenning_add_test(test_onnx_exec_conformance
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_conformance.cpp
