@@ -400,19 +400,28 @@ void Rewriter::finish() {
 }
 
 QdqFusionStats Rewriter::run() {
-  // One rewrite at a time, re-indexing after each: graphs are small and the
-  // patterns then always see the current wiring.
-  for (bool changed = true; changed;) {
-    changed = false;
+  // One rewrite at a time, re-indexing after each, so the patterns always see
+  // the current wiring. A rewrite at node i changes only i and nodes after
+  // it, so the next scan resumes at i; it ends with a full scan that finds
+  // nothing.
+  std::size_t start = 0;
+  for (;;) {
     index();
-    for (std::size_t i = 0; i < g_.nodes.size() && !changed; ++i) {
+    bool changed = false;
+    std::size_t i = start;
+    for (; i < g_.nodes.size() && !changed; ++i) {
       const int n = static_cast<int>(i);
       changed = fuse_conv(n) || fuse_gemm(n) || fuse_passthrough(n) || remove_requantization(n);
     }
-    if (!changed) break;
+    if (!changed) {
+      if (start == 0) break;
+      start = 0;
+      continue;
+    }
+    start = i - 1;
     std::vector<Node> kept;
-    for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
-      if (!removed_.count(static_cast<int>(i))) kept.push_back(std::move(g_.nodes[i]));
+    for (std::size_t k = 0; k < g_.nodes.size(); ++k) {
+      if (!removed_.count(static_cast<int>(k))) kept.push_back(std::move(g_.nodes[k]));
     }
     g_.nodes = std::move(kept);
     removed_.clear();
