@@ -19,6 +19,7 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -446,6 +447,25 @@ TEST(OnnxExecQdq, GemmWithUntransposedWeight) {
       EXPECT_LE(d.max_steps, 1) << (per_channel ? "per channel" : "per tensor") << ", batch " << batch;
     }
   }
+}
+
+// Threads sharing one Executor each get their own cached int8 primitives.
+TEST(OnnxExecQdq, ConcurrentRunsGiveTheSingleThreadedResult) {
+  at::manual_seed(4);
+  const onnx::ModelProto qdq = make_qdq_model(small_cnn(), {at::rand({8, 3, 12, 12})}, {});
+  TempDir dir;
+  const Executor e = Executor::load(save(qdq, dir.path(), "shared"));
+  const at::Tensor x = at::rand({2, 3, 12, 12});
+  const at::Tensor expected = e.run({x})[0];
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) mismatches[t] += at::equal(e.run({x})[0], expected) ? 0 : 1;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 TEST(OnnxExecQdq, WrongInputTypeIsRefusedByName) {
