@@ -74,6 +74,7 @@ class Rewriter {
 
   bool fuse_conv(int i);
   bool fuse_gemm(int i);
+  bool fuse_add(int i);
   bool fuse_passthrough(int i);
   bool remove_requantization(int i);
   std::string fresh_name(const std::string& base) const;
@@ -313,6 +314,30 @@ bool Rewriter::fuse_gemm(int i) {
   return true;
 }
 
+// Both operands quantized per tensor (any shapes: the kernel broadcasts).
+bool Rewriter::fuse_add(int i) {
+  const Node& add = g_.nodes[i];
+  if (add.op_type() != "Add" || add.input_size() != 2 || add.output_size() != 1) return false;
+  const auto a = activation_dq(add.input(0));
+  const auto b = activation_dq(add.input(1));
+  if (!a || !b) return false;
+  const auto t = tail(add.output(0));
+  if (!t) return false;
+  Node n = fused_node(kQLinearAdd, add,
+                      {a->input, a->scale, a->zero_point, b->input, b->scale, b->zero_point, t->q.scale,
+                       t->q.zero_point},
+                      t->q.output);
+  if (t->activation >= 0) {
+    mark_fused_activation(n, g_.nodes[t->activation].op_type(), t->lo, t->hi);
+    removed_.insert(t->activation);
+    ++stats_.fused_activations;
+  }
+  removed_.insert(t->q.node);
+  g_.nodes[i] = std::move(n);
+  ++stats_.fused_adds;
+  return true;
+}
+
 bool identical(const QParams& a, const QParams& b) {
   return a.s.numel() == 1 && b.s.numel() == 1 && a.zp.scalar_type() == b.zp.scalar_type() &&
          a.s.item<float>() == b.s.item<float>() && a.zp.item<std::int64_t>() == b.zp.item<std::int64_t>();
@@ -411,7 +436,7 @@ QdqFusionStats Rewriter::run() {
     std::size_t i = start;
     for (; i < g_.nodes.size() && !changed; ++i) {
       const int n = static_cast<int>(i);
-      changed = fuse_conv(n) || fuse_gemm(n) || fuse_passthrough(n) || remove_requantization(n);
+      changed = fuse_conv(n) || fuse_gemm(n) || fuse_add(n) || fuse_passthrough(n) || remove_requantization(n);
     }
     if (!changed) {
       if (start == 0) break;
