@@ -112,25 +112,31 @@ int Rewriter::sole_reader(const std::string& value) const {
   return -1;
 }
 
-// Scale and zero point must be constants; the zero point present (it gives
-// the quantized type).
+// Scale and zero point must be constants. The zero point gives the quantized
+// type, so it must be present, except on a DequantizeLinear of a constant
+// (a bias, as some quantizers write it), where it is 0 of the constant's type
+// and `zero_point` stays "".
 std::optional<QParams> Rewriter::params_of(int node) const {
   const Node& n = g_.nodes[node];
-  if (n.input_size() < 3 || n.output_size() != 1 || n.output(0).empty()) return std::nullopt;
+  if (n.input_size() < 2 || n.output_size() != 1 || n.output(0).empty()) return std::nullopt;
   const at::Tensor* s = constant(n.input(1));
-  const at::Tensor* zp = constant(n.input(2));
-  if (!s || !zp || s->scalar_type() != at::kFloat || s->numel() != zp->numel() || s->numel() == 0) {
+  const at::Tensor* value = constant(n.input(0));
+  const bool has_zp = n.input_size() > 2 && !n.input(2).empty();
+  const at::Tensor* zp = has_zp ? constant(n.input(2)) : nullptr;
+  if (!s || s->scalar_type() != at::kFloat || s->numel() == 0) return std::nullopt;
+  if (has_zp ? !zp || (zp->numel() != s->numel() && zp->numel() != 1)
+             : !value || n.op_type() != "DequantizeLinear") {
     return std::nullopt;
   }
   QParams p;
   p.node = node;
   p.input = n.input(0);
   p.scale = n.input(1);
-  p.zero_point = n.input(2);
+  p.zero_point = has_zp ? n.input(2) : "";
   p.output = n.output(0);
-  p.value = constant(n.input(0));
+  p.value = value;
   p.s = *s;
-  p.zp = *zp;
+  p.zp = has_zp ? *zp : at::zeros({}, value->options());
   p.axis = int_attr(n, "axis", 1);
   return p;
 }
@@ -151,7 +157,9 @@ std::optional<QParams> Rewriter::activation_dq(const std::string& value) const {
 // A constant int8 weight, per tensor or per channel along `axis`.
 std::optional<QParams> Rewriter::weight_dq(const std::string& value, std::int64_t axis) const {
   auto p = dq_producing(value);
-  if (!p || !p->value || p->value->scalar_type() != at::kChar || p->zp.scalar_type() != at::kChar) {
+  // The fused node names the zero point: it must be there.
+  if (!p || !p->value || p->value->scalar_type() != at::kChar || p->zp.scalar_type() != at::kChar ||
+      p->zero_point.empty()) {
     return std::nullopt;
   }
   if (p->s.numel() != 1) {

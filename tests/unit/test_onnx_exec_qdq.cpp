@@ -420,6 +420,27 @@ TEST(OnnxExecQdq, RequantizationWithIdenticalParametersIsRemoved) {
   }
 }
 
+// Some quantizers leave out the bias DequantizeLinear's zero point (0).
+TEST(OnnxExecQdq, BiasWithoutZeroPointIsFused) {
+  onnx::ModelProto m = conv_relu_qdq();
+  int stripped = 0;
+  for (auto& n : *m.mutable_graph()->mutable_node()) {
+    if (n.op_type() == "DequantizeLinear" && n.output(0) == "b_dq") {
+      n.mutable_input()->RemoveLast();
+      ++stripped;
+    }
+  }
+  ASSERT_EQ(stripped, 1);
+  TempDir dir;
+  const fs::path path = save(m, dir.path(), "bias_no_zp");
+  const Executor fused = Executor::load(path);
+  EXPECT_EQ(fused.qdq_fusion_stats().fused_convs, 1);
+  const at::Tensor x = at::randn({2, 3, 9, 10});
+  const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
+                             output_scale(m, "y"));
+  EXPECT_LE(d.max_steps, 1);
+}
+
 // A quantized Gemm whose input is not 2-D (MatMul on [N, T, K]) runs on the
 // integer fallback kernel, its Relu as a clamp on the quantized result.
 TEST(OnnxExecQdq, BatchedMatMulRunsOnTheIntegerFallback) {
