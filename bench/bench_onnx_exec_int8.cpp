@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
   static const Executor fp32 = Executor::load(model);
   static const Executor int8 = Executor::load(qdq_file);
   const auto& s = int8.qdq_fusion_stats();
-  std::printf("QDQ fusion: %d convs, %d gemms, %d activations, %d passthroughs\n", s.fused_convs,
-              s.fused_gemms, s.fused_activations, s.quantized_passthroughs);
+  std::printf("QDQ fusion: %d convs, %d gemms, %d adds, %d activations, %d passthroughs\n", s.fused_convs,
+              s.fused_gemms, s.fused_adds, s.fused_activations, s.quantized_passthroughs);
   {
     // The fused run against the op-by-op one, and both against float32.
     const Executor op_by_op = Executor::load(qdq_file, {.fusion = false});

@@ -1,6 +1,7 @@
 #include "int8_loops.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace kenning::onnx_exec {
 namespace {
@@ -29,6 +30,27 @@ void quantize_loop(const float* x, T* y, std::int64_t n, float scale, std::int32
     float v = x[i] / scale;
     v = v == v ? std::min(std::max(v, lo - zpf), hi - zpf) : 0.0f;  // NaN: the zero point
     y[i] = static_cast<T>(static_cast<std::int32_t>((v + magic) - magic) + zp);
+  }
+}
+
+// The rounding of quantize_loop for one value already divided by the scale.
+template <class T> T quantize_one(float v, std::int32_t zp, float lo, float hi) {
+  constexpr float magic = 12582912.0f;
+  const float zpf = static_cast<float>(zp);
+  v = v == v ? std::min(std::max(v, lo - zpf), hi - zpf) : 0.0f;
+  return static_cast<T>(static_cast<std::int32_t>((v + magic) - magic) + zp);
+}
+
+template <class T, class U>
+void add_loop(const T* a, const T* b, U* y, std::int64_t n, QuantScalar pa, QuantScalar pb, QuantScalar py,
+              float act_lo, float act_hi) {
+  const float lo = std::is_same_v<U, std::uint8_t> ? 0.0f : -128.0f;
+  const float hi = lo + 255.0f;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float fa = static_cast<float>(static_cast<std::int32_t>(a[i]) - pa.zero_point) * pa.scale;
+    const float fb = static_cast<float>(static_cast<std::int32_t>(b[i]) - pb.zero_point) * pb.scale;
+    const float sum = std::min(std::max(fa + fb, act_lo), act_hi);
+    y[i] = quantize_one<U>(sum / py.scale, py.zero_point, lo, hi);
   }
 }
 
@@ -78,6 +100,25 @@ at::Tensor dequantize_per_tensor(const at::Tensor& x_in, float scale, std::int32
   } else {
     dequantize_loop(x.data_ptr<std::int8_t>(), y.data_ptr<float>(), x.numel(), scale, zero_point);
   }
+  return y;
+}
+
+at::Tensor add_per_tensor(const at::Tensor& a, QuantScalar pa, const at::Tensor& b, QuantScalar pb, QuantScalar py,
+                          at::ScalarType y_type, float lo, float hi) {
+  const at::ScalarType t = a.scalar_type();
+  if (b.scalar_type() != t || (t != at::kByte && t != at::kChar) || (y_type != at::kByte && y_type != at::kChar) ||
+      a.sizes() != b.sizes() || a.strides() != b.strides() || !a.is_non_overlapping_and_dense()) {
+    return {};
+  }
+  // Same sizes and strides, dense: element i of one storage pairs with element i of the other.
+  at::Tensor y = at::empty_strided(a.sizes(), a.strides(), a.options().dtype(y_type));
+  const std::int64_t n = a.numel();
+  auto run = [&](auto* ap, auto* bp) {
+    if (y_type == at::kByte) add_loop(ap, bp, y.data_ptr<std::uint8_t>(), n, pa, pb, py, lo, hi);
+    else add_loop(ap, bp, y.data_ptr<std::int8_t>(), n, pa, pb, py, lo, hi);
+  };
+  if (t == at::kByte) run(a.data_ptr<std::uint8_t>(), b.data_ptr<std::uint8_t>());
+  else run(a.data_ptr<std::int8_t>(), b.data_ptr<std::int8_t>());
   return y;
 }
 

@@ -19,6 +19,20 @@ at::Tensor quantize_per_tensor(const at::Tensor& x, float scale, std::int32_t ze
 // DequantizeLinear per tensor of a uint8/int8 x: (x - zero_point) * scale.
 at::Tensor dequantize_per_tensor(const at::Tensor& x, float scale, std::int32_t zero_point);
 
+// Parameters of one per-tensor quantized operand.
+struct QuantScalar {
+  float scale = 1.0f;
+  std::int32_t zero_point = 0;
+};
+
+// QLinearAdd per tensor of uint8/int8 a and b of one type, shape and memory
+// layout: y = quantize(clamp(dequantize(a) + dequantize(b), lo, hi)) as
+// `y_type`, in the same float arithmetic as DequantizeLinear, Add, Relu/Clip
+// and QuantizeLinear run one after another. Undefined when the operands do
+// not fit (the caller then takes the general path).
+at::Tensor add_per_tensor(const at::Tensor& a, QuantScalar pa, const at::Tensor& b, QuantScalar pb, QuantScalar py,
+                          at::ScalarType y_type, float lo, float hi);
+
 // Max over non-overlapping [kh, kw] blocks of a uint8/int8 x [N, C, H, W]
 // (floor mode: a remainder row or column is dropped). Channels-last result.
 at::Tensor block_max_pool2d(const at::Tensor& x, std::int64_t kh, std::int64_t kw);

@@ -1,6 +1,6 @@
 // Linear quantization: QuantizeLinear, DequantizeLinear, and the integer
-// kernels QLinearMatMul, QLinearConv and QLinearGemm (the QDQ fusion's
-// quantized Gemm/MatMul, qdq_fusion.h).
+// kernels QLinearMatMul, QLinearConv, and QLinearGemm and QLinearAdd (the
+// QDQ fusion's quantized Gemm/MatMul and Add, qdq_fusion.h).
 //
 // The integer kernels really compute in integers: zero points are subtracted
 // in int32 and products accumulate in int32 (ATen's CPU matmul runs on int32;
@@ -406,6 +406,34 @@ Kernel make_qlinear_gemm(const OpContext& ctx) {
   };
 }
 
+// QLinearAdd (written by the QDQ fusion): y = Q(act(DQ(a) + DQ(b))), per
+// tensor, with ONNX broadcasting. Operands of one shape and layout take one
+// loop (int8_loops.h) in the same float arithmetic as the op-by-op run.
+Kernel make_qlinear_add(const OpContext& ctx) {
+  const Activation act = Activation::read(ctx);
+  const std::string where = ctx.where();
+  return [act, where](const Values& in) {
+    const at::Tensor& a = in[0];
+    const at::Tensor& b = in[3];
+    saturation(a.scalar_type(), where);
+    saturation(b.scalar_type(), where);
+    auto param = [&](int s, int zp) {
+      return QuantScalar{scalar(in[s], "scale", where).to(at::kFloat).item<float>(),
+                         scalar(in[zp], "zero_point", where).to(at::kInt).item<std::int32_t>()};
+    };
+    const at::Tensor& y_zp = in[7];
+    at::Tensor y = add_per_tensor(a, param(1, 2), b, param(4, 5), param(6, 7), y_zp.scalar_type(), act.lo, act.hi);
+    if (y.defined()) return Values{y};
+    auto dequantize = [](const at::Tensor& q, const at::Tensor& s, const at::Tensor& zp) {
+      return (q.to(at::kInt) - zp.reshape({}).to(at::kInt)).to(at::kFloat) * s.reshape({}).to(at::kFloat);
+    };
+    at::Tensor sum = dequantize(a, in[1], in[2]) + dequantize(b, in[4], in[5]);
+    if (act.fused) sum.clamp_(act.lo, act.hi);
+    return Values{requantize(sum / scalar(in[6], "y_scale", where).to(at::kFloat), scalar(y_zp, "y_zero_point", where),
+                             where)};
+  };
+}
+
 }  // namespace
 
 void register_quant_ops(OpTable& t) {
@@ -414,6 +442,7 @@ void register_quant_ops(OpTable& t) {
   t["QLinearMatMul"] = make_qlinear_matmul;
   t["QLinearConv"] = make_qlinear_conv;
   t["QLinearGemm"] = make_qlinear_gemm;
+  t["QLinearAdd"] = make_qlinear_add;
 }
 
 }  // namespace kenning::onnx_exec

@@ -74,6 +74,7 @@ class Rewriter {
 
   bool fuse_conv(int i);
   bool fuse_gemm(int i);
+  bool fuse_add(int i);
   bool fuse_passthrough(int i);
   bool remove_requantization(int i);
   std::string fresh_name(const std::string& base) const;
@@ -111,25 +112,31 @@ int Rewriter::sole_reader(const std::string& value) const {
   return -1;
 }
 
-// Scale and zero point must be constants; the zero point present (it gives
-// the quantized type).
+// Scale and zero point must be constants. The zero point gives the quantized
+// type, so it must be present, except on a DequantizeLinear of a constant
+// (a bias, as some quantizers write it), where it is 0 of the constant's type
+// and `zero_point` stays "".
 std::optional<QParams> Rewriter::params_of(int node) const {
   const Node& n = g_.nodes[node];
-  if (n.input_size() < 3 || n.output_size() != 1 || n.output(0).empty()) return std::nullopt;
+  if (n.input_size() < 2 || n.output_size() != 1 || n.output(0).empty()) return std::nullopt;
   const at::Tensor* s = constant(n.input(1));
-  const at::Tensor* zp = constant(n.input(2));
-  if (!s || !zp || s->scalar_type() != at::kFloat || s->numel() != zp->numel() || s->numel() == 0) {
+  const at::Tensor* value = constant(n.input(0));
+  const bool has_zp = n.input_size() > 2 && !n.input(2).empty();
+  const at::Tensor* zp = has_zp ? constant(n.input(2)) : nullptr;
+  if (!s || s->scalar_type() != at::kFloat || s->numel() == 0) return std::nullopt;
+  if (has_zp ? !zp || (zp->numel() != s->numel() && zp->numel() != 1)
+             : !value || n.op_type() != "DequantizeLinear") {
     return std::nullopt;
   }
   QParams p;
   p.node = node;
   p.input = n.input(0);
   p.scale = n.input(1);
-  p.zero_point = n.input(2);
+  p.zero_point = has_zp ? n.input(2) : "";
   p.output = n.output(0);
-  p.value = constant(n.input(0));
+  p.value = value;
   p.s = *s;
-  p.zp = *zp;
+  p.zp = has_zp ? *zp : at::zeros({}, value->options());
   p.axis = int_attr(n, "axis", 1);
   return p;
 }
@@ -150,7 +157,9 @@ std::optional<QParams> Rewriter::activation_dq(const std::string& value) const {
 // A constant int8 weight, per tensor or per channel along `axis`.
 std::optional<QParams> Rewriter::weight_dq(const std::string& value, std::int64_t axis) const {
   auto p = dq_producing(value);
-  if (!p || !p->value || p->value->scalar_type() != at::kChar || p->zp.scalar_type() != at::kChar) {
+  // The fused node names the zero point: it must be there.
+  if (!p || !p->value || p->value->scalar_type() != at::kChar || p->zp.scalar_type() != at::kChar ||
+      p->zero_point.empty()) {
     return std::nullopt;
   }
   if (p->s.numel() != 1) {
@@ -313,6 +322,30 @@ bool Rewriter::fuse_gemm(int i) {
   return true;
 }
 
+// Both operands quantized per tensor (any shapes: the kernel broadcasts).
+bool Rewriter::fuse_add(int i) {
+  const Node& add = g_.nodes[i];
+  if (add.op_type() != "Add" || add.input_size() != 2 || add.output_size() != 1) return false;
+  const auto a = activation_dq(add.input(0));
+  const auto b = activation_dq(add.input(1));
+  if (!a || !b) return false;
+  const auto t = tail(add.output(0));
+  if (!t) return false;
+  Node n = fused_node(kQLinearAdd, add,
+                      {a->input, a->scale, a->zero_point, b->input, b->scale, b->zero_point, t->q.scale,
+                       t->q.zero_point},
+                      t->q.output);
+  if (t->activation >= 0) {
+    mark_fused_activation(n, g_.nodes[t->activation].op_type(), t->lo, t->hi);
+    removed_.insert(t->activation);
+    ++stats_.fused_activations;
+  }
+  removed_.insert(t->q.node);
+  g_.nodes[i] = std::move(n);
+  ++stats_.fused_adds;
+  return true;
+}
+
 bool identical(const QParams& a, const QParams& b) {
   return a.s.numel() == 1 && b.s.numel() == 1 && a.zp.scalar_type() == b.zp.scalar_type() &&
          a.s.item<float>() == b.s.item<float>() && a.zp.item<std::int64_t>() == b.zp.item<std::int64_t>();
@@ -400,19 +433,28 @@ void Rewriter::finish() {
 }
 
 QdqFusionStats Rewriter::run() {
-  // One rewrite at a time, re-indexing after each: graphs are small and the
-  // patterns then always see the current wiring.
-  for (bool changed = true; changed;) {
-    changed = false;
+  // One rewrite at a time, re-indexing after each, so the patterns always see
+  // the current wiring. A rewrite at node i changes only i and nodes after
+  // it, so the next scan resumes at i; it ends with a full scan that finds
+  // nothing.
+  std::size_t start = 0;
+  for (;;) {
     index();
-    for (std::size_t i = 0; i < g_.nodes.size() && !changed; ++i) {
+    bool changed = false;
+    std::size_t i = start;
+    for (; i < g_.nodes.size() && !changed; ++i) {
       const int n = static_cast<int>(i);
-      changed = fuse_conv(n) || fuse_gemm(n) || fuse_passthrough(n) || remove_requantization(n);
+      changed = fuse_conv(n) || fuse_gemm(n) || fuse_add(n) || fuse_passthrough(n) || remove_requantization(n);
     }
-    if (!changed) break;
+    if (!changed) {
+      if (start == 0) break;
+      start = 0;
+      continue;
+    }
+    start = i - 1;
     std::vector<Node> kept;
-    for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
-      if (!removed_.count(static_cast<int>(i))) kept.push_back(std::move(g_.nodes[i]));
+    for (std::size_t k = 0; k < g_.nodes.size(); ++k) {
+      if (!removed_.count(static_cast<int>(k))) kept.push_back(std::move(g_.nodes[k]));
     }
     g_.nodes = std::move(kept);
     removed_.clear();

@@ -6,6 +6,8 @@
 //    kenning.* attributes;
 //  - the same around Gemm, or MatMul [+ Add(bias)], becomes QLinearGemm
 //    (ops_quant.cpp: y = a w^T + bias, w stored [N, K]);
+//  - DQ(a), DQ(b) -> Add -> [Relu|Clip] -> Q (a residual connection) becomes
+//    QLinearAdd (ops_quant.cpp);
 //  - DQ -> MaxPool | Reshape | Flatten -> Q with identical scale and zero
 //    point runs the op on the quantized tensor itself;
 //  - DQ -> Q with identical parameters disappears;
@@ -23,13 +25,16 @@
 
 namespace kenning::onnx_exec {
 
-// The fused quantized Gemm/MatMul node's op type (ops_quant.cpp runs it).
+// The fused quantized Gemm/MatMul and Add nodes' op types (ops_quant.cpp
+// runs them).
 inline constexpr const char* kQLinearGemm = "QLinearGemm";
+inline constexpr const char* kQLinearAdd = "QLinearAdd";
 
 struct QdqFusionStats {
   int fused_convs = 0;              // -> QLinearConv
   int fused_gemms = 0;              // Gemm or MatMul -> QLinearGemm
-  int fused_activations = 0;        // Relu/Clip moved into either of those
+  int fused_adds = 0;               // -> QLinearAdd
+  int fused_activations = 0;        // Relu/Clip moved into any of those
   int quantized_passthroughs = 0;   // MaxPool/Reshape/Flatten run on the quantized tensor
   int removed_requantizations = 0;  // DQ -> Q pairs with identical parameters
   int folded_constant_dequantizations = 0;

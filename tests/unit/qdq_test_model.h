@@ -4,9 +4,9 @@
 // expects.
 //  - activations: QuantizeLinear -> DequantizeLinear after the graph input
 //    and after every op output, per tensor, uint8 or int8, ranges from one
-//    calibration run; a Conv/Gemm/MatMul (+ bias Add) output read only by a
-//    Relu/Clip (or by its bias Add) is left float, as a quantizer does for
-//    fusable pairs;
+//    calibration run; a Conv/Gemm/MatMul/Add output read only by a Relu/Clip
+//    (or a MatMul's read by its bias Add) is left float, as a quantizer does
+//    for fusable pairs;
 //    MaxPool/Flatten/Reshape outputs keep their input's parameters;
 //  - Conv/Gemm/MatMul constant weights: int8, symmetric, per tensor or per
 //    output channel; their constant biases: int32 in units of s_x * s_w.
@@ -199,8 +199,7 @@ inline onnx::ModelProto make_qdq_model(const onnx::ModelProto& model, const std:
     }
     const std::string y = node.output(0);
     const std::string next = sole_reader_op(y);
-    const bool bias_add = op == "Add" && matmul_scales.count(node.input(0));
-    const bool fusable = (op == "Conv" || op == "Gemm" || op == "MatMul" || bias_add) &&
+    const bool fusable = (op == "Conv" || op == "Gemm" || op == "MatMul" || op == "Add") &&
                          (next == "Relu" || next == "Clip" || (op == "MatMul" && next == "Add"));
     const bool keep_params = op == "MaxPool" || op == "Flatten" || op == "Reshape";
     if (fusable || node.output_size() != 1 || (options.float_outputs && outputs.count(y))) {

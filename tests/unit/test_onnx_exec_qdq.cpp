@@ -19,6 +19,7 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -291,9 +292,9 @@ TEST(OnnxExecQdq, SharedDequantizeStaysForItsOtherReader) {
 }
 
 // A residual block as in MobileNetV2: the Relu's quantized output feeds a
-// Conv and the residual Add through one DequantizeLinear; the Add and the
-// GlobalAveragePool stay DQ -> float op -> Q, around the fused ops.
-TEST(OnnxExecQdq, ResidualBlockKeepsUnfusedOpsAroundFusedOnes) {
+// Conv and the residual Add through one DequantizeLinear; the Add becomes a
+// QLinearAdd, the GlobalAveragePool stays DQ -> float op -> Q between fused ops.
+TEST(OnnxExecQdq, ResidualBlockFusesTheAddAndKeepsThePool) {
   OnnxGraphBuilder g("residual", 13);
   g.add_input("x", DType::Float32, {-1, 4, 8, 8});
   add_random(g, "w1", {8, 4, 3, 3}, 0.3f);
@@ -318,6 +319,7 @@ TEST(OnnxExecQdq, ResidualBlockKeepsUnfusedOpsAroundFusedOnes) {
   const QdqFusionStats& s = fused.qdq_fusion_stats();
   EXPECT_EQ(s.fused_convs, 2);
   EXPECT_EQ(s.fused_gemms, 1);
+  EXPECT_EQ(s.fused_adds, 1);
   EXPECT_EQ(s.quantized_passthroughs, 1);  // the Flatten
   const at::Tensor x = at::randn({3, 4, 8, 8});
   const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
@@ -341,6 +343,33 @@ TEST(OnnxExecQdq, FloatOutputGemmGetsConstantWeights) {
   EXPECT_EQ(s.folded_constant_dequantizations, 2);  // its weight and bias
   const at::Tensor x = at::rand({4, 3, 12, 12});
   EXPECT_TRUE(at::allclose(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], 1e-4, 1e-4));
+}
+
+// QLinearAdd with broadcasting (the general path) and a Relu, whose output
+// range leaves room below zero so the Relu shows.
+TEST(OnnxExecQdq, BroadcastAddWithRelu) {
+  OnnxGraphBuilder g("add", 13);
+  g.add_input("a", DType::Float32, {-1, 4, 5, 5});
+  g.add_input("b", DType::Float32, {-1, 4, 1, 1});
+  g.add_node("Add", {"a", "b"}, {"s"});
+  g.add_node("Relu", {"s"}, {"y"});
+  g.add_output("y", DType::Float32, {-1, 4, 5, 5});
+  at::manual_seed(13);
+  for (const bool int8 : {false, true}) {
+    onnx::ModelProto qdq =
+        make_qdq_model(g.model(), {at::randn({6, 4, 5, 5}), at::randn({6, 4, 1, 1})}, {.int8_activations = int8});
+    widen_output_range(qdq, int8);
+    TempDir dir;
+    const fs::path path = save(qdq, dir.path(), "add");
+    const Executor fused = Executor::load(path);
+    EXPECT_EQ(fused.qdq_fusion_stats().fused_adds, 1);
+    EXPECT_EQ(fused.qdq_fusion_stats().fused_activations, 1);
+    const std::vector<at::Tensor> in = {at::randn({2, 4, 5, 5}), at::randn({2, 4, 1, 1})};
+    const at::Tensor y = fused.run(in)[0];
+    const Diff d = steps_apart(y, Executor::load(path, {.fusion = false}).run(in)[0], output_scale(qdq, "y"));
+    EXPECT_LE(d.max_steps, 1) << (int8 ? "s8" : "u8");
+    EXPECT_GE(y.min().item<float>(), 0.0f);
+  }
 }
 
 // Requantizing with the parameters a tensor already has is a no-op: the
@@ -389,6 +418,27 @@ TEST(OnnxExecQdq, RequantizationWithIdenticalParametersIsRemoved) {
                                output_scale(m, "y"));
     EXPECT_LE(d.max_steps, 1) << (identical ? "identical" : "different") << " parameters";
   }
+}
+
+// Some quantizers leave out the bias DequantizeLinear's zero point (0).
+TEST(OnnxExecQdq, BiasWithoutZeroPointIsFused) {
+  onnx::ModelProto m = conv_relu_qdq();
+  int stripped = 0;
+  for (auto& n : *m.mutable_graph()->mutable_node()) {
+    if (n.op_type() == "DequantizeLinear" && n.output(0) == "b_dq") {
+      n.mutable_input()->RemoveLast();
+      ++stripped;
+    }
+  }
+  ASSERT_EQ(stripped, 1);
+  TempDir dir;
+  const fs::path path = save(m, dir.path(), "bias_no_zp");
+  const Executor fused = Executor::load(path);
+  EXPECT_EQ(fused.qdq_fusion_stats().fused_convs, 1);
+  const at::Tensor x = at::randn({2, 3, 9, 10});
+  const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
+                             output_scale(m, "y"));
+  EXPECT_LE(d.max_steps, 1);
 }
 
 // A quantized Gemm whose input is not 2-D (MatMul on [N, T, K]) runs on the
@@ -446,6 +496,25 @@ TEST(OnnxExecQdq, GemmWithUntransposedWeight) {
       EXPECT_LE(d.max_steps, 1) << (per_channel ? "per channel" : "per tensor") << ", batch " << batch;
     }
   }
+}
+
+// Threads sharing one Executor each get their own cached int8 primitives.
+TEST(OnnxExecQdq, ConcurrentRunsGiveTheSingleThreadedResult) {
+  at::manual_seed(4);
+  const onnx::ModelProto qdq = make_qdq_model(small_cnn(), {at::rand({8, 3, 12, 12})}, {});
+  TempDir dir;
+  const Executor e = Executor::load(save(qdq, dir.path(), "shared"));
+  const at::Tensor x = at::rand({2, 3, 12, 12});
+  const at::Tensor expected = e.run({x})[0];
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) mismatches[t] += at::equal(e.run({x})[0], expected) ? 0 : 1;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 TEST(OnnxExecQdq, WrongInputTypeIsRefusedByName) {
