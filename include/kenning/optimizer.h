@@ -49,6 +49,11 @@ class Optimizer : public Plugin {
   virtual IOSpec compile(const std::filesystem::path& input_model, const IOSpec& spec,
                          const CalibrationData* calibration) = 0;
 
+  // Checks what compile() will need from `calibration` (present, large
+  // enough) so that a chain fails before its first optimizer runs; throws
+  // ConfigError naming the class and what is missing.
+  virtual void check_calibration(const CalibrationData* calibration) const { (void)calibration; }
+
   // What the last compile() did (e.g. node counts and file sizes before and
   // after), merged into this optimizer's entry of the measurements; empty
   // before compile() or when the optimizer reports nothing.

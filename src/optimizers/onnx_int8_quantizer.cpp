@@ -88,11 +88,7 @@ std::string ONNXInt8Quantizer::framework_version() const {
   return std::string("libonnx ") + onnx::LAST_RELEASE_VERSION;
 }
 
-IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, const IOSpec& spec,
-                                  const CalibrationData* calibration) {
-  const std::filesystem::path& out = params_.compiled_model_path;
-  check_input_model(kClass, input_model);
-  check_compiled_model_path(kClass, out, input_model);
+void ONNXInt8Quantizer::check_calibration(const CalibrationData* calibration) const {
   if (!calibration) {
     throw ConfigError(std::string(kClass) + ": needs calibration data: give the scenario a dataset block");
   }
@@ -104,6 +100,15 @@ IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, cons
     throw ConfigError(std::string(kClass) + ": calibration_samples is " + std::to_string(samples) + ", but " +
                       calibration->describe() + " has only " + std::to_string(calibration->size()) + " samples");
   }
+}
+
+IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, const IOSpec& spec,
+                                  const CalibrationData* calibration) {
+  const std::filesystem::path& out = params_.compiled_model_path;
+  check_input_model(kClass, input_model);
+  check_compiled_model_path(kClass, out, input_model);
+  check_calibration(calibration);
+  const auto samples = static_cast<std::size_t>(params_.calibration_samples);
   onnx::ModelProto model = load_checked_onnx_model(input_model, kClass);
   const auto nodes_before = model.graph().node_size();
   if (params_.optimize_graph) {

@@ -58,6 +58,8 @@ class ONNXInt8Quantizer : public Optimizer {
                  const CalibrationData* calibration) override;
 
   nlohmann::json compile_report() const override { return report_; }
+  // ConfigError when there is no calibration data or fewer samples than calibration_samples.
+  void check_calibration(const CalibrationData* calibration) const override;
 
  private:
   Params params_;

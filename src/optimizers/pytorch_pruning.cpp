@@ -63,6 +63,17 @@ std::filesystem::path PyTorchMagnitudePruner::pruned_weights_path() const {
   return std::filesystem::path(params_.compiled_model_path).replace_extension(".pt");
 }
 
+void PyTorchMagnitudePruner::check_calibration(const CalibrationData* calibration) const {
+  const Dataset* dataset = calibration ? calibration->dataset() : nullptr;
+  if (!dataset) {
+    throw ConfigError(std::string(kClass) + ": needs a dataset to fine-tune on: give the scenario a dataset block");
+  }
+  if (params_.epochs > 0 && dataset->size(Split::Train) == 0) {
+    throw ConfigError(std::string(kClass) + ": the dataset's train split (" + dataset->type_name() +
+                      ") is empty; nothing to fine-tune on");
+  }
+}
+
 IOSpec PyTorchMagnitudePruner::compile(const std::filesystem::path& input_model, const IOSpec& spec,
                                        const CalibrationData* calibration) {
   namespace fs = std::filesystem;
@@ -78,14 +89,8 @@ IOSpec PyTorchMagnitudePruner::compile(const std::filesystem::path& input_model,
     throw ConfigError(std::string(kClass) + ": the pruned weights would go to '" + weights.string() +
                       "', which is the input model; choose another compiled_model_path");
   }
-  const Dataset* dataset = calibration ? calibration->dataset() : nullptr;
-  if (!dataset) {
-    throw ConfigError(std::string(kClass) + ": needs a dataset to fine-tune on: give the scenario a dataset block");
-  }
-  if (params_.epochs > 0 && dataset->size(Split::Train) == 0) {
-    throw ConfigError(std::string(kClass) + ": the dataset's train split (" + dataset->type_name() +
-                      ") is empty; nothing to fine-tune on");
-  }
+  check_calibration(calibration);
+  const Dataset* dataset = calibration->dataset();
   const double sparsity_before = cnn_torch::weight_sparsity(input_model);  // IoError for foreign weights
 
   cnn_torch::TrainConfig c;

@@ -50,6 +50,8 @@ class PyTorchMagnitudePruner : public Optimizer {
                  const CalibrationData* calibration) override;
 
   nlohmann::json compile_report() const override { return report_; }
+  // ConfigError when there is no dataset, or an empty train split to fine-tune on.
+  void check_calibration(const CalibrationData* calibration) const override;
 
   // Where the pruned weights are kept: compiled_model_path with ".pt".
   std::filesystem::path pruned_weights_path() const;

@@ -63,8 +63,13 @@ std::filesystem::path optimize_model(Pipeline& p) {
   std::filesystem::path model = p.model_wrapper->model_path();
   IOSpec spec = p.model_wrapper->io_spec();
   const DatasetCalibration calibration(*p.dataset, *p.model_wrapper);
-  for (auto& optimizer : p.optimizers) {
+  // Every step's output folder and data needs first: a chain fails before
+  // its first optimizer spends any time.
+  for (const auto& optimizer : p.optimizers) {
     check_output_path(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
+    optimizer->check_calibration(&calibration);
+  }
+  for (auto& optimizer : p.optimizers) {
     spdlog::info("optimizing {} with {}", model.string(), optimizer->type_name());
     spec = optimizer->compile(model, spec, &calibration);
     model = optimizer->compiled_model_path();
