@@ -260,6 +260,23 @@ std::string summarize_measurements(const Measurements& m) {
   return s;
 }
 
+nlohmann::json compare_measurements(const Measurements& before, const Measurements& after) {
+  const auto& b = before.data();
+  const auto& a = after.data();
+  nlohmann::json c = nlohmann::json::object();
+  auto both = [&](const char* key) { return b.contains(key) && a.contains(key) && b[key].get<double>() != 0; };
+  if (both("compiled_model_size")) {
+    c["model_size_ratio"] = a["compiled_model_size"].get<double>() / b["compiled_model_size"].get<double>();
+  }
+  if (both("inferencetime_median")) {
+    c["inference_time_ratio"] = a["inferencetime_median"].get<double>() / b["inferencetime_median"].get<double>();
+  }
+  if (b.contains("accuracy") && a.contains("accuracy")) {
+    c["accuracy_change"] = a["accuracy"].get<double>() - b["accuracy"].get<double>();
+  }
+  return c;
+}
+
 std::string summarize_comparison(const Measurements& before, const Measurements& after) {
   const auto& b = before.data();
   const auto& a = after.data();

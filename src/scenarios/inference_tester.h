@@ -35,5 +35,9 @@ std::string summarize_measurements(const Measurements& m);
 // Before against after optimization (`--evaluate-unoptimized`): model file
 // and size, accuracy and median inference time side by side, with ratios.
 std::string summarize_comparison(const Measurements& before, const Measurements& after);
+// The same as numbers for the measurements JSON: model_size_ratio,
+// inference_time_ratio (medians) and accuracy_change (after - before), each
+// only when both sides have it.
+nlohmann::json compare_measurements(const Measurements& before, const Measurements& after);
 
 }  // namespace kenning

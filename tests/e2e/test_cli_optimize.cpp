@@ -87,6 +87,13 @@ TEST(CliOptimize, Int8ScenarioStaysWithinOnePointOfFloat) {
   EXPECT_EQ(m["total"], 10000);
   EXPECT_GE(m["accuracy"].get<double>(), before["accuracy"].get<double>() - 0.01);
   EXPECT_LE(m["compiled_model_size"].get<double>(), 0.3 * before["compiled_model_size"].get<double>());
+  // The ratios a reader looks for, computed from both runs.
+  const json& effect = m["optimization_effect"];
+  EXPECT_NEAR(effect["model_size_ratio"].get<double>(),
+              m["compiled_model_size"].get<double>() / before["compiled_model_size"].get<double>(), 1e-9);
+  EXPECT_NEAR(effect["accuracy_change"].get<double>(),
+              m["accuracy"].get<double>() - before["accuracy"].get<double>(), 1e-9);
+  EXPECT_GT(effect["inference_time_ratio"].get<double>(), 0.0);
   const json& q = m["optimizers"].at(0);
   EXPECT_EQ(q["quantized_weights"], 4);
   EXPECT_EQ(q["calibration_samples"], 512);

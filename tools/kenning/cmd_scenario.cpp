@@ -67,6 +67,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   Measurements m = run_inference_test(pipeline, options);
   if (cmd.evaluate_unoptimized) {
     m.set("__unoptimized__", unoptimized.data());
+    m.set("optimization_effect", compare_measurements(unoptimized, m));
     if (!cmd.measurements_path.empty() && !train) m.save(cmd.measurements_path);
   }
   if (train) {
