@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kenning/core/error.h"
+#include "kenning/core/latency_stats.h"
 #include "kenning/core/metrics.h"
 
 namespace kenning {
@@ -58,6 +59,18 @@ void Measurements::compute_derived() {
     data_["inferencetime_std"] = s.std;
     data_["inferencetime_min"] = s.min;
     data_["inferencetime_max"] = s.max;
+    data_["inference_statistics"] = latency_statistics(data_["target_inference_step"].get<std::vector<double>>());
+    // Throughput of the inferences alone, and of the whole session with the
+    // framework's own work (data loading, pre/postprocessing) included.
+    if (data_.contains("test_samples")) {
+      const double samples = data_["test_samples"].get<double>();
+      double busy = 0;
+      for (const auto& t : data_["target_inference_step"]) busy += t.get<double>();
+      if (busy > 0) data_["throughput_inference_only"] = samples / busy;
+      if (data_.contains("session_time") && data_["session_time"].get<double>() > 0) {
+        data_["throughput_session"] = samples / data_["session_time"].get<double>();
+      }
+    }
   }
   if (data_.contains("session_utilization_mem_percent")) {
     const auto s = summarize(data_["session_utilization_mem_percent"].get<std::vector<double>>());

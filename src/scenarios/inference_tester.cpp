@@ -223,6 +223,7 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   }
   bar.finish();
   m.set("session_time", seconds_since(session_start));
+  m.set("test_samples", total);
   sampler.stop_into(m);
   m.compute_derived();
   if (!options.measurements_path.empty()) {
@@ -252,6 +253,24 @@ std::string summarize_measurements(const Measurements& m) {
                      d["inferencetime_mean"].get<double>() * 1e3, d["inferencetime_median"].get<double>() * 1e3,
                      d["inferencetime_std"].get<double>() * 1e3, d["inferencetime_min"].get<double>() * 1e3,
                      d["inferencetime_max"].get<double>() * 1e3, d["target_inference_step"].size());
+  }
+  if (d.contains("inference_statistics")) {
+    const auto& st = d["inference_statistics"];
+    std::string pct;
+    for (const auto& [key, value] : st["percentiles"].items()) {
+      pct += value.is_null() ? fmt::format("{} n/a  ", key) : fmt::format("{} {:.4f} ms  ", key, value.get<double>() * 1e3);
+    }
+    s += fmt::format("percentiles:     {}(first inference {:.4f} ms)\n", pct,
+                     st["first_inference_time"].get<double>() * 1e3);
+    if (d.contains("throughput_inference_only")) {
+      s += fmt::format("throughput:      {:.0f} samples/s inference only, {:.0f} samples/s whole session\n",
+                       d["throughput_inference_only"].get<double>(), d.value("throughput_session", 0.0));
+    }
+    const auto& verdict = st["verdict"];
+    std::string reasons;
+    for (const auto& r : verdict["reasons"]) reasons += "; " + r.get<std::string>();
+    s += fmt::format("verdict:         {}{}\n", verdict["result"].get<std::string>(), reasons);
+    for (const auto& w : st["warnings"]) s += fmt::format("warning:         {}\n", w.get<std::string>());
   }
   if (d.contains("compiled_model_size")) {
     s += fmt::format("model:           {} ({} bytes)\n", d.value("compiled_model_path", std::string()),

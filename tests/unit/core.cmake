@@ -1,6 +1,6 @@
 kenning_add_test(test_core
   SOURCES unit/test_params.cpp unit/test_scenario.cpp unit/test_registry.cpp unit/test_io_spec.cpp unit/test_npy.cpp
-          unit/test_tensor.cpp unit/test_measurements.cpp
+          unit/test_tensor.cpp unit/test_measurements.cpp unit/test_latency_stats.cpp
   LIBS kenning_core)
 # Separate executables: the sampler test runs background threads for a while.
 kenning_add_test(test_host_info SOURCES unit/test_host_info.cpp LIBS kenning_core)
