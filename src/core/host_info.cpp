@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "kenning/config.h"
+#include "kenning/core/peak_probe.h"
 
 namespace kenning {
 namespace {
@@ -135,6 +136,9 @@ nlohmann::json host_context() {
   j["date"] = iso8601_utc_now();
   j["cpu_scaling_governor"] = scaling_governor();
   j["load_average"] = load_average();
+  const PeakProbe& peak = single_core_peak();
+  j["peak_gflops_single_core"] = peak.gflops;
+  j["peak_probe_isa"] = peak.isa;
   return j;
 }
 

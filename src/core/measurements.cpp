@@ -67,6 +67,14 @@ void Measurements::compute_derived() {
       double busy = 0;
       for (const auto& t : data_["target_inference_step"]) busy += t.get<double>();
       if (busy > 0) data_["throughput_inference_only"] = samples / busy;
+      if (busy > 0 && data_.contains("flops_per_sample")) {
+        const double gflops = data_["flops_per_sample"].get<double>() * samples / busy * 1e-9;
+        data_["achieved_gflops"] = gflops;
+        const auto& host = data_.contains("host") ? data_["host"] : nlohmann::json::object();
+        if (host.contains("peak_gflops_single_core") && host["peak_gflops_single_core"].get<double>() > 0) {
+          data_["fraction_of_single_core_peak"] = gflops / host["peak_gflops_single_core"].get<double>();
+        }
+      }
       if (data_.contains("session_time") && data_["session_time"].get<double>() > 0) {
         data_["throughput_session"] = samples / data_["session_time"].get<double>();
       }

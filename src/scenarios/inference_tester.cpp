@@ -14,6 +14,9 @@
 #include "kenning/config.h"
 #include "kenning/registries.h"
 #include "dataset_calibration.h"
+#if KENNING_WITH_ONNX
+#include "onnx_flops.h"
+#endif
 
 namespace kenning {
 
@@ -42,6 +45,25 @@ void check_class_count(const Pipeline& p, const IOSpec& spec) {
                       std::to_string(out.class_name.size()) + " classes, dataset " +
                       p.dataset->type_name() + " has " + std::to_string(names.size()));
   }
+}
+
+// FLOPs of one sample of an ONNX model (2 per multiply-add, from its
+// shapes); compute_derived turns them into achieved GFLOP/s and a fraction
+// of this machine's single-core peak. Models in other formats, or whose
+// shapes cannot be inferred, are timed without it.
+void record_model_flops(const std::filesystem::path& model, Measurements& m) {
+#if KENNING_WITH_ONNX
+  if (model_format_from_path(model) != "onnx") return;
+  try {
+    const GraphFlops flops = count_onnx_flops(model, 1);
+    if (flops.total > 0 && flops.nodes_without_shapes == 0) m.set("flops_per_sample", flops.total);
+  } catch (const Error& e) {
+    spdlog::debug("no FLOP count for {}: {}", model.string(), e.what());
+  }
+#else
+  (void)model;
+  (void)m;
+#endif
 }
 
 }  // namespace
@@ -224,6 +246,7 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   bar.finish();
   m.set("session_time", seconds_since(session_start));
   m.set("test_samples", total);
+  record_model_flops(model, m);
   sampler.stop_into(m);
   m.compute_derived();
   if (!options.measurements_path.empty()) {
@@ -265,6 +288,15 @@ std::string summarize_measurements(const Measurements& m) {
     if (d.contains("throughput_inference_only")) {
       s += fmt::format("throughput:      {:.0f} samples/s inference only, {:.0f} samples/s whole session\n",
                        d["throughput_inference_only"].get<double>(), d.value("throughput_session", 0.0));
+    }
+    if (d.contains("achieved_gflops")) {
+      s += fmt::format("compute:         {:.1f} MFLOP per sample, {:.1f} GFLOP/s achieved", d["flops_per_sample"].get<double>() * 1e-6,
+                       d["achieved_gflops"].get<double>());
+      if (d.contains("fraction_of_single_core_peak")) {
+        s += fmt::format(" ({:.0f} % of one core's peak, {:.0f} GFLOP/s {})", d["fraction_of_single_core_peak"].get<double>() * 100,
+                         d["host"]["peak_gflops_single_core"].get<double>(), d["host"]["peak_probe_isa"].get<std::string>());
+      }
+      s += "\n";
     }
     const auto& verdict = st["verdict"];
     std::string reasons;

@@ -4,6 +4,7 @@
 
 #include "kenning/core/latency_stats.h"
 #include "kenning/core/measurements.h"
+#include "kenning/core/peak_probe.h"
 
 using namespace kenning;
 
@@ -68,4 +69,21 @@ TEST(LatencyStats, MeasurementsDeriveStatisticsAndThroughput) {
   EXPECT_NEAR(m.at("throughput_inference_only").get<double>(), 400.0, 1e-9);
   EXPECT_NEAR(m.at("throughput_session").get<double>(), 200.0, 1e-9);
   EXPECT_EQ(m.at("inference_statistics")["verdict"]["result"], "VALID");
+  EXPECT_FALSE(m.contains("achieved_gflops"));  // no FLOP count given
+
+  // 1 MFLOP per sample, 400 samples in 1 s of inference: 0.4 GFLOP/s.
+  m.set("flops_per_sample", 1e6);
+  m.set("host", {{"peak_gflops_single_core", 4.0}});
+  m.compute_derived();
+  EXPECT_NEAR(m.at("achieved_gflops").get<double>(), 0.4, 1e-9);
+  EXPECT_NEAR(m.at("fraction_of_single_core_peak").get<double>(), 0.1, 1e-9);
+}
+
+TEST(PeakProbe, MeasuresAPlausibleRate) {
+  const PeakProbe& p = single_core_peak();
+  // Any x86-64 core of the last fifteen years: 1 to 500 GFLOP/s on one core.
+  EXPECT_GT(p.gflops, 1.0) << p.isa;
+  EXPECT_LT(p.gflops, 500.0) << p.isa;
+  EXPECT_FALSE(p.isa.empty());
+  EXPECT_EQ(&single_core_peak(), &p);  // measured once
 }
