@@ -71,6 +71,7 @@ float mul_add_sse2() {
 }
 
 PeakProbe probe() {
+  __builtin_cpu_init();  // safe even if called before other constructors ran
   // 2 FLOPs per lane per multiply-add.
   if (__builtin_cpu_supports("avx512f")) {
     return {best_gflops(fma_avx512, 2.0 * 16 * kChains * kIterations), "avx512f"};
