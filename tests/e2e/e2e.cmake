@@ -36,3 +36,6 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
                    LABELS e2e)
   add_dependencies(test_cli_optimize kenning)
 endif()
+# Markdown reports from measurements files.
+kenning_add_test(test_cli_report SOURCES e2e/test_cli_report.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
+add_dependencies(test_cli_report kenning)

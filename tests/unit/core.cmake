@@ -5,3 +5,5 @@ kenning_add_test(test_core
 # Separate executables: the sampler test runs background threads for a while.
 kenning_add_test(test_host_info SOURCES unit/test_host_info.cpp LIBS kenning_core)
 kenning_add_test(test_resource_sampler SOURCES unit/test_resource_sampler.cpp LIBS kenning_core)
+# Markdown reports from measurements files.
+kenning_add_test(test_reports SOURCES unit/test_reports.cpp LIBS kenning_reports)

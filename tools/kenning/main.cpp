@@ -20,6 +20,7 @@ const char* const kUsage =
     "  test       run the model on the dataset's test split and measure it\n"
     "  infer      run a model on .npy inputs: kenning infer --model m.onnx --input a.npy --output-dir out/\n"
     "  onnx-conversion  export models to ONNX/TorchScript, run them in every runtime, write the support matrix\n"
+    "  report     render measurements as a Markdown report: kenning report --measurements a.json [b.json ...] --report-path r.md\n"
     "  list       list the classes of every family: kenning list [family]\n"
     "  info       describe a class and its parameters: kenning info <class>\n"
     "\n"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     if (args[0] == "list") return kenning::cli::run_list({args.begin() + 1, args.end()});
     if (args[0] == "info") return kenning::cli::run_info({args.begin() + 1, args.end()});
     if (args[0] == "onnx-conversion") return kenning::cli::run_onnx_conversion({args.begin() + 1, args.end()});
+    if (args[0] == "report") return kenning::cli::run_report({args.begin() + 1, args.end()});
     if (args[0] == "infer") return kenning::cli::run_infer({args.begin() + 1, args.end()}, command_text);
 
     // Leading words form the chain; they must come in train/optimize/test order.

@@ -1,0 +1,259 @@
+#include "markdown_report.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "kenning/core/latency_stats.h"
+#include "kenning/core/metrics.h"
+
+namespace kenning {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> number(const json& j, const std::string& key) {
+  if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
+}
+
+std::string fmt_opt(const std::optional<double>& v, const char* format, double scale = 1.0) {
+  return v ? fmt::format(fmt::runtime(format), *v * scale) : std::string("–");
+}
+
+// Inference times in seconds, or nullopt with the reason when malformed.
+std::optional<std::vector<double>> steps_of(const json& d, std::string& why) {
+  if (!d.contains("target_inference_step")) {
+    why = "no timed inferences in this run";
+    return std::nullopt;
+  }
+  const json& s = d["target_inference_step"];
+  if (!s.is_array() || !std::all_of(s.begin(), s.end(), [](const json& x) { return x.is_number(); })) {
+    why = "malformed: target_inference_step is not a list of numbers";
+    return std::nullopt;
+  }
+  return s.get<std::vector<double>>();
+}
+
+// Statistics recomputed from the steps, so files from before
+// inference_statistics existed get the same report.
+std::optional<json> stats_of(const json& d, std::string& why) {
+  const auto steps = steps_of(d, why);
+  if (!steps) return std::nullopt;
+  return latency_statistics(*steps);
+}
+
+std::optional<ConfusionMatrix> matrix_of(const json& d, std::string& why) {
+  if (!d.contains("eval_confusion_matrix")) {
+    why = "no confusion matrix in this run";
+    return std::nullopt;
+  }
+  try {
+    auto m = d["eval_confusion_matrix"].get<ConfusionMatrix>();
+    for (const auto& row : m) {
+      if (row.size() != m.size()) throw std::runtime_error("not square");
+    }
+    if (m.empty()) throw std::runtime_error("empty");
+    return m;
+  } catch (const std::exception& e) {
+    why = std::string("malformed eval_confusion_matrix: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> class_names_of(const json& d, std::size_t n) {
+  std::vector<std::string> names;
+  if (d.contains("class_names") && d["class_names"].is_array()) {
+    for (const auto& c : d["class_names"]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+  }
+  if (names.size() != n) {
+    names.clear();
+    for (std::size_t i = 0; i < n; ++i) names.push_back(std::to_string(i));
+  }
+  return names;
+}
+
+std::string block_type(const json& d, const char* block) {
+  if (d.contains("build_cfg") && d["build_cfg"].is_object() && d["build_cfg"].contains(block) &&
+      d["build_cfg"][block].is_object() && d["build_cfg"][block].contains("type") &&
+      d["build_cfg"][block]["type"].is_string()) {
+    return d["build_cfg"][block]["type"].get<std::string>();
+  }
+  return "–";
+}
+
+std::string model_of(const json& d) {
+  return d.contains("compiled_model_path") && d["compiled_model_path"].is_string()
+             ? "`" + d["compiled_model_path"].get<std::string>() + "`"
+             : "–";
+}
+
+void performance_section(const ReportRun& r, std::string& out) {
+  out += fmt::format("### {}\n\n", r.name);
+  std::string why;
+  const auto st = stats_of(r.data, why);
+  if (!st) {
+    out += fmt::format("_{}._\n\n", why);
+    return;
+  }
+  const json& s = (*st)["steady_state"];
+  out += "| inferences | first (ms) | mean (ms) | median (ms) | std (ms) | min (ms) | max (ms) | CV |";
+  for (const auto& [k, v] : (*st)["percentiles"].items()) out += fmt::format(" {} (ms) |", k);
+  out += "\n|";
+  for (std::size_t i = 0; i < 8 + (*st)["percentiles"].size(); ++i) out += "---|";
+  out += fmt::format("\n| {} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.1f} % |",
+                     s["count"].get<std::size_t>() + 1, (*st)["first_inference_time"].get<double>() * 1e3,
+                     s["mean"].get<double>() * 1e3, s["median"].get<double>() * 1e3, s["std"].get<double>() * 1e3,
+                     s["min"].get<double>() * 1e3, s["max"].get<double>() * 1e3, s["cv"].get<double>() * 100);
+  for (const auto& [k, v] : (*st)["percentiles"].items()) {
+    out += v.is_null() ? std::string(" n/a |") : fmt::format(" {:.4f} |", v.get<double>() * 1e3);
+  }
+  out += "\n\n";
+  const json& verdict = (*st)["verdict"];
+  out += fmt::format("Verdict: **{}**", verdict["result"].get<std::string>());
+  for (const auto& reason : verdict["reasons"]) out += "; " + reason.get<std::string>();
+  out += "\n";
+  for (const auto& w : (*st)["warnings"]) out += "\n> " + w.get<std::string>() + "\n";
+  for (const auto& p : (*st)["percentiles_insufficient"]) out += "\n- " + p.get<std::string>();
+  out += "\n\n";
+  const auto thr = number(r.data, "throughput_inference_only");
+  const auto cpu = number(r.data, "session_utilization_cpus_percent_avg_mean");
+  const auto mem = number(r.data, "session_utilization_mem_percent_mean");
+  out += fmt::format("Throughput {} samples/s (inference only), {} samples/s (whole session); CPU {} %, memory {} % "
+                     "(means over the session).\n\n",
+                     fmt_opt(thr, "{:.0f}"), fmt_opt(number(r.data, "throughput_session"), "{:.0f}"),
+                     fmt_opt(cpu, "{:.1f}"), fmt_opt(mem, "{:.1f}"));
+}
+
+void classification_section(const ReportRun& r, std::string& out) {
+  out += fmt::format("### {}\n\n", r.name);
+  std::string why;
+  const auto m = matrix_of(r.data, why);
+  if (!m) {
+    out += fmt::format("_{}._\n\n", why);
+    return;
+  }
+  const auto metrics = compute_classification_metrics(*m, r.data.value("top_5_count", std::int64_t{0}));
+  const auto names = class_names_of(r.data, m->size());
+  out += "| accuracy | top-5 accuracy | mean precision | mean sensitivity | G-mean |\n|---|---|---|---|---|\n";
+  out += fmt::format("| {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} |\n\n", metrics.accuracy, metrics.top_5_accuracy,
+                     metrics.mean_precision, metrics.mean_sensitivity, metrics.g_mean);
+  out += "| class | precision | sensitivity |\n|---|---|---|\n";
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    out += fmt::format("| {} | {:.4f} | {:.4f} |\n", names[c], metrics.precision[c], metrics.sensitivity[c]);
+  }
+  out += "\nConfusion matrix (rows: actual, columns: predicted):\n\n| |";
+  for (const auto& n : names) out += " " + n + " |";
+  out += "\n|---|";
+  for (std::size_t i = 0; i < names.size(); ++i) out += "---|";
+  out += "\n";
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    out += "| **" + names[a] + "** |";
+    for (auto v : (*m)[a]) out += " " + std::to_string(v) + " |";
+    out += "\n";
+  }
+  out += "\n";
+}
+
+void training_section(const ReportRun& r, std::string& out) {
+  out += fmt::format("### {}\n\n", r.name);
+  const json& d = r.data;
+  if (!d.contains("training_epoch") || !d["training_epoch"].is_array()) {
+    out += "_no training epochs in this run._\n\n";
+    return;
+  }
+  out += "| epoch | train loss | train accuracy | val loss | val accuracy | time (s) |\n|---|---|---|---|---|---|\n";
+  auto at = [&](const char* key, std::size_t i) -> std::optional<double> {
+    if (!d.contains(key) || !d[key].is_array() || i >= d[key].size() || !d[key][i].is_number()) return std::nullopt;
+    return d[key][i].get<double>();
+  };
+  for (std::size_t i = 0; i < d["training_epoch"].size(); ++i) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", fmt_opt(at("training_epoch", i), "{:.0f}"),
+                       fmt_opt(at("training_train_loss", i), "{:.4f}"),
+                       fmt_opt(at("training_train_accuracy", i), "{:.4f}"),
+                       fmt_opt(at("training_val_loss", i), "{:.4f}"), fmt_opt(at("training_val_accuracy", i), "{:.4f}"),
+                       fmt_opt(at("training_epoch_time", i), "{:.1f}"));
+  }
+  out += "\n";
+}
+
+// Runs whose class lists differ cannot be compared on per-class numbers.
+std::string class_list_note(const std::vector<ReportRun>& runs) {
+  const ReportRun* first = nullptr;
+  std::string note;
+  for (const auto& r : runs) {
+    if (!r.data.contains("class_names")) continue;
+    if (!first) {
+      first = &r;
+    } else if (r.data["class_names"] != first->data["class_names"]) {
+      note += fmt::format("> **Partial comparison:** runs {} and {} have different class lists; their "
+                          "classification numbers are shown per run but not comparable.\n\n",
+                          first->name, r.name);
+    }
+  }
+  return note;
+}
+
+}  // namespace
+
+json report_summary(const std::vector<ReportRun>& runs) {
+  json out = json::array();
+  for (const auto& r : runs) {
+    json e = {{"name", r.name}, {"file", r.file.string()}};
+    std::string why;
+    const auto m = matrix_of(r.data, why);
+    e["accuracy"] = m ? json(compute_classification_metrics(*m, 0).accuracy) : json(nullptr);
+    const auto st = stats_of(r.data, why);
+    e["latency_median_s"] = st ? (*st)["steady_state"]["median"] : json(nullptr);
+    e["latency_p99_s"] = st ? (*st)["percentiles"]["p99"] : json(nullptr);
+    e["verdict"] = st ? (*st)["verdict"]["result"] : json(nullptr);
+    const auto thr = number(r.data, "throughput_inference_only");
+    e["throughput_samples_per_s"] = thr ? json(*thr) : json(nullptr);
+    const auto size = number(r.data, "compiled_model_size");
+    e["model_size_bytes"] = size ? json(*size) : json(nullptr);
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types) {
+  std::string out = "# Kenning report\n\n";
+  for (const auto& r : runs) {
+    out += fmt::format("- **{}**: `{}`", r.name, r.file.string());
+    if (r.data.contains("command") && r.data["command"].is_string()) {
+      out += fmt::format(" (`{}`)", r.data["command"].get<std::string>());
+    }
+    out += "\n";
+  }
+  out += "\n## Summary\n\n| run | model | runtime | accuracy | median (ms) | p99 (ms) | throughput (samples/s) | "
+         "model size (bytes) | verdict |\n|---|---|---|---|---|---|---|---|---|\n";
+  const json summary = report_summary(runs);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const json& s = summary[i];
+    auto num = [&](const char* key, const char* format, double scale) {
+      return s[key].is_null() ? std::string("–") : fmt::format(fmt::runtime(format), s[key].get<double>() * scale);
+    };
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", runs[i].name, model_of(runs[i].data),
+                       block_type(runs[i].data, "runtime"), num("accuracy", "{:.4f}", 1),
+                       num("latency_median_s", "{:.4f}", 1e3), num("latency_p99_s", "{:.4f}", 1e3),
+                       num("throughput_samples_per_s", "{:.0f}", 1), num("model_size_bytes", "{:.0f}", 1),
+                       s["verdict"].is_null() ? "–" : s["verdict"].get<std::string>());
+  }
+  out += "\n";
+  for (const auto& type : types) {
+    if (type == "performance") {
+      out += "## Performance\n\n";
+      for (const auto& r : runs) performance_section(r, out);
+    } else if (type == "classification") {
+      out += "## Classification\n\n" + class_list_note(runs);
+      for (const auto& r : runs) classification_section(r, out);
+    } else if (type == "training") {
+      out += "## Training\n\n";
+      for (const auto& r : runs) training_section(r, out);
+    }
+  }
+  return out;
+}
+
+}  // namespace kenning

@@ -1,0 +1,53 @@
+#include "report_input.h"
+
+#include <fstream>
+#include <map>
+
+#include "kenning/core/error.h"
+
+namespace kenning {
+
+std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files) {
+  if (files.empty()) throw ConfigError("--measurements: give at least one measurements JSON file");
+  std::vector<ReportRun> runs;
+  std::map<std::string, int> names;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    if (!in) throw IoError(file.string() + ": cannot read measurements file (missing or unreadable)");
+    ReportRun run;
+    run.file = file;
+    try {
+      run.data = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw IoError(file.string() + ": not valid JSON: " + e.what());
+    }
+    if (!run.data.is_object()) throw ConfigError(file.string() + ": expected a JSON object of measurements");
+    if (!run.data.contains("target_inference_step") && !run.data.contains("eval_confusion_matrix") &&
+        !run.data.contains("training_epoch")) {
+      throw ConfigError(file.string() +
+                        ": no target_inference_step, eval_confusion_matrix or training_epoch: not measurements "
+                        "written by `kenning test` or `kenning train`");
+    }
+    const std::string stem = file.stem().string();
+    const int seen = names[stem]++;
+    run.name = seen == 0 ? stem : stem + "-" + std::to_string(seen + 1);
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+std::vector<std::string> deduce_report_types(const std::vector<ReportRun>& runs) {
+  bool performance = false, classification = false, training = false;
+  for (const auto& r : runs) {
+    performance = performance || r.data.contains("target_inference_step");
+    classification = classification || r.data.contains("eval_confusion_matrix");
+    training = training || r.data.contains("training_epoch");
+  }
+  std::vector<std::string> types;
+  if (performance) types.push_back("performance");
+  if (classification) types.push_back("classification");
+  if (training) types.push_back("training");
+  return types;
+}
+
+}  // namespace kenning

@@ -1,0 +1,29 @@
+// The measurements files a report is made from, read and checked: each must
+// be a JSON object written by `kenning test` or `kenning train`. Errors name
+// the file and what is wrong; runs are named after their files.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kenning {
+
+struct ReportRun {
+  std::string name;             // file stem, made unique ("fp32", "int8", "int8-2")
+  std::filesystem::path file;
+  nlohmann::json data;
+};
+
+// IoError for a missing or unreadable file or malformed JSON (with the
+// parser's position), ConfigError for JSON that is not a measurements object
+// (no target_inference_step, eval_confusion_matrix or training_epoch).
+std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files);
+
+// The report types the data supports: "performance" (timed inferences),
+// "classification" (a confusion matrix), "training" (epochs).
+std::vector<std::string> deduce_report_types(const std::vector<ReportRun>& runs);
+
+}  // namespace kenning

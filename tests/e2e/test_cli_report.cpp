@@ -1,0 +1,62 @@
+// `kenning report` on measurements written by `kenning test`: the report and
+// its summary appear; a bad file fails with its name and writes nothing.
+#include <unistd.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_kenning.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("kenning-e2e-report-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST(CliReport, ComparesTwoTestRuns) {
+  const auto dir = temp_dir("compare");
+  // Two short runs of the random-tensor scenario (no dataset files needed).
+  for (const char* name : {"a", "b"}) {
+    const auto r = run_kenning({"test", "--cfg", "scenarios/onnx-model-random.json", "--measurements",
+                                (dir / (std::string(name) + ".json")).string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto report = dir / "report.md";
+  const auto r = run_kenning({"report", "--measurements", (dir / "a.json").string(), (dir / "b.json").string(),
+                              "--report-path", report.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(report);
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("## Summary"), std::string::npos);
+  EXPECT_NE(md.find("| a |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| b |"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Performance"), std::string::npos);
+  std::ifstream sin(report.string() + ".summary.json");
+  const json summary = json::parse(sin);
+  ASSERT_EQ(summary.size(), 2u);
+  EXPECT_TRUE(summary[0]["latency_median_s"].is_number());
+}
+
+TEST(CliReport, BadMeasurementsFailWithTheFileNameAndWriteNothing) {
+  const auto dir = temp_dir("bad");
+  std::ofstream(dir / "broken.json") << "{ not json";
+  const auto report = dir / "report.md";
+  const auto r = run_kenning({"report", "--measurements", (dir / "broken.json").string(), "--report-path",
+                              report.string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("broken.json"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(report));
+  const auto missing = run_kenning({"report", "--report-path", report.string()});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("--measurements"), std::string::npos) << missing.err;
+}
