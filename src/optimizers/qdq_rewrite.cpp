@@ -222,8 +222,7 @@ namespace {
 // Builds the rewritten graph: new initializers, nodes and renamings.
 class QdqWriter {
  public:
-  QdqWriter(onnx::ModelProto& model, const QdqOptions& options, const std::string& cls)
-      : model_(model), g_(*model.mutable_graph()), options_(options), cls_(cls) {
+  QdqWriter(onnx::ModelProto& model, const QdqOptions& options) : g_(*model.mutable_graph()), options_(options) {
     for (const auto& t : g_.initializer()) used_.insert(t.name());
     for (const auto& n : g_.node()) {
       for (const auto& s : n.input()) used_.insert(s);
@@ -277,10 +276,8 @@ class QdqWriter {
     a->set_i(axis);
   }
 
-  onnx::ModelProto& model_;
   onnx::GraphProto& g_;
   const QdqOptions& options_;
-  const std::string& cls_;
   std::set<std::string> used_;
 };
 
@@ -323,7 +320,7 @@ std::vector<float> weight_scales(const std::vector<float>& w, const std::vector<
 
 QdqResult apply_qdq(onnx::ModelProto& model, const QdqPlan& plan, const std::map<std::string, TensorRange>& ranges,
                     const QdqOptions& options, const std::string& cls) {
-  QdqWriter w(model, options, cls);
+  QdqWriter w(model, options);
   onnx::GraphProto& g = *model.mutable_graph();
   QdqResult result;
 
