@@ -36,3 +36,9 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
                    LABELS e2e)
   add_dependencies(test_cli_optimize kenning)
 endif()
+# Remote targets: `kenning server` as a child process on loopback, and
+# `kenning test` with a protocol block against it (ONNXExecRuntime on the target).
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_cli_remote SOURCES e2e/test_cli_remote.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
+  add_dependencies(test_cli_remote kenning)
+endif()

@@ -12,6 +12,8 @@ int run_info(const std::vector<std::string>& args);
 int run_infer(const std::vector<std::string>& args, const std::string& command_text);
 // Exports models to every format and runtime and writes the support matrix.
 int run_onnx_conversion(const std::vector<std::string>& args);
+// Target side of remote runs: serves clients with the scenario's runtime.
+int run_server(const std::vector<std::string>& args, const std::string& command_text);
 // train / optimize / test, alone or chained.
 int run_scenario_commands(const std::vector<std::string>& commands,
                           const std::vector<std::string>& args, const std::string& command_text);
