@@ -37,7 +37,7 @@ const ParamSchema<NetworkProtocol::Params>& NetworkProtocol::schema() {
           .range(0.01, 3600)
           .field("max_message_size", &Params::max_message_size,
                  "Largest message, in bytes, either side accepts (bounds the model upload)")
-          .range(1024, double(std::int64_t{4} << 30))
+          .range(1024, 4294967295.0)
           .field("error_recovery", &Params::error_recovery,
                  "On a bad checksum ask for a resend (REQUEST_RETRANSMIT) instead of failing")
           .field("token", &Params::token, "Shared secret the client sends in its first PING; empty: none");
