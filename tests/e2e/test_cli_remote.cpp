@@ -190,3 +190,15 @@ TEST(CliRemote, ServerNeedsRuntimeAndProtocol) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("missing 'protocol' block"), std::string::npos) << r.err;
 }
+
+TEST(CliRemote, ListAndInfoShowTheProtocols) {
+  const auto list = run_kenning({"list", "protocols"}, 60);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("NetworkProtocol"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("UARTProtocol"), std::string::npos) << list.out;
+  const auto info = run_kenning({"info", "kenning.protocols.network.NetworkProtocol"}, 60);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  for (const char* s : {"packet_size / --packet-size", "default: 4096", "token / --token", "max_message_size"}) {
+    EXPECT_NE(info.out.find(s), std::string::npos) << s << "\n" << info.out;
+  }
+}
