@@ -110,6 +110,11 @@ struct ServerThread {
       return server.serve(c);
     });
   }
+  ~ServerThread() {
+    client_end->close();
+    if (session.valid()) session.wait();
+    std::filesystem::remove_all(dir);
+  }
   SessionSummary finish() {
     client_end->close();
     return session.get();
@@ -272,6 +277,7 @@ TEST(NetworkProtocol, ServesClientsOneAfterAnotherOnLoopback) {
   }
   const auto sessions = served.get();
   for (const auto& s : sessions) EXPECT_TRUE(s.clean) << s.end_reason;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(NetworkProtocol, RefusesToListenBeyondLoopbackWithoutAToken) {

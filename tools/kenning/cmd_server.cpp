@@ -64,6 +64,8 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
 
   auto protocol = build_protocol(cmd.scenario, cmd.where);
   auto runtime = build_runtime(cmd.scenario, cmd.where);
+  // Listen first: a refused address leaves no model folder behind.
+  protocol->initialize_server();
   const bool own_model_dir = options.model_dir.empty();
   if (own_model_dir) {
     options.model_dir = std::filesystem::temp_directory_path() / ("kenning-server-" + std::to_string(::getpid()));
@@ -72,7 +74,6 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
   std::filesystem::create_directories(options.model_dir, ec);
   if (ec) throw IoError("--model-dir " + options.model_dir.string() + ": cannot create: " + ec.message());
 
-  protocol->initialize_server();
   ServerLimits limits;
   limits.max_model_size = static_cast<std::size_t>(options.max_model_size);
   std::cout << "kenning server: listening on " << protocol->endpoint() << " (" << protocol->type_name() << ", "
