@@ -9,6 +9,7 @@ const Registries& registries() {
     register_model_wrappers(r.model_wrappers);
     register_optimizers(r.optimizers);
     register_runtimes(r.runtimes);
+    register_protocols(r.protocols);
     return r;
   }();
   return all;

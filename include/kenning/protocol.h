@@ -1,11 +1,19 @@
-// Protocol family: how the host talks to a target running `kenning server`.
-// Interface only for now; transports and the framed protocol come later.
+// Protocol family: how the host talks to a target running `kenning server`
+// (upstream Kenning's framed protocol, src/protocols/, over a transport the
+// class picks: TCP for NetworkProtocol).
+//
+// Client call order: initialize_client, upload_io_specification,
+// upload_model, then per batch upload_input -> request_processing ->
+// download_output, and download_statistics(true) at the end; disconnect.
+// Server: initialize_server once, then accept_client for each client; the
+// channel it returns stays valid until the next accept_client or disconnect.
+// Every wait is bounded by the class's timeout; failures throw ProtocolError.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +22,10 @@
 #include "kenning/core/plugin.h"
 
 namespace kenning {
+
+namespace protocol {
+class Channel;
+}
 
 class Protocol : public Plugin {
  public:
@@ -26,8 +38,13 @@ class Protocol : public Plugin {
   virtual std::vector<std::byte> download_output() = 0;
   virtual nlohmann::json download_statistics(bool final) = 0;
 
-  // Server side: serves clients until `stop` is requested or an error occurs.
+  // Server side.
   virtual void initialize_server() = 0;
+  virtual protocol::Channel& accept_client() = 0;
+  // Where the server listens ("127.0.0.1:12345"), once initialized.
+  virtual std::string endpoint() const = 0;
+  // Shared secret a client must send in its first PING; empty: none.
+  virtual std::string access_token() const = 0;
 
   // Both sides.
   virtual void disconnect() = 0;

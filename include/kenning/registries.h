@@ -37,5 +37,6 @@ void register_datasets(Registry<Dataset>& r);
 void register_model_wrappers(Registry<ModelWrapper>& r);
 void register_optimizers(Registry<Optimizer>& r);
 void register_runtimes(Registry<Runtime>& r);
+void register_protocols(Registry<Protocol>& r);
 
 }  // namespace kenning

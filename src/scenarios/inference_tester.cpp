@@ -1,6 +1,7 @@
 #include "inference_tester.h"
 
 #include <chrono>
+#include <optional>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #if KENNING_WITH_ONNX
 #include "onnx_flops.h"
 #endif
+#include "remote_inference.h"
 
 namespace kenning {
 
@@ -200,7 +202,12 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
     spdlog::info("no evaluation: {}; measuring performance only", no_evaluation_reason);
   }
 
-  if (p.runtime) {
+  // A protocol block: the target runs the model (remote_inference.h).
+  std::optional<RemoteInference> remote;
+  if (p.protocol) {
+    remote.emplace(*p.protocol);
+    remote->prepare(model, spec, m);
+  } else if (p.runtime) {
     start = Clock::now();
     p.runtime->prepare_model(model, spec);
     m.set("runtime_prepare_time", seconds_since(start));
@@ -209,7 +216,9 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   const std::size_t total = p.dataset->size(Split::Test);
   const std::size_t batch_size = p.dataset->inference_batch_size();
   spdlog::info("testing {} on {} test samples (batch {}) with {}", model.string(), total, batch_size,
-               p.runtime ? p.runtime->type_name() : p.model_wrapper->type_name() + " (native)");
+               remote      ? p.protocol->type_name() + " (remote)"
+               : p.runtime ? p.runtime->type_name()
+                           : p.model_wrapper->type_name() + " (native)");
   ResourceSampler sampler;
   sampler.start();
   ProgressBar bar("test", total);
@@ -220,12 +229,14 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
     std::vector<Tensor> inputs = p.model_wrapper->preprocess(batch);
     // A model with integer inputs (a quantizer's inference_input_type) gets
     // them quantized with its sidecar's scale and zero point.
-    if (p.runtime) inputs = quantize_by_spec(std::move(inputs), spec.model_inputs());
+    if (p.runtime || remote) inputs = quantize_by_spec(std::move(inputs), spec.model_inputs());
     m.append_timed("input_preprocess_step", seconds_since(t0), unix_time_now());
     const auto input_views = views_of(inputs);
 
     std::vector<Tensor> outputs;
-    if (p.runtime) {
+    if (remote) {
+      outputs = dequantize_by_spec(remote->infer(input_views, m), spec.model_outputs());
+    } else if (p.runtime) {
       p.runtime->load_input(input_views);
       t0 = Clock::now();
       p.runtime->run();
@@ -247,6 +258,7 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   m.set("session_time", seconds_since(session_start));
   m.set("test_samples", total);
   record_model_flops(model, m);
+  if (remote) remote->finish(m);
   sampler.stop_into(m);
   m.compute_derived();
   if (!options.measurements_path.empty()) {

@@ -43,6 +43,7 @@ nlohmann::json Pipeline::to_json() const {
     for (const auto& o : optimizers) j["optimizers"].push_back(o->to_json());
   }
   if (runtime) j["runtime"] = runtime->to_json();
+  if (protocol) j["protocol"] = protocol->to_json();
   return j;
 }
 
@@ -53,9 +54,6 @@ Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where
       throw ConfigError(where + ": missing '" + key + "' block (give it in the scenario or with --" +
                         (key == "model_wrapper" ? std::string("modelwrapper") : key) + "-cls)");
     }
-  }
-  if (scenario.contains("protocol")) {
-    throw NotSupported(where + ": protocol: remote targets are not supported yet; remove the protocol block to run on this host");
   }
   if (scenario.contains("platform")) {
     throw NotSupported(where + ": platform: platform blocks are not supported yet");
@@ -72,6 +70,7 @@ Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where
     }
   }
   p.runtime = build_block(reg.runtimes, scenario, "runtime", where);
+  p.protocol = build_block(reg.protocols, scenario, "protocol", where);
   // Datasets that generate data for the model take its input shapes now, so
   // a mismatch is reported before any work starts.
   if (p.dataset && p.model_wrapper && p.dataset->shapes_inputs_from_model()) {

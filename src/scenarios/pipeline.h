@@ -12,6 +12,7 @@
 #include "kenning/dataset.h"
 #include "kenning/model_wrapper.h"
 #include "kenning/optimizer.h"
+#include "kenning/protocol.h"
 #include "kenning/runtime.h"
 
 namespace kenning {
@@ -21,6 +22,9 @@ struct Pipeline {
   std::unique_ptr<ModelWrapper> model_wrapper;
   std::vector<std::unique_ptr<Optimizer>> optimizers;
   std::unique_ptr<Runtime> runtime;  // null: run natively in the model wrapper
+  // Set: the model runs on a target reached through it (`kenning server`);
+  // the runtime block then names what the target runs, for the checks.
+  std::unique_ptr<Protocol> protocol;
 
   // The effective scenario: every block with all its parameters filled in.
   nlohmann::json to_json() const;

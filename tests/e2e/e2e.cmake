@@ -39,3 +39,9 @@ endif()
 # Markdown reports from measurements files.
 kenning_add_test(test_cli_report SOURCES e2e/test_cli_report.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
 add_dependencies(test_cli_report kenning)
+# Remote targets: `kenning server` as a child process on loopback, and
+# `kenning test` with a protocol block against it (ONNXExecRuntime on the target).
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_cli_remote SOURCES e2e/test_cli_remote.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
+  add_dependencies(test_cli_remote kenning)
+endif()

@@ -14,6 +14,8 @@ int run_infer(const std::vector<std::string>& args, const std::string& command_t
 int run_onnx_conversion(const std::vector<std::string>& args);
 // Renders measurements files as a Markdown report (several: a comparison).
 int run_report(const std::vector<std::string>& args);
+// Target side of remote runs: serves clients with the scenario's runtime.
+int run_server(const std::vector<std::string>& args, const std::string& command_text);
 // train / optimize / test, alone or chained.
 int run_scenario_commands(const std::vector<std::string>& commands,
                           const std::vector<std::string>& args, const std::string& command_text);

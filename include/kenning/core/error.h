@@ -44,4 +44,12 @@ class NotSupported : public Error {
   int exit_code() const override { return 5; }
 };
 
+// The host/target link failed: timeout, closed connection, a malformed or
+// out-of-order frame, or the peer reported an error.
+class ProtocolError : public Error {
+ public:
+  using Error::Error;
+  int exit_code() const override { return 6; }
+};
+
 }  // namespace kenning

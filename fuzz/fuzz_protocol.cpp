@@ -1,0 +1,105 @@
+// Fuzz target: the host/target protocol. The same bytes go (1) through the
+// frame decoder and message reassembly, and (2) to a server session as if a
+// client had sent them, with a stand-in runtime. Any input must end in
+// replies or a refused session — never a crash, a hang or a huge allocation.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "channel.h"
+#include "frame.h"
+#include "inference_server.h"
+#include "kenning/core/error.h"
+#include "memory_transport.h"
+#include "message_assembler.h"
+
+namespace {
+
+constexpr std::size_t kMaxMessage = 1 << 16;
+
+// Checks inputs against the spec like a real runtime, echoes them back.
+class EchoRuntime : public kenning::Runtime {
+ public:
+  std::vector<std::string> input_formats() const override { return {"onnx"}; }
+  std::filesystem::path save_model_path() const override { return {}; }
+  std::string framework() const override { return "echo"; }
+  std::string framework_version() const override { return "1"; }
+  void prepare_model(const std::filesystem::path&, const kenning::IOSpec& spec) override {
+    specs_ = spec.model_inputs();
+  }
+  void load_input(std::span<const kenning::TensorView> inputs) override {
+    kenning::check_inputs_against_spec(inputs, specs_);
+    input_ = kenning::Tensor(inputs[0].dtype(), inputs[0].shape());
+    std::memcpy(input_.bytes().data(), inputs[0].bytes().data(), input_.nbytes());
+  }
+  void run() override {}
+  std::vector<kenning::Tensor> extract_output() override {
+    std::vector<kenning::Tensor> out;
+    out.push_back(input_.clone());
+    return out;
+  }
+
+ private:
+  std::vector<kenning::TensorSpec> specs_;
+  kenning::Tensor input_{kenning::DType::Float32, {0}};
+};
+
+void decode_all(std::span<const std::byte> bytes) {
+  using namespace kenning::protocol;
+  MessageAssembler assembler(kMaxMessage);
+  while (!bytes.empty()) {
+    const auto r = decode_frame(bytes, kMaxMessage);
+    if (!r) return;
+    if (r->error == FrameError::None) {
+      const auto m = assembler.add(r->frame);
+      if (m.status == MessageAssembler::Status::Complete && m.message.payload.size() > kMaxMessage) __builtin_trap();
+    } else if (r->error != FrameError::BadChecksum) {
+      return;  // the stream cannot be trusted past a bad header
+    }
+    bytes = bytes.subspan(r->used);
+  }
+}
+
+void serve(std::span<const std::byte> bytes) {
+  using namespace kenning::protocol;
+  static const auto model_dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("kenning-fuzz-protocol-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d;
+  }();
+  auto [client, server_end] = make_memory_pipe();
+  client->write(bytes, std::chrono::milliseconds(1));
+  client->close();  // the server reads the input, then end of file
+  ChannelOptions options;
+  options.packet_size = 256;
+  options.max_message_size = kMaxMessage;
+  options.timeout = std::chrono::milliseconds(50);
+  options.error_recovery = true;
+  options.is_host = false;
+  Channel channel(*server_end, options);
+  EchoRuntime runtime;
+  kenning::ServerLimits limits;
+  limits.max_model_size = 4096;
+  limits.idle_timeout = std::chrono::milliseconds(50);
+  kenning::InferenceServer server(runtime, model_dir, limits, "");
+  server.serve(channel);  // never throws
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // The server logs every refusal; thousands of them would drown the result.
+  static const bool quiet = [] {
+    spdlog::set_level(spdlog::level::off);
+    return true;
+  }();
+  (void)quiet;
+  const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
+  decode_all(bytes);
+  serve(bytes);
+  return 0;
+}

@@ -1,0 +1,40 @@
+// `kenning test` against a target running `kenning server`: the model and
+// each batch go through the pipeline's protocol, the target runs them.
+//
+// Per batch it records protocol_inference_step (upload, run and download,
+// seen from the host); the target's own run times come back at the end as
+// target_inference_step, so inferencetime_* stay target-side numbers.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "kenning/core/io_spec.h"
+#include "kenning/core/measurements.h"
+#include "kenning/core/tensor.h"
+#include "kenning/protocol.h"
+
+namespace kenning {
+
+class RemoteInference {
+ public:
+  // `protocol` must outlive this object; the destructor disconnects.
+  explicit RemoteInference(Protocol& protocol) : protocol_(protocol) {}
+  ~RemoteInference();
+  RemoteInference(const RemoteInference&) = delete;
+  RemoteInference& operator=(const RemoteInference&) = delete;
+
+  // Connects, uploads the I/O spec and the model; records model_upload_time.
+  void prepare(const std::filesystem::path& model, const IOSpec& spec, Measurements& m);
+  // Runs one batch on the target and returns its outputs, shaped by the spec.
+  std::vector<Tensor> infer(std::span<const TensorView> inputs, Measurements& m);
+  // Downloads the target's statistics into `m` and disconnects.
+  void finish(Measurements& m);
+
+ private:
+  Protocol& protocol_;
+  std::vector<TensorSpec> output_specs_;
+};
+
+}  // namespace kenning

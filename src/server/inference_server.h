@@ -1,0 +1,58 @@
+// The target's side of a session (`kenning server`): answers one client's
+// messages with a Runtime until the client leaves.
+//
+// Order enforced: [PING with token] -> IO_SPEC -> MODEL -> (DATA -> PROCESS
+// -> OUTPUT)* -> STATS, any time after MODEL. A message out of that order, or
+// one the runtime rejects, gets a STATUS with FAIL and the reason; the
+// session goes on. A malformed frame, a timeout or a bad token ends the
+// session (after a FAIL STATUS, when the link still works); the server then
+// waits for the next client. No exception escapes serve().
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "channel.h"
+#include "kenning/core/io_spec.h"
+#include "kenning/core/measurements.h"
+#include "kenning/runtime.h"
+
+namespace kenning {
+
+struct ServerLimits {
+  std::size_t max_model_size = std::size_t{256} << 20;
+  std::chrono::milliseconds idle_timeout{30000};  // wait for the client's next message
+};
+
+struct SessionSummary {
+  std::size_t inferences = 0;
+  std::string end_reason;  // "client disconnected", or the error that ended it
+  bool clean = false;      // ended by the client closing the link
+};
+
+class InferenceServer {
+ public:
+  // `model_dir` receives uploaded models under a fixed name; nothing the
+  // client sends becomes part of a path. `runtime` must outlive the server.
+  InferenceServer(Runtime& runtime, std::filesystem::path model_dir, ServerLimits limits, std::string token);
+
+  SessionSummary serve(protocol::Channel& channel);
+
+ private:
+  struct Session;
+  // Handles one message; throws kenning::Error for refusals that keep the
+  // session alive (sent back as FAIL STATUS) and ProtocolError for ones that end it.
+  void handle(protocol::Channel& channel, const protocol::Message& m, Session& s);
+  void receive_model(const protocol::Message& m, Session& s);
+
+  Runtime& runtime_;
+  std::filesystem::path model_dir_;
+  ServerLimits limits_;
+  std::string token_;
+};
+
+}  // namespace kenning

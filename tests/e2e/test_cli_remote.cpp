@@ -1,0 +1,204 @@
+// Remote targets end to end: `kenning server` in a child process on
+// loopback, `kenning test` with a protocol block against it. Same accuracy
+// as a local run, both timings recorded, garbage refused without taking the
+// server down, and the server always stopped afterwards.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_kenning.h"
+#include "server_process.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* kLocal = "scenarios/fashion-mnist-cnn-onnx-exec.json";
+const char* kRemote = "scenarios/fashion-mnist-remote.json";
+const char* kServer = "scenarios/server.json";
+
+fs::path temp_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("kenning-e2e-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+bool have_data_and_model() {
+  return fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") &&
+         fs::exists(fs::path(KENNING_TEST_SOURCE_DIR) / "models/fashion-mnist-cnn.onnx");
+}
+
+// 200 test images in batches of 10: 20 round trips, a few seconds.
+const std::vector<std::string> kReduced = {"--reduce-dataset", "0.02", "--inference-batch-size", "10"};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// A raw TCP client for sending what no well-behaved client would.
+struct RawClient {
+  int fd = -1;
+  explicit RawClient(int port) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ~RawClient() {
+    if (fd >= 0) ::close(fd);
+  }
+  bool send_all(const std::string& bytes) { return ::send(fd, bytes.data(), bytes.size(), 0) == ssize_t(bytes.size()); }
+  // Exactly n bytes, or fewer when the server closes or 5 s pass.
+  std::string recv_n(std::size_t n) {
+    std::string out;
+    char buf[4096];
+    while (out.size() < n) {
+      const ssize_t r = ::recv(fd, buf, std::min(sizeof buf, n - out.size()), 0);
+      if (r <= 0) break;
+      out.append(buf, static_cast<std::size_t>(r));
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST(CliRemote, RemoteRunMatchesTheLocalRunAndRecordsBothTimings) {
+  if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
+  const auto dir = temp_dir("remote");
+  const auto local_out = dir / "local.json";
+  const auto remote_out = dir / "remote.json";
+  const auto local = run_kenning(with({"test", "--cfg", kLocal, "--measurements", local_out.string()}, kReduced));
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+
+  ServerProcess server({"--cfg", kServer, "--port", "0", "--max-clients", "1", "--model-dir", (dir / "models").string()},
+                       dir);
+  ASSERT_GT(server.port(), 0) << server.log();
+  const auto remote = run_kenning(with({"test", "--cfg", kRemote, "--port", std::to_string(server.port()),
+                                        "--measurements", remote_out.string()},
+                                       kReduced),
+                                  300);
+  ASSERT_EQ(remote.exit_code, 0) << remote.err << "\nserver:\n" << server.log();
+  // --max-clients 1: the server leaves by itself once its client is done.
+  EXPECT_TRUE(server.wait_exit(std::chrono::seconds(20))) << server.log();
+  EXPECT_TRUE(WIFEXITED(server.exit_status()) && WEXITSTATUS(server.exit_status()) == 0) << server.log();
+
+  const json l = read_json(local_out);
+  const json r = read_json(remote_out);
+  EXPECT_EQ(r["total"], 200);
+  EXPECT_EQ(r["accuracy"], l["accuracy"]);
+  EXPECT_EQ(r["eval_confusion_matrix"], l["eval_confusion_matrix"]) << "remote predictions differ from local ones";
+  ASSERT_EQ(r["protocol_inference_step"].size(), 20u);
+  ASSERT_EQ(r["target_inference_step"].size(), 20u) << "the target's own timings must come back";
+  EXPECT_EQ(r["protocol_inference_step_timestamp"].size(), 20u);
+  for (std::size_t i = 0; i < 20; ++i) {
+    EXPECT_GT(r["protocol_inference_step"][i].get<double>(), r["target_inference_step"][i].get<double>())
+        << "the round trip includes the run on the target";
+  }
+  EXPECT_TRUE(r.contains("inferencetime_median"));
+  EXPECT_EQ(r["runtime_framework"], "onnx_exec");
+  EXPECT_EQ(r["build_cfg"]["protocol"]["type"], "NetworkProtocol");
+  EXPECT_EQ(r["build_cfg"]["protocol"]["parameters"]["port"], server.port());
+  EXPECT_TRUE(r.contains("model_upload_time"));
+}
+
+TEST(CliRemote, GarbageGetsAnErrorStatusAndTheServerServesTheNextClient) {
+  if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
+  const auto dir = temp_dir("remote-garbage");
+  ServerProcess server({"--cfg", kServer, "--port", "0", "--model-dir", (dir / "models").string()}, dir);
+  ASSERT_GT(server.port(), 0) << server.log();
+  {
+    RawClient raw(server.port());
+    ASSERT_GE(raw.fd, 0);
+    ASSERT_EQ(raw.recv_n(1), std::string(1, '\0')) << "greeting byte";
+    ASSERT_TRUE(raw.send_all(std::string(40, '\x5A')));
+    const std::string header = raw.recv_n(12);
+    ASSERT_EQ(header.size(), 12u) << server.log();
+    EXPECT_EQ(header[0], 1) << "message type STATUS";
+    EXPECT_EQ((static_cast<unsigned char>(header[4]) >> 6), 3) << "a TRANSMISSION";
+    EXPECT_TRUE(header[6] & 0x02) << "FAIL flag";
+    const auto size = static_cast<unsigned char>(header[8]) | (static_cast<unsigned char>(header[9]) << 8);
+    const std::string payload = raw.recv_n(size);
+    EXPECT_NE(payload.find("unknown message type"), std::string::npos) << payload;
+  }
+  {
+    // A frame with a bad checksum.
+    RawClient raw(server.port());
+    ASSERT_EQ(raw.recv_n(1).size(), 1u);
+    std::string frame = {0, 0, 0, 0, char(0xC0), 0x55, 0x38, 0x00, 0x01, 0, 0, 0, 'x'};
+    ASSERT_TRUE(raw.send_all(frame));
+    const std::string header = raw.recv_n(12);
+    ASSERT_EQ(header.size(), 12u) << server.log();
+    EXPECT_EQ(header[0], 1);
+    EXPECT_TRUE(header[6] & 0x02);
+  }
+  {
+    // A client that connects and leaves without a word.
+    RawClient raw(server.port());
+    ASSERT_GE(raw.fd, 0);
+  }
+  ASSERT_TRUE(server.running()) << server.log();
+  const auto dir_out = dir / "after.json";
+  const auto r = run_kenning({"test", "--cfg", kRemote, "--port", std::to_string(server.port()), "--reduce-dataset",
+                              "0.01", "--inference-batch-size", "50", "--measurements", dir_out.string()},
+                             300);
+  ASSERT_EQ(r.exit_code, 0) << r.err << "\nserver:\n" << server.log();
+  EXPECT_EQ(read_json(dir_out)["target_inference_step"].size(), 2u);
+  server.stop();
+  EXPECT_FALSE(server.running());
+}
+
+TEST(CliRemote, ClientWithoutServerFailsWithAProtocolError) {
+  if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
+  const auto dir = temp_dir("remote-none");
+  // Port 1 is privileged and unused here: the connection is refused at once.
+  const auto r = run_kenning({"test", "--cfg", kRemote, "--port", "1", "--reduce-dataset", "0.01",
+                              "--measurements", (dir / "m.json").string()});
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("cannot connect to 127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "m.json"));
+}
+
+TEST(CliRemote, ServerRefusesToListenBeyondLoopbackWithoutAToken) {
+  const auto r = run_kenning({"server", "--cfg", kServer, "--host", "0.0.0.0", "--port", "0"}, 60);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("needs a token"), std::string::npos) << r.err;
+}
+
+TEST(CliRemote, ServerNeedsRuntimeAndProtocol) {
+  const auto r = run_kenning({"server", "--runtime-cls", "ONNXExecRuntime"}, 60);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("missing 'protocol' block"), std::string::npos) << r.err;
+}
+
+TEST(CliRemote, ListAndInfoShowTheProtocols) {
+  const auto list = run_kenning({"list", "protocols"}, 60);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("NetworkProtocol"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("UARTProtocol"), std::string::npos) << list.out;
+  const auto info = run_kenning({"info", "kenning.protocols.network.NetworkProtocol"}, 60);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  for (const char* s : {"packet_size / --packet-size", "default: 4096", "token / --token", "max_message_size"}) {
+    EXPECT_NE(info.out.find(s), std::string::npos) << s << "\n" << info.out;
+  }
+}

@@ -1,0 +1,104 @@
+// `kenning server`: the target side of remote runs. Builds the scenario's
+// runtime and protocol blocks (only those), listens, and serves one client
+// at a time with InferenceServer; a client's failure never stops the server.
+//
+//   kenning server --cfg scenarios/server.json [--port 0] [--model-dir DIR]
+//   kenning server --protocol-cls NetworkProtocol --runtime-cls ONNXExecRuntime
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "channel.h"
+#include "command_line.h"
+#include "commands.h"
+#include "inference_server.h"
+#include "kenning/core/error.h"
+#include "kenning/core/logging.h"
+#include "kenning/registries.h"
+
+namespace kenning::cli {
+
+namespace {
+
+struct ServerOptions {
+  std::filesystem::path model_dir;  // empty: a fresh folder under the system's temp folder
+  std::int64_t max_model_size = std::int64_t{256} << 20;
+  std::int64_t max_clients = 0;  // 0: serve until killed
+};
+
+std::unique_ptr<Protocol> build_protocol(const nlohmann::json& scenario, const std::string& where) {
+  if (!scenario.contains("protocol")) {
+    throw ConfigError(where + ": missing 'protocol' block (give it in the scenario or with --protocol-cls)");
+  }
+  const auto& block = scenario["protocol"];
+  return registries().protocols.create(block.at("type").get<std::string>(),
+                                       block.value("parameters", nlohmann::json::object()), where + ": protocol");
+}
+
+std::unique_ptr<Runtime> build_runtime(const nlohmann::json& scenario, const std::string& where) {
+  if (!scenario.contains("runtime")) {
+    throw ConfigError(where + ": missing 'runtime' block (give it in the scenario or with --runtime-cls)");
+  }
+  const auto& block = scenario["runtime"];
+  return registries().runtimes.create(block.at("type").get<std::string>(),
+                                      block.value("parameters", nlohmann::json::object()), where + ": runtime");
+}
+
+}  // namespace
+
+int run_server(const std::vector<std::string>& args, const std::string& command_text) {
+  ServerOptions options;
+  ScenarioCommand cmd = parse_scenario_command({"server"}, args, command_text, [&](CLI::App& app) {
+    app.add_option("--model-dir", options.model_dir,
+                   "Folder for uploaded models (default: a new folder under the temp folder)");
+    app.add_option("--max-model-size", options.max_model_size, "Largest model accepted, in bytes")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+    app.add_option("--max-clients", options.max_clients, "Exit after serving this many clients; 0: never")
+        ->check(CLI::NonNegativeNumber);
+  });
+  if (cmd.help_shown) return 0;
+  if (!cmd.verbosity.empty()) set_log_level(cmd.verbosity);
+
+  auto protocol = build_protocol(cmd.scenario, cmd.where);
+  auto runtime = build_runtime(cmd.scenario, cmd.where);
+  // Listen first: a refused address leaves no model folder behind.
+  protocol->initialize_server();
+  const bool own_model_dir = options.model_dir.empty();
+  if (own_model_dir) {
+    options.model_dir = std::filesystem::temp_directory_path() / ("kenning-server-" + std::to_string(::getpid()));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options.model_dir, ec);
+  if (ec) throw IoError("--model-dir " + options.model_dir.string() + ": cannot create: " + ec.message());
+
+  ServerLimits limits;
+  limits.max_model_size = static_cast<std::size_t>(options.max_model_size);
+  std::cout << "kenning server: listening on " << protocol->endpoint() << " (" << protocol->type_name() << ", "
+            << runtime->type_name() << ")" << std::endl;
+
+  for (std::int64_t served = 0; options.max_clients == 0 || served < options.max_clients; ++served) {
+    protocol::Channel* channel = nullptr;
+    try {
+      channel = &protocol->accept_client();
+    } catch (const ProtocolError& e) {
+      spdlog::warn("{}", e.what());
+      continue;
+    }
+    // The protocol's timeout bounds every wait, including a client's silence.
+    limits.idle_timeout = channel->options().timeout;
+    const std::string peer = channel->transport().peer();
+    spdlog::info("client {} connected", peer);
+    InferenceServer server(*runtime, options.model_dir, limits, protocol->access_token());
+    const SessionSummary s = server.serve(*channel);
+    if (s.clean) spdlog::info("client {} left after {} inferences", peer, s.inferences);
+    else spdlog::warn("client {} dropped after {} inferences: {}", peer, s.inferences, s.end_reason);
+    protocol->disconnect();
+  }
+  if (own_model_dir) std::filesystem::remove_all(options.model_dir, ec);
+  return 0;
+}
+
+}  // namespace kenning::cli
