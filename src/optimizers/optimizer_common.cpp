@@ -16,8 +16,8 @@ nlohmann::json report_to_json(const OptimizerReport& r) {
 
 void check_optimizer_location(const std::string& cls, const std::string& location) {
   if (location == "target") {
-    throw NotSupported(cls + ": location 'target' is not supported yet (running optimizers on "
-                       "the target needs a protocol); use location 'host'");
+    throw NotSupported(cls + ": location 'target' is not supported yet (running optimizers on the "
+                       "target needs the OPTIMIZERS/OPTIMIZE_MODEL messages, not built yet); use location 'host'");
   }
   if (location != "host") {
     throw ConfigError(cls + ": location '" + location + "' must be 'host' or 'target'");

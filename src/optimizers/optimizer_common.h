@@ -24,7 +24,7 @@ nlohmann::json report_to_json(const OptimizerReport& report);
 
 // Help text of the `location` parameter, shared by all optimizers.
 inline constexpr const char* kLocationHelp =
-    "Where the optimizer runs: host, or target (not supported yet: needs a protocol)";
+    "Where the optimizer runs: host, or target (not supported yet: target-side optimization is not built)";
 
 // NotSupported for "target" (no protocol to run on the target yet).
 void check_optimizer_location(const std::string& cls, const std::string& location);
