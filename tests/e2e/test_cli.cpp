@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 
 namespace fs = std::filesystem;
@@ -14,18 +15,6 @@ namespace {
 
 const char* kScenario = "scenarios/fashion-mnist-cnn.json";
 const char* kFashionRoot = "/usr/share/datasets/fashion-mnist";
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
 
 void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
@@ -86,7 +75,7 @@ TEST(Cli, HelpListsTheFlagsOfTheScenarioClasses) {
 
 TEST(Cli, DefaultScenarioOnTheRealTestSet) {
   if (!have_data_and_model()) GTEST_SKIP() << "needs dataset-fashion-mnist and models/fashion-mnist-cnn.onnx";
-  const auto dir = temp_dir("default");
+  const auto dir = e2e_temp_dir("cli", "default");
   const auto out = dir / "measurements.json";
   const auto r = run_kenning({"test", "--cfg", kScenario, "--measurements", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -118,7 +107,7 @@ TEST(Cli, DefaultScenarioOnTheRealTestSet) {
 
 TEST(Cli, ClassNamesAndFlagsInsteadOfAFile) {
   if (!have_data_and_model()) GTEST_SKIP() << "needs dataset-fashion-mnist and the committed model";
-  const auto dir = temp_dir("flags");
+  const auto dir = e2e_temp_dir("cli", "flags");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--dataset-cls", "FashionMNISTDataset", "--modelwrapper-cls",
                               "kenning.modelwrappers.fashion_mnist_cnn.PyTorchFashionMNISTCNN", "--model-path",
@@ -133,7 +122,7 @@ TEST(Cli, ClassNamesAndFlagsInsteadOfAFile) {
 
 TEST(Cli, FlagOverridesTheScenarioFile) {
   if (!have_data_and_model()) GTEST_SKIP() << "needs dataset-fashion-mnist and the committed model";
-  const auto dir = temp_dir("override");
+  const auto dir = e2e_temp_dir("cli", "override");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-cnn.yml", "--inference-batch-size", "1000",
                               "--runtime-num-threads", "1", "--measurements", out.string()});
@@ -145,7 +134,7 @@ TEST(Cli, FlagOverridesTheScenarioFile) {
 }
 
 TEST(CliErrors, UnknownClass) {
-  const auto dir = temp_dir("err-class");
+  const auto dir = e2e_temp_dir("cli", "err-class");
   const auto cfg = dir / "s.json";
   write_text(cfg, R"({"dataset": {"type": "FashionMNISTDataset"}, "model_wrapper": {"type": "PyTorchFashionMNISTCNN",
       "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}}, "runtime": {"type": "TFLiteRuntime"}})");
@@ -155,7 +144,7 @@ TEST(CliErrors, UnknownClass) {
 }
 
 TEST(CliErrors, UnknownKeyAndWrongType) {
-  const auto dir = temp_dir("err-key");
+  const auto dir = e2e_temp_dir("cli", "err-key");
   const auto out = dir / "m.json";
   const auto cfg = dir / "s.json";
   write_text(cfg, R"({"dataset": {"type": "FashionMNISTDataset", "parameters": {"dataset_rot": "/x"}},
@@ -186,7 +175,7 @@ TEST(CliErrors, UnknownKeyAndWrongType) {
 
 TEST(CliErrors, ModelThatIsNotOnnx) {
   if (!fs::exists(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz")) GTEST_SKIP() << "needs dataset-fashion-mnist";
-  const auto dir = temp_dir("err-model");
+  const auto dir = e2e_temp_dir("cli", "err-model");
   const auto model = dir / "model.onnx";
   write_text(model, "this is not a protobuf\n");
   const auto out = dir / "m.json";
@@ -196,7 +185,7 @@ TEST(CliErrors, ModelThatIsNotOnnx) {
 
 TEST(CliErrors, TruncatedDatasetFile) {
   if (!fs::exists(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz")) GTEST_SKIP() << "needs dataset-fashion-mnist";
-  const auto dir = temp_dir("err-idx");
+  const auto dir = e2e_temp_dir("cli", "err-idx");
   for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
     fs::copy_file(fs::path(kFashionRoot) / f, dir / f);
   }
@@ -209,7 +198,7 @@ TEST(CliErrors, TruncatedDatasetFile) {
 }
 
 TEST(CliErrors, OutputFolderMissingFailsBeforeWork) {
-  const auto dir = temp_dir("err-out");
+  const auto dir = e2e_temp_dir("cli", "err-out");
   const auto out = dir / "no" / "such" / "m.json";
   const auto r = run_kenning({"test", "--cfg", kScenario, "--measurements", out.string()});
   expect_clean_failure(r, 3, "does not exist", out);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 
 namespace fs = std::filesystem;
@@ -15,18 +16,6 @@ namespace {
 
 const char* kFashionRoot = "/usr/share/datasets/fashion-mnist";
 const char* kModel = "models/fashion-mnist-cnn.onnx";
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-generic-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
 
 void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
@@ -72,7 +61,7 @@ class CliGeneric : public ::testing::Test {
 };
 
 TEST_F(CliGeneric, OnnxModelOnRandomTensorsMeasuresSpeedOnly) {
-  const auto dir = temp_dir("random");
+  const auto dir = e2e_temp_dir("generic", "random");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--cfg", "scenarios/onnx-model-random.json", "--measurements", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -90,7 +79,7 @@ TEST_F(CliGeneric, OnnxModelOnRandomTensorsMeasuresSpeedOnly) {
 }
 
 TEST_F(CliGeneric, BareModuleNamesJustWork) {
-  const auto dir = temp_dir("bare");
+  const auto dir = e2e_temp_dir("generic", "bare");
   const auto cfg = dir / "s.json";
   write_text(cfg, R"({"dataset": {"type": "random_tensors", "parameters": {"samples": 20}},
       "model_wrapper": {"type": "onnx_model", "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}},
@@ -106,7 +95,7 @@ TEST_F(CliGeneric, BareModuleNamesJustWork) {
 
 TEST_F(CliGeneric, OnnxModelOnALabelledDatasetSkipsEvaluation) {
   if (!have_fashion_mnist()) GTEST_SKIP() << "needs dataset-fashion-mnist";
-  const auto dir = temp_dir("labelled");
+  const auto dir = e2e_temp_dir("generic", "labelled");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--dataset-cls", "FashionMNISTDataset", "--modelwrapper-cls", "ONNXModel",
                               "--model-path", kModel, "--runtime-cls", "ONNXExecRuntime", "--inference-batch-size",
@@ -121,7 +110,7 @@ TEST_F(CliGeneric, OnnxModelOnALabelledDatasetSkipsEvaluation) {
 
 TEST_F(CliGeneric, ImageClassifierScenarioMatchesTheCommittedModel) {
   if (!have_fashion_mnist()) GTEST_SKIP() << "needs dataset-fashion-mnist";
-  const auto dir = temp_dir("classifier");
+  const auto dir = e2e_temp_dir("generic", "classifier");
   const auto labels = dir / "labels.txt";
   write_text(labels, "top\ntrouser\npullover\ndress\ncoat\nsandal\nshirt\nsneaker\nbag\nboot\n");
   const auto out = dir / "m.json";
@@ -142,7 +131,7 @@ TEST_F(CliGeneric, ImageClassifierScenarioMatchesTheCommittedModel) {
 }
 
 TEST(CliGenericErrors, BadModelLabelsNormalisationAndLayout) {
-  const auto dir = temp_dir("errors");
+  const auto dir = e2e_temp_dir("generic", "errors");
   const auto out = dir / "m.json";
   const auto cfg = dir / "s.json";
   auto scenario = [&](const std::string& wrapper_params) {
@@ -183,7 +172,7 @@ TEST(CliGenericErrors, BadModelLabelsNormalisationAndLayout) {
 }
 
 TEST_F(CliGeneric, OptimizerChainReportsNodeCountsAndSizes) {
-  const auto dir = temp_dir("optimizers");
+  const auto dir = e2e_temp_dir("generic", "optimizers");
   const auto cfg = dir / "s.json";
   const auto opt = dir / "opt.onnx";
   const auto fp16 = dir / "fp16.onnx";

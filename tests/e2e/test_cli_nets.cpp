@@ -1,31 +1,19 @@
 // `kenning test` with the NetGraph wrappers on random tensors: the model
 // file is created from the seed on the first run, then timed through our
 // ONNX executor and natively (no runtime block); no evaluation.
-#include <unistd.h>
 
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-nets-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
 
 // A speed-run scenario for `wrapper` with `params`, plus an optional runtime.
 void write_scenario(const fs::path& cfg, const std::string& wrapper, const json& params,
@@ -46,7 +34,7 @@ class CliNets : public ::testing::Test {
 };
 
 TEST_F(CliNets, MobileNetV2IsCreatedThenTimedThroughOnnxExec) {
-  const auto dir = temp_dir("mobilenet");
+  const auto dir = e2e_temp_dir("nets", "mobilenet");
   const auto cfg = dir / "s.json";
   const auto model = dir / "models" / "mobilenet.onnx";
   write_scenario(cfg, "mobilenet_v2",
@@ -67,7 +55,7 @@ TEST_F(CliNets, MobileNetV2IsCreatedThenTimedThroughOnnxExec) {
 }
 
 TEST_F(CliNets, ResNetRunsNatively) {
-  const auto dir = temp_dir("resnet");
+  const auto dir = e2e_temp_dir("nets", "resnet");
   const auto cfg = dir / "s.json";
   write_scenario(cfg, "resnet",
                  {{"model_path", (dir / "r.pt").string()}, {"depth", 10}, {"base_width", 16}, {"input_size", 64}},
@@ -82,7 +70,7 @@ TEST_F(CliNets, ResNetRunsNatively) {
 }
 
 TEST(CliNetsErrors, BadDepthNamesTheBlockAndKey) {
-  const auto dir = temp_dir("errors");
+  const auto dir = e2e_temp_dir("nets", "errors");
   const auto cfg = dir / "s.json";
   write_scenario(cfg, "resnet", {{"model_path", (dir / "r.onnx").string()}, {"depth", 19}}, "onnx_exec");
   const auto out = dir / "m.json";

@@ -1,27 +1,16 @@
 // `kenning onnx-conversion` end to end: the committed Fashion-MNIST CNN is
 // exported to ONNX and TorchScript, loaded into every runtime that reads each
 // format and compared with libtorch; the matrix lands as Markdown and RST.
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-conv-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-}  // namespace
-
 TEST(CliOnnxConversion, CnnMatrixCoversEveryRuntimeAndAgrees) {
-  const auto dir = temp_dir("cnn");
+  const auto dir = e2e_temp_dir("conv", "cnn");
   const auto r = run_kenning({"onnx-conversion", "--models", "fashion_mnist_cnn=models/fashion-mnist-cnn.onnx",
                               "--output-dir", dir.string(), "--batch-size", "4"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -42,7 +31,7 @@ TEST(CliOnnxConversion, CnnMatrixCoversEveryRuntimeAndAgrees) {
 }
 
 TEST(CliOnnxConversion, UnknownModelIsRefusedBeforeAnyWork) {
-  const auto dir = temp_dir("bad");
+  const auto dir = e2e_temp_dir("conv", "bad");
   const auto r = run_kenning({"onnx-conversion", "--models", "no_such_net", "--output-dir", dir.string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("unknown model wrapper 'no_such_net'"), std::string::npos) << r.err;

@@ -1,31 +1,19 @@
 // `kenning optimize test`: the scenario's optimizer chain runs, the final
 // model is tested (with a default runtime for its format when the scenario
 // has none), and --evaluate-unoptimized nests the unoptimized results.
-#include <unistd.h>
 
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-optimize-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
 
 // The committed CNN, optimized by the ONNX graph optimizer, with no runtime block.
 fs::path write_scenario(const fs::path& dir) {
@@ -48,7 +36,7 @@ TEST(CliOptimize, ChainWithoutRuntimeUsesTheDefaultAndNestsUnoptimizedResults) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << "needs dataset-fashion-mnist";
   }
-  const auto dir = temp_dir("chain");
+  const auto dir = e2e_temp_dir("optimize", "chain");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"optimize", "test", "--cfg", write_scenario(dir).string(), "--measurements",
                               out.string(), "--evaluate-unoptimized"});
@@ -77,7 +65,7 @@ TEST(CliOptimize, Int8ScenarioStaysWithinOnePointOfFloat) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << "needs dataset-fashion-mnist";
   }
-  const auto dir = temp_dir("int8");
+  const auto dir = e2e_temp_dir("optimize", "int8");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"optimize", "test", "--cfg", "scenarios/fashion-mnist-int8.json", "--measurements",
                               out.string(), "--evaluate-unoptimized"});
@@ -104,7 +92,7 @@ TEST(CliOptimize, CalibrationSetSmallerThanAskedFailsBeforeTheChainStarts) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << "needs dataset-fashion-mnist";
   }
-  const auto dir = temp_dir("calib");
+  const auto dir = e2e_temp_dir("optimize", "calib");
   const fs::path cfg = dir / "s.json";
   std::ofstream(cfg) << json{
       {"dataset", {{"type", "FashionMNISTDataset"},

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 #include "server_process.h"
 
@@ -22,18 +23,6 @@ namespace {
 const char* kLocal = "scenarios/fashion-mnist-cnn-onnx-exec.json";
 const char* kRemote = "scenarios/fashion-mnist-remote.json";
 const char* kServer = "scenarios/server.json";
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
 
 bool have_data_and_model() {
   return fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") &&
@@ -85,7 +74,7 @@ struct RawClient {
 
 TEST(CliRemote, RemoteRunMatchesTheLocalRunAndRecordsBothTimings) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
-  const auto dir = temp_dir("remote");
+  const auto dir = e2e_temp_dir("remote", "remote");
   const auto local_out = dir / "local.json";
   const auto remote_out = dir / "remote.json";
   const auto local = run_kenning(with({"test", "--cfg", kLocal, "--measurements", local_out.string()}, kReduced));
@@ -124,7 +113,7 @@ TEST(CliRemote, RemoteRunMatchesTheLocalRunAndRecordsBothTimings) {
 
 TEST(CliRemote, GarbageGetsAnErrorStatusAndTheServerServesTheNextClient) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
-  const auto dir = temp_dir("remote-garbage");
+  const auto dir = e2e_temp_dir("remote", "remote-garbage");
   ServerProcess server({"--cfg", kServer, "--port", "0", "--model-dir", (dir / "models").string()}, dir);
   ASSERT_GT(server.port(), 0) << server.log();
   {
@@ -170,7 +159,7 @@ TEST(CliRemote, GarbageGetsAnErrorStatusAndTheServerServesTheNextClient) {
 
 TEST(CliRemote, ClientWithoutServerFailsWithAProtocolError) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
-  const auto dir = temp_dir("remote-none");
+  const auto dir = e2e_temp_dir("remote", "remote-none");
   // Port 1 is privileged and unused here: the connection is refused at once.
   const auto r = run_kenning({"test", "--cfg", kRemote, "--port", "1", "--reduce-dataset", "0.01",
                               "--measurements", (dir / "m.json").string()});

@@ -1,30 +1,19 @@
 // `kenning report` on measurements written by `kenning test`: the report and
 // its summary appear; a bad file fails with its name and writes nothing.
-#include <unistd.h>
 
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "run_kenning.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-fs::path temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("kenning-e2e-report-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-}  // namespace
-
 TEST(CliReport, ComparesTwoTestRuns) {
-  const auto dir = temp_dir("compare");
+  const auto dir = e2e_temp_dir("report", "compare");
   // Two short runs of the random-tensor scenario (no dataset files needed).
   for (const char* name : {"a", "b"}) {
     const auto r = run_kenning({"test", "--cfg", "scenarios/onnx-model-random.json", "--measurements",
@@ -48,7 +37,7 @@ TEST(CliReport, ComparesTwoTestRuns) {
 }
 
 TEST(CliReport, BadMeasurementsFailWithTheFileNameAndWriteNothing) {
-  const auto dir = temp_dir("bad");
+  const auto dir = e2e_temp_dir("report", "bad");
   std::ofstream(dir / "broken.json") << "{ not json";
   const auto report = dir / "report.md";
   const auto r = run_kenning({"report", "--measurements", (dir / "broken.json").string(), "--report-path",
