@@ -30,6 +30,7 @@
 #include "kenning/registries.h"
 #include "onnx_graph_optimizer.h"
 #include "onnx_int8_quantizer.h"
+#include "tensor_proto.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;
@@ -146,10 +147,6 @@ void print(const std::vector<Row>& rows) {
   }
 }
 
-at::Tensor aten_of(const Tensor& t, at::ScalarType type) {
-  return at::from_blob(const_cast<std::byte*>(t.bytes().data()), t.shape(), type).clone();
-}
-
 void bench_cnn(const Options& o, std::vector<Row>& rows) {
   const fs::path fp32 = "models/fashion-mnist-cnn.onnx";
   auto dataset = registries().datasets.create("FashionMNISTDataset",
@@ -159,8 +156,8 @@ void bench_cnn(const Options& o, std::vector<Row>& rows) {
   const DatasetCalibration calibration(*dataset, *wrapper);
   const std::size_t n = std::min(o.samples, dataset->size(Split::Test));
   const Batch test = dataset->batch(Split::Test, 0, n);
-  const at::Tensor x = aten_of(test.inputs[0], at::kFloat);
-  const at::Tensor y = aten_of(test.targets[0], at::kLong);
+  const at::Tensor x = onnx_exec::aten_copy(test.inputs[0].view());
+  const at::Tensor y = onnx_exec::aten_copy(test.targets[0].view());
   for (const auto& v : make_variants(fp32, "fashion-mnist-cnn", calibration, 512)) {
     const auto exec = onnx_exec::Executor::load(v.file);
     const double acc = exec.run({x}).at(0).argmax(1).eq(y).to(at::kDouble).mean().item<double>();
@@ -180,7 +177,7 @@ void bench_mobilenet(std::vector<Row>& rows) {
     wrapper->save_to_onnx(fp32);
   }
   const RandomCalibration calibration({3, 224, 224}, 64);
-  const at::Tensor x = aten_of(RandomCalibration({3, 224, 224}, 64).inputs(1000, 32)[0], at::kFloat);
+  const at::Tensor x = onnx_exec::aten_copy(RandomCalibration({3, 224, 224}, 64).inputs(1000, 32)[0].view());
   at::Tensor reference;
   for (const auto& v : make_variants(fp32, "mobilenet-v2-224", calibration, 64)) {
     const auto exec = onnx_exec::Executor::load(v.file);

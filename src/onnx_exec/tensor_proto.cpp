@@ -163,4 +163,22 @@ at::Tensor load_tensor_file(const std::filesystem::path& file) {
   return tensor_from_proto(proto, file.parent_path(), quoted(file));
 }
 
+at::ScalarType aten_dtype(DType d) {
+  switch (d) {
+    case DType::Float32: return at::kFloat;
+    case DType::Float16: return at::kHalf;
+    case DType::Int8: return at::kChar;
+    case DType::UInt8: return at::kByte;
+    case DType::Int32: return at::kInt;
+    case DType::Int64: return at::kLong;
+  }
+  return at::kFloat;
+}
+
+at::Tensor aten_copy(const TensorView& t) {
+  // from_blob borrows the bytes (and wants a mutable pointer; nothing writes
+  // through it); the clone owns its copy.
+  return at::from_blob(const_cast<std::byte*>(t.bytes().data()), t.shape(), aten_dtype(t.dtype())).clone();
+}
+
 }  // namespace kenning::onnx_exec

@@ -8,6 +8,8 @@
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
 
+#include "kenning/core/tensor.h"
+
 namespace kenning::onnx_exec {
 
 // ONNX element type (TensorProto::DataType) -> ATen dtype; throws
@@ -22,6 +24,12 @@ std::string onnx_type_name(std::int32_t elem_type);
 // owner (file, node) in errors.
 at::Tensor tensor_from_proto(const onnx::TensorProto& proto,
                              const std::filesystem::path& model_dir, const std::string& where);
+
+// kenning's DType -> ATen dtype.
+at::ScalarType aten_dtype(DType d);
+// An ATen tensor holding a copy of `t`'s values (nothing borrowed outlives
+// the call).
+at::Tensor aten_copy(const TensorView& t);
 
 // "'path'" for messages (built by appending: GCC 12 warns falsely on "'" + s).
 inline std::string quoted(const std::filesystem::path& p) {

@@ -9,26 +9,11 @@
 
 #include "executor.h"
 #include "graph.h"
+#include "tensor_proto.h"
 #include "kenning/core/error.h"
 
 namespace kenning {
 namespace {
-
-at::ScalarType aten_type(DType d) {
-  switch (d) {
-    case DType::Float32: return at::kFloat;
-    case DType::Float16: return at::kHalf;
-    case DType::Int8: return at::kChar;
-    case DType::UInt8: return at::kByte;
-    case DType::Int32: return at::kInt;
-    case DType::Int64: return at::kLong;
-  }
-  return at::kFloat;
-}
-
-at::Tensor to_aten(const Tensor& t) {
-  return at::from_blob(const_cast<std::byte*>(t.bytes().data()), t.shape(), aten_type(t.dtype())).clone();
-}
 
 // The model with every requested intermediate tensor also a graph output,
 // so one run returns them all.
@@ -144,7 +129,7 @@ std::map<std::string, TensorRange> calibrate_ranges(const onnx::ModelProto& mode
                           std::to_string(executor.inputs().size()));
       }
       std::vector<at::Tensor> feed;
-      for (const auto& t : inputs) feed.push_back(to_aten(t));
+      for (const auto& t : inputs) feed.push_back(onnx_exec::aten_copy(t.view()));
       std::vector<at::Tensor> outs;
       try {
         outs = executor.run(feed);

@@ -16,18 +16,6 @@
 namespace kenning {
 namespace {
 
-at::ScalarType to_aten(DType d) {
-  switch (d) {
-    case DType::Float32: return at::kFloat;
-    case DType::Float16: return at::kHalf;
-    case DType::Int8: return at::kChar;
-    case DType::UInt8: return at::kByte;
-    case DType::Int32: return at::kInt;
-    case DType::Int64: return at::kLong;
-  }
-  return at::kFloat;
-}
-
 // Outputs kenning has no dtype for widen or narrow to the nearest one it has.
 std::pair<at::ScalarType, DType> output_type(at::ScalarType t) {
   switch (t) {
@@ -112,7 +100,7 @@ void ONNXExecRuntime::prepare_model(const std::filesystem::path& model, const IO
   s.input_order.clear();
   for (std::size_t i = 0; i < s.input_specs.size(); ++i) {
     const std::size_t m = by_name ? index_of(model_inputs, s.input_specs[i].name) : i;
-    if (to_aten(s.input_specs[i].dtype) != model_inputs[m].dtype) {
+    if (onnx_exec::aten_dtype(s.input_specs[i].dtype) != model_inputs[m].dtype) {
       throw ConfigError("ONNXExecRuntime: input '" + s.input_specs[i].name + "' is " +
                         std::string(dtype_name(s.input_specs[i].dtype)) + " in the I/O spec, " +
                         c10::toString(model_inputs[m].dtype) + " in " + file);
@@ -137,11 +125,7 @@ void ONNXExecRuntime::load_input(std::span<const TensorView> inputs) {
   check_inputs_against_spec(inputs, s.input_specs);
   s.inputs.assign(s.input_order.size(), at::Tensor());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const TensorView& t = inputs[i];
-    // from_blob borrows the caller's bytes; clone so nothing outlives this call.
-    s.inputs[s.input_order[i]] =
-        at::from_blob(const_cast<std::byte*>(t.bytes().data()), t.shape(), to_aten(t.dtype()))
-            .clone();
+    s.inputs[s.input_order[i]] = onnx_exec::aten_copy(inputs[i]);
   }
   s.has_input = true;
 }

@@ -22,6 +22,7 @@
 #include "onnx_graph_builder.h"
 #include "onnx_int8_quantizer.h"
 #include "qdq_rewrite.h"
+#include "tensor_proto.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -67,17 +68,10 @@ class FixedCalibration : public CalibrationData {
   std::size_t n_;
 };
 
-at::Tensor to_aten(const Tensor& t) {
-  return at::from_blob(const_cast<std::byte*>(t.bytes().data()), t.shape(), at::kFloat).clone();
-}
-
 // The first `n` test images and their labels.
 std::pair<at::Tensor, at::Tensor> test_images(std::size_t n) {
   const Batch b = fashion_mnist().dataset->batch(Split::Test, 0, n);
-  const at::Tensor labels =
-      at::from_blob(const_cast<std::byte*>(b.targets[0].bytes().data()), {static_cast<std::int64_t>(n)}, at::kLong)
-          .clone();
-  return {to_aten(b.inputs[0]), labels};
+  return {onnx_exec::aten_copy(b.inputs[0].view()), onnx_exec::aten_copy(b.targets[0].view())};
 }
 
 at::Tensor run(const fs::path& model, const at::Tensor& input) {
@@ -170,7 +164,9 @@ TEST(OnnxInt8Quantizer, PerTensorInt8ActivationsAndPercentileStayClose) {
   // Per-tensor weights really have one scale per tensor.
   const onnx::ModelProto m = load_onnx_model(dir.path() / "per_tensor.onnx");
   for (const auto& n : m.graph().node()) {
-    if (n.op_type() == "DequantizeLinear") EXPECT_EQ(n.attribute_size(), 0) << n.name();
+    if (n.op_type() == "DequantizeLinear") {
+      EXPECT_EQ(n.attribute_size(), 0) << n.name();
+    }
   }
 }
 
@@ -200,7 +196,7 @@ TEST(OnnxInt8Quantizer, IntegerInputsAndOutputsCarryScaleInTheSidecar) {
   in = quantize_by_spec(std::move(in), spec.input);
   ASSERT_EQ(in[0].dtype(), DType::UInt8);
   const auto exec = onnx_exec::Executor::load(p.compiled_model_path);
-  const at::Tensor q_in = at::from_blob(in[0].bytes().data(), in[0].shape(), at::kByte).clone();
+  const at::Tensor q_in = onnx_exec::aten_copy(in[0].view());
   const at::Tensor q_out = exec.run({q_in}).at(0);
   ASSERT_EQ(q_out.scalar_type(), at::kByte);
   Tensor out_t(DType::UInt8, Shape(q_out.sizes().begin(), q_out.sizes().end()));
@@ -209,8 +205,8 @@ TEST(OnnxInt8Quantizer, IntegerInputsAndOutputsCarryScaleInTheSidecar) {
   outs.push_back(std::move(out_t));
   outs = dequantize_by_spec(std::move(outs), spec.output);
   ASSERT_EQ(outs[0].dtype(), DType::Float32);
-  const at::Tensor logits = to_aten(outs[0]);
-  const at::Tensor fp32 = run(kCnn, to_aten(b.inputs[0]));
+  const at::Tensor logits = onnx_exec::aten_copy(outs[0].view());
+  const at::Tensor fp32 = run(kCnn, onnx_exec::aten_copy(b.inputs[0].view()));
   EXPECT_GT(logits.argmax(1).eq(fp32.argmax(1)).to(at::kDouble).mean().item<double>(), 0.97);
 }
 

@@ -12,6 +12,7 @@
 #include "kenning/core/io_spec.h"
 #include "kenning/registries.h"
 #include "pytorch_pruning.h"
+#include "tensor_proto.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -38,10 +39,9 @@ struct SmallFashionMnist {
 
 double accuracy(const fs::path& model, const Dataset& d) {
   const Batch b = d.batch(Split::Test, 0, d.size(Split::Test));
-  const auto n = static_cast<std::int64_t>(b.size);
-  const at::Tensor x = at::from_blob(const_cast<std::byte*>(b.inputs[0].bytes().data()), {n, 1, 28, 28}, at::kFloat);
-  const at::Tensor y = at::from_blob(const_cast<std::byte*>(b.targets[0].bytes().data()), {n}, at::kLong);
-  const at::Tensor logits = onnx_exec::Executor::load(model).run({x.clone()}).at(0);
+  const at::Tensor x = onnx_exec::aten_copy(b.inputs[0].view());
+  const at::Tensor y = onnx_exec::aten_copy(b.targets[0].view());
+  const at::Tensor logits = onnx_exec::Executor::load(model).run({x}).at(0);
   return logits.argmax(1).eq(y).to(at::kDouble).mean().item<double>();
 }
 
