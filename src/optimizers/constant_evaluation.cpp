@@ -9,12 +9,13 @@
 #include "executor.h"
 #include "graph.h"
 #include "kenning/core/error.h"
+#include "onnx_model_util.h"
 
 namespace kenning {
 namespace {
 
 bool foldable_op(const onnx::NodeProto& n) {
-  if (!(n.domain().empty() || n.domain() == "ai.onnx")) return false;
+  if (!in_default_domain(n)) return false;
   static const std::set<std::string> never = {
       "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "RandomNormal", "RandomUniform",
       "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli", "If", "Loop", "Scan", "Constant"};

@@ -23,17 +23,6 @@ namespace {
 
 constexpr const char* kClass = "ONNXGraphOptimizer";
 
-bool default_domain(const onnx::NodeProto& n) {
-  return n.domain().empty() || n.domain() == "ai.onnx";
-}
-
-const onnx::AttributeProto* find_attr(const onnx::NodeProto& n, const std::string& name) {
-  for (const auto& a : n.attribute()) {
-    if (a.name() == name) return &a;
-  }
-  return nullptr;
-}
-
 // Names the passes must not touch: graph inputs/outputs and everything a
 // subgraph (If/Loop/Scan body) mentions.
 struct GraphNames {
@@ -121,7 +110,7 @@ bool fold_constants(onnx::ModelProto& model) {
   for (int i = 0; i < g.node_size(); ++i) {
     const GraphNames names(g);
     const onnx::NodeProto& n = g.node(i);
-    if (!default_domain(n) || n.output_size() != 1) continue;
+    if (!in_default_domain(n) || n.output_size() != 1) continue;
     const std::string& out = n.output(0);
     if (names.outputs.count(out) || names.initializers.count(out)) continue;
     onnx::TensorProto folded;
@@ -156,7 +145,7 @@ bool fold_constants(onnx::ModelProto& model) {
       }
       const auto target = onnx_int64_values(*shape);
       if (!target) continue;
-      const auto* allowzero = find_attr(n, "allowzero");
+      const auto* allowzero = find_attribute(n, "allowzero");
       const bool keep_zero = allowzero && allowzero->i() != 0;
       std::vector<std::int64_t> dims(target->begin(), target->end());
       std::int64_t known = 1;
@@ -210,10 +199,10 @@ bool fold_constants(onnx::ModelProto& model) {
 bool is_removable_passthrough(const onnx::GraphProto& g, const GraphNames& names,
                               const std::map<std::string, int>& readers,
                               const onnx::NodeProto& n) {
-  if (!default_domain(n) || n.input_size() < 1 || n.output_size() < 1) return false;
+  if (!in_default_domain(n) || n.input_size() < 1 || n.output_size() < 1) return false;
   if (n.op_type() == "Identity") return n.input_size() == 1 && n.output_size() == 1;
   if (n.op_type() != "Dropout") return false;
-  if (const auto* is_test = find_attr(n, "is_test"); is_test && is_test->i() == 0) return false;
+  if (const auto* is_test = find_attribute(n, "is_test"); is_test && is_test->i() == 0) return false;
   if (n.input_size() >= 3 && !n.input(2).empty()) {
     const auto* mode = names.constant(g, n.input(2));
     if (!mode || mode->data_type() != onnx::TensorProto_DataType_BOOL) return false;
@@ -281,8 +270,8 @@ bool fold_batchnorm(onnx::GraphProto& g) {
     const GraphNames names(g);
     const auto readers = reader_counts(g);
     const onnx::NodeProto bn = g.node(bi);
-    if (!default_domain(bn) || bn.op_type() != "BatchNormalization" || bn.input_size() != 5) continue;
-    if (const auto* tm = find_attr(bn, "training_mode"); tm && tm->i() != 0) continue;
+    if (!in_default_domain(bn) || bn.op_type() != "BatchNormalization" || bn.input_size() != 5) continue;
+    if (const auto* tm = find_attribute(bn, "training_mode"); tm && tm->i() != 0) continue;
     bool extra_outputs = false;
     for (int o = 1; o < bn.output_size(); ++o) extra_outputs = extra_outputs || !bn.output(o).empty();
     if (extra_outputs) continue;
@@ -298,7 +287,7 @@ bool fold_batchnorm(onnx::GraphProto& g) {
     if (!ok) continue;
     const std::size_t c = p[0]->size();
     if (p[1]->size() != c || p[2]->size() != c || p[3]->size() != c) continue;
-    const auto* eps_attr = find_attr(bn, "epsilon");
+    const auto* eps_attr = find_attribute(bn, "epsilon");
     const double eps = eps_attr ? eps_attr->f() : 1e-5;
     std::vector<double> s(c), shift(c);
     for (std::size_t k = 0; k < c; ++k) {
@@ -311,7 +300,7 @@ bool fold_batchnorm(onnx::GraphProto& g) {
     }
     if (pi < 0) continue;
     onnx::NodeProto& prod = *g.mutable_node(pi);
-    if (!default_domain(prod) || prod.output_size() != 1) continue;
+    if (!in_default_domain(prod) || prod.output_size() != 1) continue;
     const std::string base = prod.name().empty() ? x : prod.name();
 
     if (prod.op_type() == "Conv" && prod.input_size() >= 2) {
@@ -344,14 +333,14 @@ bool fold_batchnorm(onnx::GraphProto& g) {
     } else if (prod.op_type() == "Gemm" && prod.input_size() >= 2) {
       const auto* bt = names.constant(g, prod.input(1));
       if (!bt || bt->dims_size() != 2) continue;
-      const auto* trans_b = find_attr(prod, "transB");
+      const auto* trans_b = find_attribute(prod, "transB");
       const bool tb = trans_b && trans_b->i() != 0;
       const std::int64_t k_dim = tb ? bt->dims(1) : bt->dims(0);
       const std::int64_t n_dim = tb ? bt->dims(0) : bt->dims(1);
       if (n_dim != static_cast<std::int64_t>(c)) continue;
       auto b = onnx_float_values(*bt);
       if (!b) continue;
-      const auto* beta_attr = find_attr(prod, "beta");
+      const auto* beta_attr = find_attribute(prod, "beta");
       const double beta = beta_attr ? beta_attr->f() : 1.0;
       std::vector<double> cvec(c, 0.0);
       if (prod.input_size() >= 3 && !prod.input(2).empty()) {

@@ -12,6 +12,15 @@
 
 namespace kenning {
 
+bool in_default_domain(const onnx::NodeProto& n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
+
+const onnx::AttributeProto* find_attribute(const onnx::NodeProto& n, const std::string& name) {
+  for (const auto& a : n.attribute()) {
+    if (a.name() == name) return &a;
+  }
+  return nullptr;
+}
+
 namespace {
 bool is_external(const onnx::TensorProto& t) {
   return t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL;

@@ -15,6 +15,11 @@
 
 namespace kenning {
 
+// True for nodes of ONNX's default domain ("" or "ai.onnx").
+bool in_default_domain(const onnx::NodeProto& n);
+// The attribute `name` of `n`, or null.
+const onnx::AttributeProto* find_attribute(const onnx::NodeProto& n, const std::string& name);
+
 // The values of a FLOAT tensor (raw_data or float_data); nullopt for other
 // element types or external data.
 std::optional<std::vector<float>> onnx_float_values(const onnx::TensorProto& t);

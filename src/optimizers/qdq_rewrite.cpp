@@ -12,8 +12,6 @@
 namespace kenning {
 namespace {
 
-bool default_domain(const onnx::NodeProto& n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
-
 std::int64_t default_opset(const onnx::ModelProto& m) {
   for (const auto& o : m.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
@@ -21,20 +19,13 @@ std::int64_t default_opset(const onnx::ModelProto& m) {
   return 0;
 }
 
-const onnx::AttributeProto* find_attr(const onnx::NodeProto& n, const std::string& name) {
-  for (const auto& a : n.attribute()) {
-    if (a.name() == name) return &a;
-  }
-  return nullptr;
-}
-
 std::int64_t int_attr(const onnx::NodeProto& n, const std::string& name, std::int64_t fallback) {
-  const auto* a = find_attr(n, name);
+  const auto* a = find_attribute(n, name);
   return a ? a->i() : fallback;
 }
 
 float float_attr(const onnx::NodeProto& n, const std::string& name, float fallback) {
-  const auto* a = find_attr(n, name);
+  const auto* a = find_attribute(n, name);
   return a ? a->f() : fallback;
 }
 
@@ -140,7 +131,7 @@ QdqPlan plan_qdq(const onnx::ModelProto& model, bool per_channel, const std::str
   auto mark_output = [&](const onnx::NodeProto& n) {
     const std::string& y = n.output(0);
     const auto& r = readers[y];
-    if (!graph_outputs.count(y) && r.size() == 1 && is_activation(g.node(r[0])) && default_domain(g.node(r[0]))) {
+    if (!graph_outputs.count(y) && r.size() == 1 && is_activation(g.node(r[0])) && in_default_domain(g.node(r[0]))) {
       const auto& act = g.node(r[0]);
       const bool constant_bounds = act.op_type() == "Relu" ||
           std::all_of(act.input().begin() + 1, act.input().end(),
@@ -155,7 +146,7 @@ QdqPlan plan_qdq(const onnx::ModelProto& model, bool per_channel, const std::str
 
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto& n = g.node(i);
-    if (!default_domain(n)) {
+    if (!in_default_domain(n)) {
       throw NotSupported(where + ": " + describe(n, i) + " is in domain '" + n.domain() +
                          "', which the quantizer does not know");
     }
