@@ -343,21 +343,23 @@ nlohmann::json compare_measurements(const Measurements& before, const Measuremen
 std::string summarize_comparison(const Measurements& before, const Measurements& after) {
   const auto& b = before.data();
   const auto& a = after.data();
+  const nlohmann::json c = compare_measurements(before, after);
   std::string s = fmt::format("{:<16} {:<40} {}\n", "", "before optimization", "after optimization");
-  if (b.contains("compiled_model_size") && a.contains("compiled_model_size")) {
-    const auto bs = b["compiled_model_size"].get<double>(), as = a["compiled_model_size"].get<double>();
-    s += fmt::format("{:<16} {:<40} {}\n", "model size", fmt::format("{:.0f} bytes", bs),
-                     fmt::format("{:.0f} bytes ({:.2f}x)", as, as / bs));
+  if (c.contains("model_size_ratio")) {
+    s += fmt::format("{:<16} {:<40} {}\n", "model size", fmt::format("{:.0f} bytes", b["compiled_model_size"].get<double>()),
+                     fmt::format("{:.0f} bytes ({:.2f}x)", a["compiled_model_size"].get<double>(),
+                                 c["model_size_ratio"].get<double>()));
   }
-  if (b.contains("accuracy") && a.contains("accuracy")) {
-    const auto ba = b["accuracy"].get<double>(), aa = a["accuracy"].get<double>();
-    s += fmt::format("{:<16} {:<40} {}\n", "accuracy", fmt::format("{:.4f}", ba),
-                     fmt::format("{:.4f} ({:+.2f} points)", aa, (aa - ba) * 100));
+  if (c.contains("accuracy_change")) {
+    s += fmt::format("{:<16} {:<40} {}\n", "accuracy", fmt::format("{:.4f}", b["accuracy"].get<double>()),
+                     fmt::format("{:.4f} ({:+.2f} points)", a["accuracy"].get<double>(),
+                                 c["accuracy_change"].get<double>() * 100));
   }
-  if (b.contains("inferencetime_median") && a.contains("inferencetime_median")) {
-    const auto bt = b["inferencetime_median"].get<double>(), at = a["inferencetime_median"].get<double>();
-    s += fmt::format("{:<16} {:<40} {}\n", "median time", fmt::format("{:.4f} ms", bt * 1e3),
-                     fmt::format("{:.4f} ms ({:.2f}x)", at * 1e3, at / bt));
+  if (c.contains("inference_time_ratio")) {
+    s += fmt::format("{:<16} {:<40} {}\n", "median time",
+                     fmt::format("{:.4f} ms", b["inferencetime_median"].get<double>() * 1e3),
+                     fmt::format("{:.4f} ms ({:.2f}x)", a["inferencetime_median"].get<double>() * 1e3,
+                                 c["inference_time_ratio"].get<double>()));
   }
   return s;
 }
