@@ -10,6 +10,7 @@ PACKAGES=(
   libopencv-dev
   libtorch-dev libdnnl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  gnuplot-nox
   dataset-fashion-mnist libonnx-testdata
 )
 
