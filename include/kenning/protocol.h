@@ -3,8 +3,9 @@
 // class picks: TCP for NetworkProtocol).
 //
 // Client call order: initialize_client, upload_io_specification,
-// upload_model, then per batch upload_input -> request_processing ->
-// download_output, and download_statistics(true) at the end; disconnect.
+// [optimize_on_target], upload_model, then per batch infer() (or
+// upload_input -> request_processing -> download_output), optionally
+// run_target_benchmark, and download_statistics(true) at the end; disconnect.
 // Server: initialize_server once, then accept_client for each client; the
 // channel it returns stays valid until the next accept_client or disconnect.
 // Every wait is bounded by the class's timeout; failures throw ProtocolError.
@@ -36,6 +37,16 @@ class Protocol : public Plugin {
   virtual void upload_input(std::span<const std::byte> data) = 0;
   virtual void request_processing() = 0;
   virtual std::vector<std::byte> download_output() = 0;
+  // One batch: upload, run, download (a protocol may pipeline the three).
+  virtual std::vector<std::byte> infer(std::span<const std::byte> data) = 0;
+  // `warmup` untimed, then `runs` timed runs of the last uploaded input on
+  // the target; the times come back in the final statistics.
+  virtual void run_target_benchmark(std::size_t runs, std::size_t warmup) = 0;
+  // Runs optimizers on the target: `request` is upstream's
+  // {prev_block: {model_path, model_type, io_spec}, optimizers: [...]};
+  // returns the compiled model's bytes.
+  virtual std::vector<std::byte> optimize_on_target(const nlohmann::json& request,
+                                                    const std::filesystem::path& model) = 0;
   virtual nlohmann::json download_statistics(bool final) = 0;
 
   // Server side.

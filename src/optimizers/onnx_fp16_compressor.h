@@ -29,7 +29,7 @@ class ONNXFloat16Compressor : public Optimizer {
   };
   static const ParamSchema<Params>& schema();
 
-  // NotSupported for location "target".
+  // ConfigError for a location other than "host" or "target".
   explicit ONNXFloat16Compressor(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"onnx"}; }

@@ -41,7 +41,7 @@ class ONNXGraphOptimizer : public Optimizer {
   };
   static const ParamSchema<Params>& schema();
 
-  // NotSupported for location "target".
+  // ConfigError for a location other than "host" or "target".
   explicit ONNXGraphOptimizer(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"onnx"}; }

@@ -44,7 +44,7 @@ class ONNXInt8Quantizer : public Optimizer {
   static const ParamSchema<Params>& schema();
 
   // ConfigError for integer I/O types that differ from activation_dtype;
-  // NotSupported for location "target".
+  // ConfigError for a location other than "host" or "target".
   explicit ONNXInt8Quantizer(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"onnx"}; }

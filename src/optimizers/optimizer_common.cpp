@@ -15,11 +15,7 @@ nlohmann::json report_to_json(const OptimizerReport& r) {
 }
 
 void check_optimizer_location(const std::string& cls, const std::string& location) {
-  if (location == "target") {
-    throw NotSupported(cls + ": location 'target' is not supported yet (running optimizers on the "
-                       "target needs the OPTIMIZERS/OPTIMIZE_MODEL messages, not built yet); use location 'host'");
-  }
-  if (location != "host") {
+  if (location != "host" && location != "target") {
     throw ConfigError(cls + ": location '" + location + "' must be 'host' or 'target'");
   }
 }

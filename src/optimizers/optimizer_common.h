@@ -24,9 +24,10 @@ nlohmann::json report_to_json(const OptimizerReport& report);
 
 // Help text of the `location` parameter, shared by all optimizers.
 inline constexpr const char* kLocationHelp =
-    "Where the optimizer runs: host, or target (not supported yet: target-side optimization is not built)";
+    "Where the optimizer runs: host, or target (on `kenning server`, through the protocol block; "
+    "target-side optimizers end the chain)";
 
-// NotSupported for "target" (no protocol to run on the target yet).
+// ConfigError unless "host" or "target".
 void check_optimizer_location(const std::string& cls, const std::string& location);
 // IoError naming `model` when it is missing or not a regular file.
 void check_input_model(const std::string& cls, const std::filesystem::path& model);

@@ -28,7 +28,7 @@ class TorchScriptOptimizer : public Optimizer {
   };
   static const ParamSchema<Params>& schema();
 
-  // NotSupported for location "target".
+  // ConfigError for a location other than "host" or "target".
   explicit TorchScriptOptimizer(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"torchscript"}; }

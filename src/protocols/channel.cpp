@@ -12,64 +12,125 @@ Channel::Channel(Transport& transport, ChannelOptions options)
   options_.packet_size = std::max<std::size_t>(1, std::min(options_.packet_size, options_.max_message_size));
 }
 
-void Channel::write_frame(FrameHeader h, std::span<const std::byte> payload) {
-  h.flags |= flag::kIsKenning;
-  if (options_.is_host) h.flags |= flag::kIsHostMessage;
-  transport_.write(encode_frame(h, payload), options_.timeout);
+Channel::~Channel() {
+  try {
+    flush();
+  } catch (const std::exception&) {
+    // The link is gone; nothing is waiting for these frames.
+  }
 }
 
-void Channel::write_transmission(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
-  // One buffer per transmission: a single write() keeps a small message in one TCP segment.
-  std::vector<std::byte> out;
+void Channel::queue_frame(FrameHeader h, std::span<const std::byte> payload) {
+  h.flags |= flag::kIsKenning;
+  if (options_.is_host) h.flags |= flag::kIsHostMessage;
+  const auto frame = encode_frame(h, payload);
+  out_.insert(out_.end(), frame.begin(), frame.end());
+}
+
+void Channel::queue_transmission(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
   std::size_t offset = 0;
   do {
     const std::size_t n = std::min(options_.packet_size, payload.size() - offset);
     FrameHeader h;
     h.type = type;
     h.flow = FlowControl::Transmission;
-    h.flags = static_cast<std::uint16_t>(flags | flag::kIsKenning | (options_.is_host ? flag::kIsHostMessage : 0));
+    h.flags = flags;
     if (offset == 0) h.flags |= flag::kFirst;
     if (offset + n == payload.size()) h.flags |= flag::kLast;
-    const auto frame = encode_frame(h, payload.subspan(offset, n));
-    out.insert(out.end(), frame.begin(), frame.end());
+    queue_frame(h, payload.subspan(offset, n));
     offset += n;
+    // Large payloads go out as they are cut, not as one second copy.
+    if (out_.size() >= (std::size_t{1} << 20)) flush();
   } while (offset < payload.size());
-  transport_.write(out, options_.timeout);
 }
 
-void Channel::send(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
+void Channel::flush() {
+  if (out_.empty()) return;
+  // Cleared first: after a failed write the link is unusable anyway.
+  std::vector<std::byte> bytes;
+  bytes.swap(out_);
+  transport_.write(bytes, options_.timeout);
+}
+
+std::uint64_t Channel::send_async(MessageType type, std::span<const std::byte> payload, std::uint16_t flags,
+                                  bool borrowed) {
   if (payload.size() > options_.max_message_size) {
     throw ProtocolError(std::string(message_type_name(type)) + ": " + std::to_string(payload.size()) +
                         " bytes exceed max_message_size " + std::to_string(options_.max_message_size));
   }
-  for (int attempt = 0;; ++attempt) {
-    write_transmission(type, payload, flags);
-    const Message reply = receive();
-    if (reply.flow == FlowControl::Acknowledge && reply.type == type) {
-      if (reply.has(flag::kFail)) {
-        throw ProtocolError(transport_.peer() + " refused the " + message_type_name(type) + " transmission");
-      }
-      return;
+  // Bounded: a peer that never acknowledges stalls us here, not our memory.
+  if (outstanding_.size() >= kMaxInFlight) wait_acknowledged(outstanding_.front().ticket);
+  Outstanding o;
+  o.ticket = next_ticket_++;
+  o.type = type;
+  o.flags = flags;
+  if (borrowed) {
+    o.payload = payload;
+  } else {
+    o.owned.assign(payload.begin(), payload.end());
+    o.payload = o.owned;
+  }
+  queue_transmission(type, o.payload, flags);
+  outstanding_.push_back(std::move(o));
+  return outstanding_.back().ticket;
+}
+
+bool Channel::is_outstanding(std::uint64_t ticket) const {
+  return std::any_of(outstanding_.begin(), outstanding_.end(),
+                     [&](const Outstanding& o) { return o.ticket == ticket; });
+}
+
+void Channel::wait_acknowledged(std::uint64_t ticket) {
+  while (is_outstanding(ticket)) {
+    Message m = read_message(options_.timeout);
+    if (settle(m)) continue;
+    // A peer that answers with an error instead of an acknowledgement has given up on the session.
+    if (m.type == MessageType::Status && m.has(flag::kFail)) {
+      throw ProtocolError(transport_.peer() + " reported an error: " + decode_status(m.payload).error);
     }
-    if (reply.flow == FlowControl::RequestRetransmit && attempt < options_.max_retransmits) continue;
-    if (reply.type == MessageType::Status && reply.has(flag::kFail)) {
-      throw ProtocolError(transport_.peer() + " reported an error: " + decode_status(reply.payload).error);
+    if (held_.size() >= kMaxInFlight) {
+      throw ProtocolError(transport_.peer() + ": " + std::to_string(held_.size()) +
+                          " messages arrived while waiting for an acknowledgement");
     }
-    throw ProtocolError(transport_.peer() + ": expected an acknowledgement of " + message_type_name(type) +
-                        ", got " + message_type_name(reply.type) + " " + flow_control_name(reply.flow));
+    held_.push_back(std::move(m));
   }
 }
 
-void Channel::post(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
-  write_transmission(type, payload, flags);
+bool Channel::settle(const Message& m) {
+  if (m.flow != FlowControl::Acknowledge && m.flow != FlowControl::RequestRetransmit) return false;
+  const auto it = std::find_if(outstanding_.begin(), outstanding_.end(),
+                               [&](const Outstanding& o) { return o.type == m.type; });
+  if (it == outstanding_.end()) return false;
+  if (m.flow == FlowControl::Acknowledge) {
+    const bool refused = m.has(flag::kFail);
+    outstanding_.erase(it);
+    if (refused) throw ProtocolError(transport_.peer() + " refused the " + message_type_name(m.type) + " transmission");
+    return true;
+  }
+  if (++it->retransmits > options_.max_retransmits) {
+    throw ProtocolError(transport_.peer() + ": " + message_type_name(m.type) + " still damaged after " +
+                        std::to_string(options_.max_retransmits) + " retransmissions");
+  }
+  queue_transmission(it->type, it->payload, it->flags);
+  return true;
 }
 
-void Channel::request(MessageType type, std::uint16_t flags) {
+void Channel::send(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
+  wait_acknowledged(send_async(type, payload, flags, /*borrowed=*/true));
+}
+
+void Channel::post(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
+  queue_transmission(type, payload, flags);
+  flush();
+}
+
+void Channel::request(MessageType type, std::uint16_t flags, std::uint32_t count) {
   FrameHeader h;
   h.type = type;
   h.flow = FlowControl::Request;
   h.flags = flags;
-  write_frame(h, {});
+  h.size = count;
+  queue_frame(h, {});
 }
 
 void Channel::acknowledge(MessageType type, bool success, std::uint32_t count) {
@@ -78,10 +139,11 @@ void Channel::acknowledge(MessageType type, bool success, std::uint32_t count) {
   h.flow = FlowControl::Acknowledge;
   h.flags = success ? flag::kSuccess : flag::kFail;
   h.size = count;
-  write_frame(h, {});
+  queue_frame(h, {});
 }
 
 Frame Channel::read_frame(std::chrono::milliseconds timeout, bool& checksum_ok) {
+  flush();  // the peer may be waiting for what we buffered
   std::array<std::byte, kHeaderSize> header_bytes;
   transport_.read(header_bytes, timeout);
   Frame frame;
@@ -100,6 +162,18 @@ Frame Channel::read_frame(std::chrono::milliseconds timeout, bool& checksum_ok) 
 Message Channel::receive() { return receive(options_.timeout); }
 
 Message Channel::receive(std::chrono::milliseconds timeout) {
+  if (!held_.empty()) {
+    Message m = std::move(held_.front());
+    held_.pop_front();
+    return m;
+  }
+  for (;;) {
+    Message m = read_message(timeout);
+    if (!settle(m)) return m;
+  }
+}
+
+Message Channel::read_message(std::chrono::milliseconds timeout) {
   int bad_checksums = 0;
   bool resyncing = false;  // after asking for a resend, skip the rest of the broken transmission
   for (;;) {
@@ -116,7 +190,7 @@ Message Channel::receive(std::chrono::milliseconds timeout) {
       r.type = h.type;
       r.flow = FlowControl::RequestRetransmit;
       r.size = kWholeTransmission;
-      write_frame(r, {});
+      queue_frame(r, {});
       continue;
     }
     if (resyncing) {
@@ -136,6 +210,8 @@ Message Channel::receive(std::chrono::milliseconds timeout) {
     }
     if (result.message.flow == FlowControl::Transmission) {
       acknowledge(result.message.type, true, result.message.frames);
+      // At once: a peer that waits for it may wait while we work on the message.
+      flush();
     }
     return std::move(result.message);
   }

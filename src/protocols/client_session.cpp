@@ -42,7 +42,7 @@ void ClientSession::upload_io_specification(const IOSpec& spec) {
   expect_status("uploading the I/O specification");
 }
 
-void ClientSession::upload_model(const std::filesystem::path& model) {
+std::vector<std::byte> ClientSession::read_file(const std::filesystem::path& model) const {
   std::error_code ec;
   const auto size = std::filesystem::file_size(model, ec);
   if (ec) throw IoError(model.string() + ": cannot read model file: " + ec.message());
@@ -55,7 +55,11 @@ void ClientSession::upload_model(const std::filesystem::path& model) {
   if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
     throw IoError(model.string() + ": cannot read model file");
   }
-  channel_.send(MessageType::Model, bytes);
+  return bytes;
+}
+
+void ClientSession::upload_model(const std::filesystem::path& model) {
+  channel_.send(MessageType::Model, read_file(model));
   expect_status("uploading the model");
 }
 
@@ -76,6 +80,51 @@ std::vector<std::byte> ClientSession::download_output() {
     throw_unexpected(channel_, m, "downloading output");
   }
   return std::move(m.payload);
+}
+
+std::vector<std::byte> ClientSession::infer(std::span<const std::byte> data) {
+  const auto ticket = channel_.send_async(MessageType::Data, data, 0, /*borrowed=*/true);
+  channel_.request(MessageType::Process);
+  channel_.request(MessageType::Output);
+  // All three answers are read even after a refusal, so the session stays
+  // in step; the first refusal is the one reported.
+  const Message data_status = channel_.receive();
+  const Message process_status = channel_.receive();
+  Message output = channel_.receive();
+  channel_.wait_acknowledged(ticket);
+  const auto ok_status = [](const Message& m) {
+    return m.type == MessageType::Status && m.flow == FlowControl::Transmission && !m.has(flag::kFail);
+  };
+  if (!ok_status(data_status)) throw_unexpected(channel_, data_status, "uploading input");
+  if (!ok_status(process_status)) throw_unexpected(channel_, process_status, "processing");
+  if (output.type != MessageType::Output || output.flow != FlowControl::Transmission) {
+    throw_unexpected(channel_, output, "downloading output");
+  }
+  return std::move(output.payload);
+}
+
+void ClientSession::benchmark(std::size_t runs, std::size_t warmup) {
+  const std::string request = nlohmann::json{{"runs", runs}, {"warmup", warmup}}.dump();
+  channel_.send(MessageType::Process, as_bytes(request));
+  expect_status("running the target-side benchmark");
+}
+
+std::vector<std::byte> ClientSession::optimize_model(const nlohmann::json& request,
+                                                     const std::filesystem::path& model) {
+  channel_.send(MessageType::Optimizers, as_bytes(request.dump()));
+  expect_status("uploading the optimizers");
+  channel_.send(MessageType::UnoptimizedModel, read_file(model));
+  expect_status("uploading the unoptimized model");
+  channel_.request(MessageType::OptimizeModel);
+  Message m = channel_.receive();
+  if (m.type != MessageType::OptimizeModel || m.flow != FlowControl::Transmission) {
+    throw_unexpected(channel_, m, "optimizing the model on the target");
+  }
+  return std::move(m.payload);
+}
+
+void ClientSession::goodbye() {
+  channel_.post(MessageType::Ping, {}, flag::kFail);
 }
 
 nlohmann::json ClientSession::download_statistics(bool final) {

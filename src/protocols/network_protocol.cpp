@@ -2,8 +2,6 @@
 
 #include <asio/ip/address.hpp>
 
-#include "channel.h"
-#include "client_session.h"
 #include "kenning/core/error.h"
 #include "tcp_transport.h"
 
@@ -48,40 +46,21 @@ NetworkProtocol::NetworkProtocol(const Params& params) : params_(params) {}
 NetworkProtocol::~NetworkProtocol() = default;
 
 protocol::ChannelOptions NetworkProtocol::channel_options(bool is_host) const {
-  protocol::ChannelOptions o;
-  o.packet_size = static_cast<std::size_t>(params_.packet_size);
-  o.max_message_size = static_cast<std::size_t>(params_.max_message_size);
-  o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(params_.timeout * 1000));
-  o.error_recovery = params_.error_recovery;
-  o.is_host = is_host;
-  return o;
+  return protocol::make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
+                                        params_.error_recovery, is_host);
 }
 
 void NetworkProtocol::initialize_client() {
   disconnect();
   const auto options = channel_options(true);
-  transport_ = protocol::TcpTransport::connect(params_.host, static_cast<std::uint16_t>(params_.port), options.timeout);
+  auto link = protocol::TcpTransport::connect(params_.host, static_cast<std::uint16_t>(params_.port), options.timeout);
   std::byte greeting{0xFF};
-  transport_->read({&greeting, 1}, options.timeout);
+  link->read({&greeting, 1}, options.timeout);
   if (greeting != kGreeting) {
-    throw ProtocolError(transport_->peer() + ": not a kenning server (unexpected greeting byte)");
+    throw ProtocolError(link->peer() + ": not a kenning server (unexpected greeting byte)");
   }
-  channel_ = std::make_unique<protocol::Channel>(*transport_, options);
-  client_ = std::make_unique<protocol::ClientSession>(*channel_);
-  client_->hello(params_.token);
+  start_client(std::move(link), options, params_.token);
 }
-
-protocol::ClientSession& NetworkProtocol::client() {
-  if (!client_) throw ProtocolError("NetworkProtocol: not connected (initialize_client was not called)");
-  return *client_;
-}
-
-void NetworkProtocol::upload_io_specification(const IOSpec& spec) { client().upload_io_specification(spec); }
-void NetworkProtocol::upload_model(const std::filesystem::path& model) { client().upload_model(model); }
-void NetworkProtocol::upload_input(std::span<const std::byte> data) { client().upload_input(data); }
-void NetworkProtocol::request_processing() { client().request_processing(); }
-std::vector<std::byte> NetworkProtocol::download_output() { return client().download_output(); }
-nlohmann::json NetworkProtocol::download_statistics(bool final) { return client().download_statistics(final); }
 
 void NetworkProtocol::initialize_server() {
   if (!is_loopback(params_.host) && params_.token.empty()) {
@@ -93,24 +72,15 @@ void NetworkProtocol::initialize_server() {
 
 protocol::Channel& NetworkProtocol::accept_client() {
   if (!listener_) throw ProtocolError("NetworkProtocol: accept_client before initialize_server");
-  client_.reset();
-  channel_.reset();
-  transport_ = listener_->accept();
+  disconnect();
+  auto link = listener_->accept();
   const auto options = channel_options(false);
-  transport_->write({&kGreeting, 1}, options.timeout);
-  channel_ = std::make_unique<protocol::Channel>(*transport_, options);
-  return *channel_;
+  link->write({&kGreeting, 1}, options.timeout);
+  return start_server_session(std::move(link), options);
 }
 
 std::string NetworkProtocol::endpoint() const {
   return params_.host + ":" + std::to_string(listener_ ? listener_->port() : params_.port);
-}
-
-void NetworkProtocol::disconnect() {
-  client_.reset();
-  channel_.reset();
-  if (transport_) transport_->close();
-  transport_.reset();
 }
 
 }  // namespace kenning

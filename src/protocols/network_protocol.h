@@ -7,19 +7,16 @@
 #include <memory>
 #include <string>
 
+#include "framed_protocol.h"
 #include "kenning/core/params.h"
-#include "kenning/protocol.h"
 
 namespace kenning {
 
 namespace protocol {
 class TcpListener;
-class TcpTransport;
-class ClientSession;
-struct ChannelOptions;
 }  // namespace protocol
 
-class NetworkProtocol : public Protocol {
+class NetworkProtocol : public protocol::FramedProtocol {
  public:
   static constexpr const char* kDescription = "Kenning's host/target protocol over TCP";
 
@@ -40,29 +37,17 @@ class NetworkProtocol : public Protocol {
   NetworkProtocol& operator=(const NetworkProtocol&) = delete;
 
   void initialize_client() override;
-  void upload_io_specification(const IOSpec& spec) override;
-  void upload_model(const std::filesystem::path& model) override;
-  void upload_input(std::span<const std::byte> data) override;
-  void request_processing() override;
-  std::vector<std::byte> download_output() override;
-  nlohmann::json download_statistics(bool final) override;
 
   void initialize_server() override;
   protocol::Channel& accept_client() override;
   std::string endpoint() const override;
   std::string access_token() const override { return params_.token; }
 
-  void disconnect() override;
-
  private:
   protocol::ChannelOptions channel_options(bool is_host) const;
-  protocol::ClientSession& client();
 
   Params params_;
   std::unique_ptr<protocol::TcpListener> listener_;
-  std::unique_ptr<protocol::TcpTransport> transport_;
-  std::unique_ptr<protocol::Channel> channel_;
-  std::unique_ptr<protocol::ClientSession> client_;
 };
 
 }  // namespace kenning

@@ -1,5 +1,10 @@
 #include "serial_transport.h"
 
+#include <poll.h>
+
+#include <thread>
+#include <termios.h>
+
 #include "asio_stream_io.h"
 
 namespace kenning::protocol {
@@ -41,6 +46,19 @@ void SerialTransport::write(std::span<const std::byte> bytes, std::chrono::milli
 
 void SerialTransport::read(std::span<std::byte> bytes, std::chrono::milliseconds timeout) {
   detail::read_exact(state_->io, state_->port, bytes, timeout, name_, eof_);
+}
+
+void SerialTransport::discard_pending_input() {
+  if (state_->port.is_open()) ::tcflush(state_->port.native_handle(), TCIFLUSH);
+}
+
+bool SerialTransport::wait_readable(std::chrono::milliseconds timeout) {
+  pollfd p{state_->port.native_handle(), POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) > 0 && (p.revents & POLLIN)) return true;
+  // A hung-up line (no one on the other end of a pseudo-terminal) polls
+  // ready at once; waiting out the timeout keeps that from spinning.
+  if (p.revents & (POLLHUP | POLLERR)) std::this_thread::sleep_for(timeout);
+  return false;
 }
 
 void SerialTransport::close() {

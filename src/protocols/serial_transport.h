@@ -22,6 +22,10 @@ class SerialTransport : public Transport {
   void write(std::span<const std::byte> bytes, std::chrono::milliseconds timeout) override;
   void read(std::span<std::byte> bytes, std::chrono::milliseconds timeout) override;
   void close() override;
+  // Drops bytes received but not yet read.
+  void discard_pending_input();
+  // True once a byte can be read, false after `timeout` without one.
+  bool wait_readable(std::chrono::milliseconds timeout);
   bool closed() const override { return false; }
   std::string peer() const override { return name_; }
 

@@ -1,7 +1,5 @@
 #include "uart_protocol.h"
 
-#include "channel.h"
-#include "client_session.h"
 #include "kenning/core/error.h"
 #include "serial_transport.h"
 
@@ -25,49 +23,35 @@ const ParamSchema<UARTProtocol::Params>& UARTProtocol::schema() {
   return s;
 }
 
-UARTProtocol::UARTProtocol(const Params& params) : params_(params) {}
+UARTProtocol::UARTProtocol(const Params& params) : params_(params) { say_goodbye_on_disconnect(true); }
 UARTProtocol::~UARTProtocol() = default;
+
+protocol::ChannelOptions UARTProtocol::channel_options(bool is_host) const {
+  return protocol::make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
+                                        params_.error_recovery, is_host);
+}
 
 void UARTProtocol::initialize_client() {
   disconnect();
-  transport_ = protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate));
-  protocol::ChannelOptions o;
-  o.packet_size = static_cast<std::size_t>(params_.packet_size);
-  o.max_message_size = static_cast<std::size_t>(params_.max_message_size);
-  o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(params_.timeout * 1000));
-  o.error_recovery = params_.error_recovery;
-  o.is_host = true;
-  channel_ = std::make_unique<protocol::Channel>(*transport_, o);
-  client_ = std::make_unique<protocol::ClientSession>(*channel_);
+  auto line = protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate));
   // Upstream's UART session opens with the client's PING + SUCCESS.
-  client_->hello("");
+  start_client(std::move(line), channel_options(true), "");
 }
-
-protocol::ClientSession& UARTProtocol::client() {
-  if (!client_) throw ProtocolError("UARTProtocol: not connected (initialize_client was not called)");
-  return *client_;
-}
-
-void UARTProtocol::upload_io_specification(const IOSpec& spec) { client().upload_io_specification(spec); }
-void UARTProtocol::upload_model(const std::filesystem::path& model) { client().upload_model(model); }
-void UARTProtocol::upload_input(std::span<const std::byte> data) { client().upload_input(data); }
-void UARTProtocol::request_processing() { client().request_processing(); }
-std::vector<std::byte> UARTProtocol::download_output() { return client().download_output(); }
-nlohmann::json UARTProtocol::download_statistics(bool final) { return client().download_statistics(final); }
 
 void UARTProtocol::initialize_server() {
-  throw NotSupported("UARTProtocol is client-only; run `kenning server` with NetworkProtocol");
+  protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate))->close();
+  serving_ = true;
 }
 
 protocol::Channel& UARTProtocol::accept_client() {
-  throw NotSupported("UARTProtocol is client-only; run `kenning server` with NetworkProtocol");
-}
-
-void UARTProtocol::disconnect() {
-  client_.reset();
-  channel_.reset();
-  if (transport_) transport_->close();
-  transport_.reset();
+  if (!serving_) throw ProtocolError("UARTProtocol: accept_client before initialize_server");
+  disconnect();
+  // Reopened per session, with what an earlier, broken session left on the line dropped.
+  auto line = protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate));
+  line->discard_pending_input();
+  while (!line->wait_readable(std::chrono::seconds(1))) {
+  }
+  return start_server_session(std::move(line), channel_options(false));
 }
 
 }  // namespace kenning

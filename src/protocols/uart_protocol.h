@@ -1,25 +1,22 @@
 // UARTProtocol: upstream Kenning's protocol over a serial line (asio
-// serial_port), client side only, as upstream's: the target is a board (or
-// anything speaking the protocol on the other end of the line).
+// serial_port). The client ends each session with PING + FAIL, as
+// upstream's does. `kenning server` can serve on a line too (a target that
+// runs this code): one session after another on the same port, each ending
+// with the client's goodbye or, a line having no end of file, on silence.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "framed_protocol.h"
 #include "kenning/core/params.h"
-#include "kenning/protocol.h"
 
 namespace kenning {
 
-namespace protocol {
-class SerialTransport;
-class ClientSession;
-}  // namespace protocol
-
-class UARTProtocol : public Protocol {
+class UARTProtocol : public protocol::FramedProtocol {
  public:
-  static constexpr const char* kDescription = "Kenning's host/target protocol over a serial line (client only)";
+  static constexpr const char* kDescription = "Kenning's host/target protocol over a serial line";
 
   struct Params {
     std::string port;
@@ -37,28 +34,19 @@ class UARTProtocol : public Protocol {
   UARTProtocol& operator=(const UARTProtocol&) = delete;
 
   void initialize_client() override;
-  void upload_io_specification(const IOSpec& spec) override;
-  void upload_model(const std::filesystem::path& model) override;
-  void upload_input(std::span<const std::byte> data) override;
-  void request_processing() override;
-  std::vector<std::byte> download_output() override;
-  nlohmann::json download_statistics(bool final) override;
 
-  // NotSupported: the serial side of a target is not `kenning server`.
+  // Checks the port opens; accept_client then waits (without a time limit,
+  // as a TCP server waits for a connection) for the next client's first bytes.
   void initialize_server() override;
   protocol::Channel& accept_client() override;
   std::string endpoint() const override { return params_.port; }
   std::string access_token() const override { return {}; }
 
-  void disconnect() override;
-
  private:
-  protocol::ClientSession& client();
+  protocol::ChannelOptions channel_options(bool is_host) const;
 
   Params params_;
-  std::unique_ptr<protocol::SerialTransport> transport_;
-  std::unique_ptr<protocol::Channel> channel_;
-  std::unique_ptr<protocol::ClientSession> client_;
+  bool serving_ = false;
 };
 
 }  // namespace kenning

@@ -83,20 +83,45 @@ void check_output_path(const std::filesystem::path& path, const std::string& wha
   if (fs::is_directory(path, ec)) throw IoError(what + " " + path.string() + ": is a folder, expected a file path");
 }
 
-std::filesystem::path optimize_model(Pipeline& p) {
+std::filesystem::path optimize_model(Pipeline& p, nlohmann::json* target_reports) {
   std::filesystem::path model = p.model_wrapper->model_path();
   IOSpec spec = p.model_wrapper->io_spec();
   const DatasetCalibration calibration(*p.dataset, *p.model_wrapper);
-  // Every step's output folder and data needs first: a chain fails before
-  // its first optimizer spends any time.
-  for (const auto& optimizer : p.optimizers) {
-    check_output_path(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
-    optimizer->check_calibration(&calibration);
+  // Target-side optimizers are the chain's tail: the model comes back once.
+  std::size_t first_target = p.optimizers.size();
+  for (std::size_t i = 0; i < p.optimizers.size(); ++i) {
+    const bool on_target = p.optimizers[i]->location() == "target";
+    if (on_target && first_target == p.optimizers.size()) first_target = i;
+    if (!on_target && first_target < i) {
+      throw ConfigError("optimizers[" + std::to_string(i) + "] (" + p.optimizers[i]->type_name() +
+                        "): runs on the host after optimizers[" + std::to_string(first_target) +
+                        "] runs on the target; target-side optimizers must end the chain");
+    }
   }
-  for (auto& optimizer : p.optimizers) {
+  if (first_target < p.optimizers.size() && !p.protocol) {
+    throw ConfigError("optimizers[" + std::to_string(first_target) + "] (" + p.optimizers[first_target]->type_name() +
+                      "): location 'target' needs a protocol block (a target running `kenning server`)");
+  }
+  // Every step's output folder and data needs first: a chain fails before
+  // its first optimizer spends any time. The target has no dataset.
+  for (std::size_t i = 0; i < p.optimizers.size(); ++i) {
+    const auto& optimizer = p.optimizers[i];
+    check_output_path(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
+    optimizer->check_calibration(i < first_target ? &calibration : nullptr);
+  }
+  for (std::size_t i = 0; i < first_target; ++i) {
+    auto& optimizer = p.optimizers[i];
     spdlog::info("optimizing {} with {}", model.string(), optimizer->type_name());
     spec = optimizer->compile(model, spec, &calibration);
     model = optimizer->compiled_model_path();
+  }
+  if (first_target < p.optimizers.size()) {
+    nlohmann::json reports;
+    const std::span<const std::unique_ptr<Optimizer>> tail(p.optimizers.data() + first_target,
+                                                           p.optimizers.size() - first_target);
+    spec = optimize_on_target(*p.protocol, tail, model, spec, reports);
+    model = p.optimizers.back()->compiled_model_path();
+    if (target_reports) *target_reports = std::move(reports);
   }
   return model;
 }
@@ -159,13 +184,23 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
 
   std::filesystem::path model = p.model_wrapper->model_path();
   if (options.run_optimizers) {
-    model = optimize_model(p);
-    // Each entry gains what its optimizer reports (node counts, sizes).
+    nlohmann::json target_reports = nlohmann::json::array();
+    model = optimize_model(p, &target_reports);
+    // Each entry gains what its optimizer reports (node counts, sizes); the
+    // target-side ones, what the target reported.
     nlohmann::json entries = nlohmann::json::array();
+    std::size_t target_index = 0;
     for (const auto& o : p.optimizers) {
       nlohmann::json entry = {{"compiler_framework", o->framework()},
-                              {"compiler_version", o->framework_version()}};
-      entry.update(o->compile_report());
+                              {"compiler_version", o->framework_version()},
+                              {"location", o->location()}};
+      if (o->location() == "target" && target_index < target_reports.size()) {
+        const auto& r = target_reports[target_index++];
+        if (r.contains("report") && r["report"].is_object()) entry.update(r["report"]);
+        if (r.contains("time")) entry["target_compile_time"] = r["time"];
+      } else {
+        entry.update(o->compile_report());
+      }
       entries.push_back(std::move(entry));
     }
     m.set("optimizers", std::move(entries));
@@ -258,6 +293,11 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   m.set("session_time", seconds_since(session_start));
   m.set("test_samples", total);
   record_model_flops(model, m);
+  if (remote && options.target_benchmark_runs > 0 && total > 0) {
+    const Batch batch = p.dataset->batch(Split::Test, 0, batch_size);
+    const auto inputs = quantize_by_spec(p.model_wrapper->preprocess(batch), spec.model_inputs());
+    remote->benchmark(views_of(inputs), options.target_benchmark_runs, options.target_benchmark_warmup);
+  }
   if (remote) remote->finish(m);
   sampler.stop_into(m);
   m.compute_derived();
@@ -315,6 +355,32 @@ std::string summarize_measurements(const Measurements& m) {
     for (const auto& r : verdict["reasons"]) reasons += "; " + r.get<std::string>();
     s += fmt::format("verdict:         {}{}\n", verdict["result"].get<std::string>(), reasons);
     for (const auto& w : st["warnings"]) s += fmt::format("warning:         {}\n", w.get<std::string>());
+  }
+  if (d.contains("protocol_inference_step") && d.contains("target_inference_step") &&
+      d["protocol_inference_step"].size() == d["target_inference_step"].size()) {
+    // What the link costs per batch: the host's round trip minus the target's own time.
+    std::vector<double> overhead;
+    for (std::size_t i = 0; i < d["protocol_inference_step"].size(); ++i) {
+      overhead.push_back(d["protocol_inference_step"][i].get<double>() - d["target_inference_step"][i].get<double>());
+    }
+    std::nth_element(overhead.begin(), overhead.begin() + overhead.size() / 2, overhead.end());
+    if (!overhead.empty()) {
+      s += fmt::format("protocol:        median {:.1f} us per batch over the target's own time\n",
+                       overhead[overhead.size() / 2] * 1e6);
+    }
+  }
+  if (d.contains("target_benchmark_statistics") && d["target_benchmark_statistics"].contains("steady_state")) {
+    const auto& b = d["target_benchmark_statistics"];
+    const auto& info = d.value("target_benchmark", nlohmann::json::object());
+    std::string pct;
+    for (const auto& [key, value] : b["percentiles"].items()) {
+      if (!value.is_null()) pct += fmt::format(", {} {:.4f} ms", key, value.get<double>() * 1e3);
+    }
+    s += fmt::format("target bench:    {} runs after {} warm-ups: median {:.4f} ms{} ({}){}\n",
+                     info.value("runs", 0), info.value("warmup", 0),
+                     b["steady_state"]["median"].get<double>() * 1e3, pct,
+                     b["verdict"]["result"].get<std::string>(),
+                     info.value("truncated", false) ? ", stopped early: the client's timeout" : "");
   }
   if (d.contains("compiled_model_size")) {
     s += fmt::format("model:           {} ({} bytes)\n", d.value("compiled_model_path", std::string()),

@@ -18,14 +18,21 @@ struct TestOptions {
   bool run_optimizers = true;                // false: test the wrapper's model as it is
   bool run_test = true;                      // false: `kenning optimize` alone
   bool show_progress = true;
+  // Remote runs: after the test set, the target times this many runs of the
+  // first batch (sent once) after target_benchmark_warmup untimed ones; 0: off.
+  std::size_t target_benchmark_runs = 0;
+  std::size_t target_benchmark_warmup = 10;
 };
 
 // Throws IoError when `path`'s folder is missing or not writable, so a run
 // fails before any work rather than after it.
 void check_output_path(const std::filesystem::path& path, const std::string& what);
 
-// Runs the optimizers (when asked) and returns the final model file.
-std::filesystem::path optimize_model(Pipeline& pipeline);
+// Runs the optimizers and returns the final model file. Optimizers with
+// location "target" must end the chain; they run on the pipeline's protocol
+// target in one request, and `target_reports` (when given) receives what
+// the target says each did.
+std::filesystem::path optimize_model(Pipeline& pipeline, nlohmann::json* target_reports = nullptr);
 
 Measurements run_inference_test(Pipeline& pipeline, const TestOptions& options);
 

@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "kenning/core/error.h"
+#include "kenning/core/latency_stats.h"
+#include "kenning/model_wrapper.h"
 #include "tensor_payload.h"
 
 namespace kenning {
@@ -17,6 +20,40 @@ double seconds_since(Clock::time_point start) {
 }
 
 }  // namespace
+
+IOSpec optimize_on_target(Protocol& protocol, std::span<const std::unique_ptr<Optimizer>> optimizers,
+                          const std::filesystem::path& model, const IOSpec& spec, nlohmann::json& reports) {
+  nlohmann::json request = {
+      {"prev_block",
+       {{"model_path", model.string()}, {"model_type", model_format_from_path(model)}, {"io_spec", spec.to_json()}}},
+      {"optimizers", nlohmann::json::array()}};
+  for (const auto& o : optimizers) request["optimizers"].push_back(o->to_json());
+  const auto start = Clock::now();
+  protocol.initialize_client();
+  // Whatever happens, the session ends: the test that follows opens its own.
+  struct Hangup {
+    Protocol& p;
+    ~Hangup() {
+      try {
+        p.disconnect();
+      } catch (const std::exception&) {
+      }
+    }
+  } hangup{protocol};
+  spdlog::info("optimizing {} on the target with {} optimizer(s)", model.string(), optimizers.size());
+  const auto compiled = protocol.optimize_on_target(request, model);
+  const nlohmann::json stats = protocol.download_statistics(false);
+  if (!stats.contains("optimized_io_spec")) {
+    throw ProtocolError("target " + protocol.endpoint() + ": no optimized_io_spec in its statistics after OPTIMIZE_MODEL");
+  }
+  IOSpec result = IOSpec::from_json(stats["optimized_io_spec"], "the target's optimized_io_spec");
+  reports = stats.value("target_optimizers", nlohmann::json::array());
+  const auto out = optimizers.back()->compiled_model_path();
+  write_file_atomically(out, std::string(reinterpret_cast<const char*>(compiled.data()), compiled.size()));
+  save_io_spec(result, out);
+  spdlog::info("{} ({} bytes) compiled on the target in {:.3f} s", out.string(), compiled.size(), seconds_since(start));
+  return result;
+}
 
 RemoteInference::~RemoteInference() {
   try {
@@ -38,11 +75,16 @@ void RemoteInference::prepare(const std::filesystem::path& model, const IOSpec& 
 
 std::vector<Tensor> RemoteInference::infer(std::span<const TensorView> inputs, Measurements& m) {
   const auto start = Clock::now();
-  protocol_.upload_input(protocol::concat_tensors(inputs));
-  protocol_.request_processing();
-  const auto output = protocol_.download_output();
+  const auto output = protocol_.infer(protocol::concat_tensors(inputs));
   m.append_timed("protocol_inference_step", seconds_since(start), unix_time_now());
   return protocol::split_tensors(output, output_specs_, "OUTPUT from the target");
+}
+
+void RemoteInference::benchmark(std::span<const TensorView> inputs, std::size_t runs, std::size_t warmup) {
+  const auto start = Clock::now();
+  protocol_.upload_input(protocol::concat_tensors(inputs));
+  protocol_.run_target_benchmark(runs, warmup);
+  spdlog::info("target-side benchmark: {} runs after {} warm-ups in {:.3f} s", runs, warmup, seconds_since(start));
 }
 
 void RemoteInference::finish(Measurements& m) {
@@ -50,6 +92,10 @@ void RemoteInference::finish(Measurements& m) {
   // The target's numbers (target_inference_step, its runtime and versions)
   // stand in for what a local run would have measured on this host.
   for (const auto& [key, value] : stats.items()) m.set(key, value);
+  if (stats.contains("target_benchmark_step") && stats["target_benchmark_step"].is_array()) {
+    m.set("target_benchmark_statistics",
+          latency_statistics(stats["target_benchmark_step"].get<std::vector<double>>()));
+  }
   protocol_.disconnect();
 }
 

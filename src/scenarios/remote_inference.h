@@ -7,15 +7,24 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "kenning/core/io_spec.h"
 #include "kenning/core/measurements.h"
 #include "kenning/core/tensor.h"
+#include "kenning/optimizer.h"
 #include "kenning/protocol.h"
 
 namespace kenning {
+
+// Runs `optimizers` (the chain's location: target tail) on the target in one
+// OPTIMIZERS request over its own session; the compiled model lands at the
+// last one's compiled_model_path with its I/O sidecar. Returns the new spec;
+// `reports` receives the target's per-optimizer entries (type, time, report).
+IOSpec optimize_on_target(Protocol& protocol, std::span<const std::unique_ptr<Optimizer>> optimizers,
+                          const std::filesystem::path& model, const IOSpec& spec, nlohmann::json& reports);
 
 class RemoteInference {
  public:
@@ -29,6 +38,11 @@ class RemoteInference {
   void prepare(const std::filesystem::path& model, const IOSpec& spec, Measurements& m);
   // Runs one batch on the target and returns its outputs, shaped by the spec.
   std::vector<Tensor> infer(std::span<const TensorView> inputs, Measurements& m);
+  // The target-side benchmark: `inputs` go over once, then the target runs
+  // them `warmup` times untimed and `runs` times timed, so link time never
+  // counts; the times arrive with finish() (target_benchmark_step, and
+  // target_benchmark_statistics computed from them).
+  void benchmark(std::span<const TensorView> inputs, std::size_t runs, std::size_t warmup);
   // Downloads the target's statistics into `m` and disconnects.
   void finish(Measurements& m);
 

@@ -43,9 +43,12 @@ ServerAction action_for(MessageType type) {
   }
 }
 
+// Replies do not wait for their acknowledgement: it is settled when the
+// channel next reads, so a client that pipelines its requests is answered
+// without a round trip per reply.
 void reply_status(protocol::Channel& c, ServerAction action, const std::string& error = "") {
-  c.send(MessageType::Status, protocol::encode_status({action, error}),
-         error.empty() ? flag::kSuccess : flag::kFail);
+  c.send_async(MessageType::Status, protocol::encode_status({action, error}),
+               error.empty() ? flag::kSuccess : flag::kFail);
 }
 
 std::span<const std::byte> as_bytes(const std::string& s) {
@@ -69,11 +72,17 @@ struct InferenceServer::Session {
   bool has_output = false;
   std::size_t inferences = 0;
   Measurements stats;
+  bool goodbye = false;  // the client ended the session (PING + FAIL)
+  TargetOptimization optimization;
 };
 
 InferenceServer::InferenceServer(Runtime& runtime, std::filesystem::path model_dir, ServerLimits limits,
-                                 std::string token)
-    : runtime_(runtime), model_dir_(std::move(model_dir)), limits_(limits), token_(std::move(token)) {}
+                                 std::string token, OptimizerFactory optimizers)
+    : runtime_(runtime),
+      model_dir_(std::move(model_dir)),
+      limits_(limits),
+      token_(std::move(token)),
+      optimizers_(std::move(optimizers)) {}
 
 SessionSummary InferenceServer::serve(protocol::Channel& channel) {
   Session s;
@@ -97,6 +106,12 @@ SessionSummary InferenceServer::serve(protocol::Channel& channel) {
       }
       try {
         handle(channel, m, s);
+        if (s.goodbye) {
+          summary.end_reason = "client said goodbye";
+          summary.clean = true;
+          summary.inferences = s.inferences;
+          return summary;
+        }
       } catch (const ProtocolError&) {
         throw;
       } catch (const std::exception& e) {
@@ -126,6 +141,10 @@ void InferenceServer::handle(protocol::Channel& channel, const Message& m, Sessi
   }
   switch (m.type) {
     case MessageType::Ping: {
+      if (m.has(flag::kFail)) {  // upstream's goodbye
+        s.goodbye = true;
+        return;
+      }
       if (!token_.empty()) {
         const std::string given(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
         if (given != token_) throw ProtocolError("PING: wrong or missing access token");
@@ -154,34 +173,50 @@ void InferenceServer::handle(protocol::Channel& channel, const Message& m, Sessi
       return;
     case MessageType::Data:
       expect_flow(m, FlowControl::Transmission);
+      // A refused DATA leaves no input behind for a following PROCESS.
+      s.inputs.clear();
+      s.has_output = false;
       if (!s.model_ready) throw Refusal("DATA before a model was uploaded (send IO_SPEC, then MODEL)");
       s.inputs = protocol::split_tensors(m.payload, s.spec->model_inputs(), "DATA");
       s.has_output = false;
       reply_status(channel, ServerAction::UploadingInput);
       return;
     case MessageType::Process: {
-      expect_flow(m, FlowControl::Request);
       if (s.inputs.empty()) throw Refusal("PROCESS before DATA");
       std::vector<TensorView> views;
       for (const auto& t : s.inputs) views.push_back(t.view());
       runtime_.load_input(views);
-      const auto t0 = Clock::now();
-      runtime_.run();
-      s.stats.append_timed("target_inference_step", std::chrono::duration<double>(Clock::now() - t0).count(),
-                           unix_time_now());
+      if (m.flow == FlowControl::Transmission) {
+        run_benchmark(m, s);
+      } else {
+        expect_flow(m, FlowControl::Request);
+        const auto t0 = Clock::now();
+        runtime_.run();
+        s.stats.append_timed("target_inference_step", std::chrono::duration<double>(Clock::now() - t0).count(),
+                             unix_time_now());
+        ++s.inferences;
+      }
       s.has_output = true;
-      ++s.inferences;
       reply_status(channel, ServerAction::ProcessingInput);
       return;
     }
-    case MessageType::Output:
+    case MessageType::Output: {
       expect_flow(m, FlowControl::Request);
       if (!s.has_output) throw Refusal("OUTPUT before PROCESS");
-      channel.send(MessageType::Output, protocol::concat_tensors(runtime_.extract_output()));
+      const auto output = protocol::concat_tensors(runtime_.extract_output());
+      channel.send_async(MessageType::Output, output);
       return;
-    case MessageType::Stats:
+    }
+    case MessageType::Stats: {
       expect_flow(m, FlowControl::Request);
-      channel.send(MessageType::Stats, as_bytes(s.stats.data().dump()));
+      const std::string stats = s.stats.data().dump();
+      channel.send_async(MessageType::Stats, as_bytes(stats));
+      return;
+    }
+    case MessageType::Optimizers:
+    case MessageType::UnoptimizedModel:
+    case MessageType::OptimizeModel:
+      handle_optimization(channel, m, s);
       return;
     default:
       throw NotSupported(std::string(protocol::message_type_name(m.type)) + " is not supported by this server");
@@ -212,6 +247,70 @@ void InferenceServer::receive_model(const Message& m, Session& s) {
   s.stats.set("runtime_prepare_time", std::chrono::duration<double>(Clock::now() - t0).count());
   s.stats.set("target_model_size", m.payload.size());
   s.model_ready = true;
+}
+
+}  // namespace kenning
+
+namespace kenning {
+
+void InferenceServer::run_benchmark(const Message& m, Session& s) {
+  const auto* text = reinterpret_cast<const char*>(m.payload.data());
+  const auto request = nlohmann::json::parse(text, text + m.payload.size(), nullptr, false);
+  const auto count = [&](const char* key, std::size_t fallback, std::size_t most) -> std::size_t {
+    if (!request.contains(key)) return fallback;
+    const auto& v = request[key];
+    if (!v.is_number_unsigned() || v.get<std::size_t>() > most) {
+      throw Refusal(std::string("PROCESS (benchmark): '") + key + "' must be an integer from 0 to " +
+                    std::to_string(most));
+    }
+    return v.get<std::size_t>();
+  };
+  if (request.is_discarded() || !request.is_object()) {
+    throw Refusal("PROCESS (benchmark): payload must be a JSON object {\"runs\": N, \"warmup\": W}");
+  }
+  const std::size_t runs = count("runs", 0, limits_.max_benchmark_runs);
+  const std::size_t warmup = count("warmup", 0, limits_.max_benchmark_runs);
+  if (runs == 0) throw Refusal("PROCESS (benchmark): 'runs' must be at least 1");
+  // The client waits for the STATUS at most its timeout: stop in time for it.
+  const auto deadline = Clock::now() + limits_.idle_timeout * 8 / 10;
+  for (std::size_t i = 0; i < warmup && Clock::now() < deadline; ++i) runtime_.run();
+  std::size_t done = 0;
+  for (; done < runs && Clock::now() < deadline; ++done) {
+    const auto t0 = Clock::now();
+    runtime_.run();
+    s.stats.append_timed("target_benchmark_step", std::chrono::duration<double>(Clock::now() - t0).count(),
+                         unix_time_now());
+  }
+  s.stats.set("target_benchmark", {{"runs_requested", runs}, {"runs", done}, {"warmup", warmup},
+                                   {"truncated", done < runs}});
+  if (done < runs) {
+    spdlog::warn("benchmark stopped after {} of {} runs: the client's timeout would have passed", done, runs);
+  }
+}
+
+void InferenceServer::handle_optimization(protocol::Channel& channel, const Message& m, Session& s) {
+  switch (m.type) {
+    case MessageType::Optimizers:
+      expect_flow(m, FlowControl::Transmission);
+      s.optimization.set_request(m.payload, optimizers_, model_dir_);
+      reply_status(channel, ServerAction::UploadingOptimizers);
+      return;
+    case MessageType::UnoptimizedModel:
+      expect_flow(m, FlowControl::Transmission);
+      if (m.payload.size() > limits_.max_model_size) {
+        throw Refusal("UNOPTIMIZED_MODEL: " + std::to_string(m.payload.size()) +
+                      " bytes exceed the server's max model size " + std::to_string(limits_.max_model_size));
+      }
+      s.optimization.set_model(m.payload, model_dir_);
+      reply_status(channel, ServerAction::UploadingUnoptimizedModel);
+      return;
+    default: {
+      expect_flow(m, FlowControl::Request);
+      const auto compiled = s.optimization.run(s.stats);
+      channel.send_async(MessageType::OptimizeModel, compiled);
+      return;
+    }
+  }
 }
 
 }  // namespace kenning

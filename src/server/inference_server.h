@@ -2,7 +2,11 @@
 // messages with a Runtime until the client leaves.
 //
 // Order enforced: [PING with token] -> IO_SPEC -> MODEL -> (DATA -> PROCESS
-// -> OUTPUT)* -> STATS, any time after MODEL. A message out of that order, or
+// -> OUTPUT)* -> STATS, any time after MODEL; target-side optimization
+// (OPTIMIZERS -> UNOPTIMIZED_MODEL -> OPTIMIZE_MODEL, target_optimization.h)
+// any time. A PROCESS transmission carrying {"runs": N, "warmup": W} is the
+// benchmark mode: the last DATA runs W times untimed, then N times timed.
+// PING with FAIL is the client's goodbye. A message out of that order, or
 // one the runtime rejects, gets a STATUS with FAIL and the reason; the
 // session goes on. A malformed frame, a timeout or a bad token ends the
 // session (after a FAIL STATUS, when the link still works); the server then
@@ -20,12 +24,14 @@
 #include "kenning/core/io_spec.h"
 #include "kenning/core/measurements.h"
 #include "kenning/runtime.h"
+#include "target_optimization.h"
 
 namespace kenning {
 
 struct ServerLimits {
   std::size_t max_model_size = std::size_t{256} << 20;
   std::chrono::milliseconds idle_timeout{30000};  // wait for the client's next message
+  std::size_t max_benchmark_runs = 1000000;        // timed runs of one benchmark request
 };
 
 struct SessionSummary {
@@ -38,7 +44,9 @@ class InferenceServer {
  public:
   // `model_dir` receives uploaded models under a fixed name; nothing the
   // client sends becomes part of a path. `runtime` must outlive the server.
-  InferenceServer(Runtime& runtime, std::filesystem::path model_dir, ServerLimits limits, std::string token);
+  // Without an `optimizers` factory, OPTIMIZERS is refused.
+  InferenceServer(Runtime& runtime, std::filesystem::path model_dir, ServerLimits limits, std::string token,
+                  OptimizerFactory optimizers = {});
 
   SessionSummary serve(protocol::Channel& channel);
 
@@ -48,11 +56,14 @@ class InferenceServer {
   // session alive (sent back as FAIL STATUS) and ProtocolError for ones that end it.
   void handle(protocol::Channel& channel, const protocol::Message& m, Session& s);
   void receive_model(const protocol::Message& m, Session& s);
+  void run_benchmark(const protocol::Message& m, Session& s);
+  void handle_optimization(protocol::Channel& channel, const protocol::Message& m, Session& s);
 
   Runtime& runtime_;
   std::filesystem::path model_dir_;
   ServerLimits limits_;
   std::string token_;
+  OptimizerFactory optimizers_;
 };
 
 }  // namespace kenning

@@ -196,13 +196,13 @@ TEST_F(CliGeneric, OptimizerChainReportsNodeCountsAndSizes) {
   EXPECT_LT(half["model_size_after"].get<double>(), 0.55 * half["model_size_before"].get<double>());
   EXPECT_EQ(m["compiled_model_path"], fp16.string());
 
-  // Running an optimizer on the target is refused until a protocol exists.
+  // Running an optimizer on the target needs a target: a protocol block.
   write_text(cfg, R"({"dataset": {"type": "random_tensors", "parameters": {"samples": 10}},
       "model_wrapper": {"type": "onnx_model", "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}},
       "optimizers": [{"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" + fp16.string() +
                           R"(", "location": "target"}}],
       "runtime": {"type": "onnx_exec"}})");
   const auto bad = run_kenning({"optimize", "test", "--cfg", cfg.string()});
-  EXPECT_EQ(bad.exit_code, 5) << bad.err;
-  EXPECT_NE(bad.err.find("location 'target'"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("location 'target' needs a protocol block"), std::string::npos) << bad.err;
 }

@@ -80,8 +80,8 @@ TEST(TorchScriptOptimizer, BadInputsNameTheFileAndWriteNothing) {
   EXPECT_HAS(error_of<IoError>([&] { nowhere.compile(kCnn, IOSpec{}, nullptr); }), "no-such-folder");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
 
-  p.location = "target";
-  EXPECT_HAS(error_of<NotSupported>([&] { TorchScriptOptimizer o(p); }), "target");
+  p.location = "moon";
+  EXPECT_HAS(error_of<ConfigError>([&] { TorchScriptOptimizer o(p); }), "'host' or 'target'");
 }
 
 TEST(TorchScriptOptimizer, IsRegistered) {

@@ -14,6 +14,7 @@
 #include "inference_server.h"
 #include "kenning/core/error.h"
 #include "serial_transport.h"
+#include "test_support.h"
 #include "uart_protocol.h"
 
 using namespace kenning;
@@ -97,11 +98,11 @@ TEST(UARTProtocol, RunsASessionOverAPseudoTerminal) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(UARTProtocol, IsClientOnlyAndNamesAMissingPort) {
+TEST(UARTProtocol, NamesAMissingPortOnEitherSide) {
   UARTProtocol::Params p;
   p.port = "/dev/no-such-serial-port";
   UARTProtocol uart(p);
-  EXPECT_THROW(uart.initialize_server(), NotSupported);
+  EXPECT_HAS(kenning::testing::error_of<ProtocolError>([&] { uart.initialize_server(); }), "/dev/no-such-serial-port");
   try {
     uart.initialize_client();
     FAIL() << "opened a port that does not exist";

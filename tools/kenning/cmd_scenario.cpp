@@ -55,6 +55,11 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   options.measurements_path = cmd.measurements_path;
   options.run_optimizers = optimize;
   options.run_test = test;
+  options.target_benchmark_runs = cmd.target_benchmark_runs;
+  options.target_benchmark_warmup = cmd.target_benchmark_warmup;
+  if (options.target_benchmark_runs > 0 && !pipeline.protocol) {
+    throw ConfigError("--target-benchmark-runs: needs a protocol block (a remote target running `kenning server`)");
+  }
   if (train) options.measurements_path.clear();  // saved below, with the training curves
   Measurements unoptimized;
   if (cmd.evaluate_unoptimized) {

@@ -74,6 +74,11 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
   std::filesystem::create_directories(options.model_dir, ec);
   if (ec) throw IoError("--model-dir " + options.model_dir.string() + ": cannot create: " + ec.message());
 
+  // Target-side optimizers: any registered class the client names.
+  const OptimizerFactory make_optimizer = [](const nlohmann::json& block, const std::string& where) {
+    return registries().optimizers.create(block.at("type").get<std::string>(),
+                                          block.value("parameters", nlohmann::json::object()), where);
+  };
   ServerLimits limits;
   limits.max_model_size = static_cast<std::size_t>(options.max_model_size);
   std::cout << "kenning server: listening on " << protocol->endpoint() << " (" << protocol->type_name() << ", "
@@ -91,7 +96,7 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
     limits.idle_timeout = channel->options().timeout;
     const std::string peer = channel->transport().peer();
     spdlog::info("client {} connected", peer);
-    InferenceServer server(*runtime, options.model_dir, limits, protocol->access_token());
+    InferenceServer server(*runtime, options.model_dir, limits, protocol->access_token(), make_optimizer);
     const SessionSummary s = server.serve(*channel);
     if (s.clean) spdlog::info("client {} left after {} inferences", peer, s.inferences);
     else spdlog::warn("client {} dropped after {} inferences: {}", peer, s.inferences, s.end_reason);

@@ -130,6 +130,16 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     app.add_flag("--evaluate-unoptimized", cmd.evaluate_unoptimized,
                  "Also test the model before optimization; results go under \"__unoptimized__\"");
   }
+  if (std::find(commands.begin(), commands.end(), "test") != commands.end()) {
+    app.add_option("--target-benchmark-runs", cmd.target_benchmark_runs,
+                   "With a protocol block: after the test set, time this many runs of the first batch on the "
+                   "target (sent once, so link time never counts); 0: off")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+    app.add_option("--target-benchmark-warmup", cmd.target_benchmark_warmup,
+                   "Untimed runs on the target before the timed ones")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+  }
   if (add_options) add_options(app);
   std::string unused_cls[std::size(kClassOptions)];
   for (std::size_t i = 0; i < std::size(kClassOptions); ++i) {

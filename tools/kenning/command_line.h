@@ -28,6 +28,9 @@ struct ScenarioCommand {
   // `optimize test --evaluate-unoptimized`: also test the model as the
   // wrapper gives it, nested under "__unoptimized__" in the measurements.
   bool evaluate_unoptimized = false;
+  // `test` with a protocol block: the target-side benchmark (0 runs: off).
+  std::size_t target_benchmark_runs = 0;
+  std::size_t target_benchmark_warmup = 10;
 };
 
 // Parses the arguments after the command words. Throws ConfigError/IoError
