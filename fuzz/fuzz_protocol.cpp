@@ -12,6 +12,7 @@
 
 #include "channel.h"
 #include "frame.h"
+#include "echo_runtime.h"
 #include "inference_server.h"
 #include "kenning/core/error.h"
 #include "memory_transport.h"
@@ -21,32 +22,7 @@ namespace {
 
 constexpr std::size_t kMaxMessage = 1 << 16;
 
-// Checks inputs against the spec like a real runtime, echoes them back.
-class EchoRuntime : public kenning::Runtime {
- public:
-  std::vector<std::string> input_formats() const override { return {"onnx"}; }
-  std::filesystem::path save_model_path() const override { return {}; }
-  std::string framework() const override { return "echo"; }
-  std::string framework_version() const override { return "1"; }
-  void prepare_model(const std::filesystem::path&, const kenning::IOSpec& spec) override {
-    specs_ = spec.model_inputs();
-  }
-  void load_input(std::span<const kenning::TensorView> inputs) override {
-    kenning::check_inputs_against_spec(inputs, specs_);
-    input_ = kenning::Tensor(inputs[0].dtype(), inputs[0].shape());
-    std::memcpy(input_.bytes().data(), inputs[0].bytes().data(), input_.nbytes());
-  }
-  void run() override {}
-  std::vector<kenning::Tensor> extract_output() override {
-    std::vector<kenning::Tensor> out;
-    out.push_back(input_.clone());
-    return out;
-  }
-
- private:
-  std::vector<kenning::TensorSpec> specs_;
-  kenning::Tensor input_{kenning::DType::Float32, {0}};
-};
+using kenning::testing::EchoRuntime;
 
 void decode_all(std::span<const std::byte> bytes) {
   using namespace kenning::protocol;

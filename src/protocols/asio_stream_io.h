@@ -1,7 +1,8 @@
 // Blocking reads and writes with a deadline on any asio stream (TCP socket,
 // serial port): asio's synchronous calls cannot time out, so each call runs
 // the asynchronous operation on the stream's own io_context for at most
-// `timeout` and closes the stream when the deadline passes.
+// `timeout` and cancels it when the deadline passes (the stream stays open,
+// so the server can still tell the client why it is dropped).
 #pragma once
 
 #include <chrono>
@@ -15,14 +16,14 @@
 namespace kenning::protocol::detail {
 
 // Runs `io` until the started operation completes or `timeout` passes.
-// Returns false on timeout, after closing `stream` so the operation ends.
+// Returns false on timeout, after cancelling the operation on `stream`.
 template <class Stream>
 bool run_until_done(asio::io_context& io, Stream& stream, std::chrono::milliseconds timeout) {
   io.restart();
   io.run_for(timeout);
   if (io.stopped()) return true;
   std::error_code ignored;
-  stream.close(ignored);
+  stream.cancel(ignored);
   io.run();
   return false;
 }

@@ -44,4 +44,12 @@ add_dependencies(test_cli_report kenning)
 if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_cli_remote SOURCES e2e/test_cli_remote.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
   add_dependencies(test_cli_remote kenning)
+  # Target-side optimizers and benchmark, serial end to end (pty_link.h).
+  kenning_add_test(test_cli_remote_target SOURCES e2e/test_cli_remote_target.cpp LIBS nlohmann_json::nlohmann_json
+                   LABELS e2e)
+  target_include_directories(test_cli_remote_target PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+  add_dependencies(test_cli_remote_target kenning)
+  kenning_add_test(test_cli_server_robustness SOURCES e2e/test_cli_server_robustness.cpp
+                   LIBS nlohmann_json::nlohmann_json LABELS e2e)
+  add_dependencies(test_cli_server_robustness kenning)
 endif()

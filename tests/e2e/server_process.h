@@ -20,8 +20,10 @@ extern char** environ;
 class ServerProcess {
  public:
   // Runs `kenning server <args>` from the source tree, output into `dir`,
-  // and waits (up to 60 s) for the line naming the port it listens on.
-  ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& dir)
+  // and waits (up to 60 s) for the line naming where it listens: a loopback
+  // port (see port()), or `ready_marker` for other links (a serial line).
+  ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                const std::string& ready_marker = "")
       : out_(dir / "server.out"), err_(dir / "server.err") {
     std::string cmd = "cd " + shell_quote(KENNING_TEST_SOURCE_DIR) + " && exec " +
                       shell_quote(std::string(KENNING_TEST_BINARY_DIR) + "/bin/kenning") + " server";
@@ -33,9 +35,14 @@ class ServerProcess {
     const std::string marker = "listening on 127.0.0.1:";
     while (pid_ > 0 && std::chrono::steady_clock::now() < deadline && running()) {
       const std::string text = read_text(out_);
+      if (!ready_marker.empty() && text.find(ready_marker) != std::string::npos) {
+        ready_ = true;
+        return;
+      }
       const auto at = text.find(marker);
       if (at != std::string::npos && text.find('(', at) != std::string::npos) {
         port_ = std::stoi(text.substr(at + marker.size()));
+        ready_ = true;
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -46,6 +53,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  bool ready() const { return ready_; }
+  pid_t pid() const { return pid_; }
   std::string log() const { return read_text(out_) + read_text(err_); }
 
   bool running() {
@@ -85,5 +94,6 @@ class ServerProcess {
   std::filesystem::path out_, err_;
   pid_t pid_ = -1;
   int port_ = 0;
+  bool ready_ = false;
   int exit_status_ = -1;
 };

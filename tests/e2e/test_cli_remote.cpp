@@ -2,16 +2,13 @@
 // loopback, `kenning test` with a protocol block against it. Same accuracy
 // as a local run, both timings recorded, garbage refused without taking the
 // server down, and the server always stopped afterwards.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "raw_client.h"
 #include "run_kenning.h"
 #include "server_process.h"
 
@@ -36,39 +33,6 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   a.insert(a.end(), b.begin(), b.end());
   return a;
 }
-
-// A raw TCP client for sending what no well-behaved client would.
-struct RawClient {
-  int fd = -1;
-  explicit RawClient(int port) {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd);
-      fd = -1;
-    }
-  }
-  ~RawClient() {
-    if (fd >= 0) ::close(fd);
-  }
-  bool send_all(const std::string& bytes) { return ::send(fd, bytes.data(), bytes.size(), 0) == ssize_t(bytes.size()); }
-  // Exactly n bytes, or fewer when the server closes or 5 s pass.
-  std::string recv_n(std::size_t n) {
-    std::string out;
-    char buf[4096];
-    while (out.size() < n) {
-      const ssize_t r = ::recv(fd, buf, std::min(sizeof buf, n - out.size()), 0);
-      if (r <= 0) break;
-      out.append(buf, static_cast<std::size_t>(r));
-    }
-    return out;
-  }
-};
 
 }  // namespace
 

@@ -292,3 +292,98 @@ TEST(NetworkProtocol, RefusesToListenBeyondLoopbackWithoutAToken) {
     EXPECT_NE(std::string(e.what()).find("token"), std::string::npos) << e.what();
   }
 }
+
+TEST(InferenceServer, PipelinedInferenceGivesTheSameAnswersAndSurvivesARefusal) {
+  ServerThread t("pipelined");
+  ClientSession c(*t.client);
+  c.hello("");
+  c.upload_io_specification(spec_2_floats());
+  c.upload_model(write_model(t.dir, "m"));
+  for (int i = 0; i < 5; ++i) {
+    const auto tensors = split_tensors(c.infer(floats({float(i), 1})), spec_2_floats().output, "OUTPUT");
+    EXPECT_FLOAT_EQ(tensors[0].data<float>()[0], float(i) + 1);
+    EXPECT_FLOAT_EQ(tensors[0].data<float>()[1], 2);
+  }
+  // A refused DATA: PROCESS and OUTPUT after it are refused too (no stale
+  // input is run), the error names the first refusal, the session goes on.
+  try {
+    c.infer(floats({1, 2, 3}));
+    FAIL() << "3 floats are not whole samples of 2";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("uploading input"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(t.runtime.runs, 5) << "nothing ran for the refused batch";
+  EXPECT_EQ(c.infer(floats({7, 8})).size(), 8u);
+  EXPECT_EQ(c.download_statistics(true).at("target_inference_step").size(), 6u);
+  EXPECT_EQ(t.finish().inferences, 6u);
+}
+
+TEST(InferenceServer, BenchmarkModeTimesRepeatedRunsOfOneInput) {
+  ServerThread t("benchmark");
+  ClientSession c(*t.client);
+  c.hello("");
+  c.upload_io_specification(spec_2_floats());
+  c.upload_model(write_model(t.dir, "m"));
+  EXPECT_THROW(c.benchmark(10, 2), ProtocolError) << "no input uploaded yet";
+  c.upload_input(floats({1, 2}));
+  c.benchmark(50, 7);
+  EXPECT_EQ(t.runtime.runs, 57) << "7 warm-ups and 50 timed runs";
+  // The output of the last run can still be downloaded.
+  EXPECT_EQ(c.download_output().size(), 8u);
+  const auto stats = c.download_statistics(true);
+  EXPECT_EQ(stats.at("target_benchmark_step").size(), 50u);
+  EXPECT_EQ(stats.at("target_benchmark").at("warmup"), 7);
+  EXPECT_EQ(stats.at("target_benchmark").at("truncated"), false);
+  EXPECT_FALSE(stats.contains("target_inference_step")) << "benchmark runs are kept apart from the test set's";
+  EXPECT_EQ(t.finish().inferences, 0u);
+}
+
+TEST(InferenceServer, BenchmarkRequestsAreBounded) {
+  ServerLimits limits;
+  limits.max_benchmark_runs = 100;
+  ServerThread t("benchmark-bounds", limits);
+  ClientSession c(*t.client);
+  c.hello("");
+  c.upload_io_specification(spec_2_floats());
+  c.upload_model(write_model(t.dir, "m"));
+  c.upload_input(floats({1, 2}));
+  const auto refusal = [&](std::size_t runs, std::size_t warmup) {
+    try {
+      c.benchmark(runs, warmup);
+    } catch (const ProtocolError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refusal(101, 0).find("'runs' must be an integer from 0 to 100"), std::string::npos) << refusal(101, 0);
+  EXPECT_NE(refusal(0, 0).find("at least 1"), std::string::npos);
+  EXPECT_NE(refusal(1, 1000).find("'warmup'"), std::string::npos);
+  EXPECT_EQ(t.runtime.runs, 0);
+  EXPECT_EQ(refusal(100, 100), "accepted");
+  t.finish();
+}
+
+TEST(InferenceServer, GoodbyeEndsTheSessionCleanly) {
+  ServerThread t("goodbye");
+  ClientSession c(*t.client);
+  c.hello("");
+  c.goodbye();
+  const auto summary = t.session.get();
+  EXPECT_TRUE(summary.clean);
+  EXPECT_EQ(summary.end_reason, "client said goodbye");
+}
+
+TEST(InferenceServer, WithoutOptimizersTargetSideOptimizationIsRefused) {
+  ServerThread t("no-optimizers");
+  ClientSession c(*t.client);
+  c.hello("");
+  const nlohmann::json request = {{"prev_block", {{"io_spec", spec_2_floats().to_json()}}},
+                                  {"optimizers", {{{"type", "ONNXGraphOptimizer"}}}}};
+  try {
+    c.optimize_model(request, write_model(t.dir, "m"));
+    FAIL() << "a server without optimizers accepted OPTIMIZERS";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("runs no optimizers"), std::string::npos) << e.what();
+  }
+  t.finish();
+}

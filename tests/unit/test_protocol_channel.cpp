@@ -188,3 +188,38 @@ TEST(ProtocolChannel, TcpReadTimesOutThenSeesThePeerClose) {
   EXPECT_THROW(t2->read(buf, 2s), kenning::ProtocolError);
   EXPECT_TRUE(t2->closed()) << "end of file must be told apart from a timeout";
 }
+
+TEST(ProtocolChannel, UnacknowledgedSendsAreSettledByLaterReads) {
+  auto [a, b] = make_memory_pipe();
+  Channel sender(*a, small_packets());
+  Channel receiver(*b, small_packets());
+  // Three transmissions and a request leave before anything is read back.
+  const auto first = sender.send_async(MessageType::Status, pattern(40));
+  sender.send_async(MessageType::Status, pattern(3));
+  const auto third = sender.send_async(MessageType::Output, pattern(100));
+  sender.request(MessageType::Stats);
+  sender.flush();
+  EXPECT_EQ(receiver.receive().payload, pattern(40));
+  EXPECT_EQ(receiver.receive().payload, pattern(3));
+  EXPECT_EQ(receiver.receive().payload, pattern(100));
+  EXPECT_EQ(receiver.receive().type, MessageType::Stats);
+  // The receiver's reply comes after its acknowledgements: waiting for the
+  // third acknowledgement keeps the reply for receive().
+  receiver.send_async(MessageType::Stats, pattern(5));
+  receiver.flush();
+  sender.wait_acknowledged(third);
+  sender.wait_acknowledged(first);  // settled already
+  const Message reply = sender.receive();
+  EXPECT_EQ(reply.type, MessageType::Stats);
+  EXPECT_EQ(reply.payload, pattern(5));
+}
+
+TEST(ProtocolChannel, APeerThatNeverAcknowledgesStallsTheSenderNotItsMemory) {
+  auto [a, b] = make_memory_pipe();
+  ChannelOptions o = small_packets();
+  o.timeout = 300ms;
+  Channel sender(*a, o);
+  for (std::size_t i = 0; i < Channel::kMaxInFlight; ++i) sender.send_async(MessageType::Status, pattern(4));
+  EXPECT_THROW(sender.send_async(MessageType::Status, pattern(4)), kenning::ProtocolError)
+      << "the 33rd unacknowledged transmission waits for the first acknowledgement, and times out";
+}

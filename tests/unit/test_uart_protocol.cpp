@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "channel.h"
+#include "echo_runtime.h"
 #include "inference_server.h"
 #include "kenning/core/error.h"
 #include "serial_transport.h"
@@ -22,28 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Returns its input unchanged.
-class IdentityRuntime : public Runtime {
- public:
-  std::vector<std::string> input_formats() const override { return {"onnx"}; }
-  std::filesystem::path save_model_path() const override { return {}; }
-  std::string framework() const override { return "identity"; }
-  std::string framework_version() const override { return "1"; }
-  void prepare_model(const std::filesystem::path&, const IOSpec&) override {}
-  void load_input(std::span<const TensorView> inputs) override {
-    input_ = Tensor(inputs[0].dtype(), inputs[0].shape());
-    std::memcpy(input_.bytes().data(), inputs[0].bytes().data(), input_.nbytes());
-  }
-  void run() override {}
-  std::vector<Tensor> extract_output() override {
-    std::vector<Tensor> v;
-    v.push_back(input_.clone());
-    return v;
-  }
-
- private:
-  Tensor input_{DType::Float32, {0}};
-};
+using kenning::testing::EchoRuntime;
 
 }  // namespace
 
@@ -53,7 +33,7 @@ TEST(UARTProtocol, RunsASessionOverAPseudoTerminal) {
   ASSERT_EQ(::openpty(&master, &slave, name, nullptr, nullptr), 0);
   auto target_line = protocol::SerialTransport::adopt(master, "pty master");
 
-  IdentityRuntime runtime;
+  EchoRuntime runtime;
   const auto dir = std::filesystem::temp_directory_path() / ("kenning-uart-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto target = std::async(std::launch::async, [&] {

@@ -98,7 +98,7 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
     spdlog::info("client {} connected", peer);
     InferenceServer server(*runtime, options.model_dir, limits, protocol->access_token(), make_optimizer);
     const SessionSummary s = server.serve(*channel);
-    if (s.clean) spdlog::info("client {} left after {} inferences", peer, s.inferences);
+    if (s.clean) spdlog::info("client {} left after {} inferences ({})", peer, s.inferences, s.end_reason);
     else spdlog::warn("client {} dropped after {} inferences: {}", peer, s.inferences, s.end_reason);
     protocol->disconnect();
   }
