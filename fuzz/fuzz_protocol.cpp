@@ -4,6 +4,7 @@
 // replies or a refused session — never a crash, a hang or a huge allocation.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "channel.h"
 #include "frame.h"
+#include "copy_optimizer.h"
 #include "echo_runtime.h"
 #include "inference_server.h"
 #include "kenning/core/error.h"
@@ -42,11 +44,18 @@ void decode_all(std::span<const std::byte> bytes) {
 
 void serve(std::span<const std::byte> bytes) {
   using namespace kenning::protocol;
-  static const auto model_dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("kenning-fuzz-protocol-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
+  // One folder per run, removed when the fuzzer exits.
+  struct ModelDir {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("kenning-fuzz-protocol-" + std::to_string(::getpid()));
+    ModelDir() { std::filesystem::create_directories(path); }
+    ~ModelDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const ModelDir dir;
+  const auto& model_dir = dir.path;
   auto [client, server_end] = make_memory_pipe();
   client->write(bytes, std::chrono::milliseconds(1));
   client->close();  // the server reads the input, then end of file
@@ -61,8 +70,14 @@ void serve(std::span<const std::byte> bytes) {
   kenning::ServerLimits limits;
   limits.max_model_size = 4096;
   limits.idle_timeout = std::chrono::milliseconds(50);
-  kenning::InferenceServer server(runtime, model_dir, limits, "");
+  // Target-side optimization too, with an invariant: whatever the client
+  // names, no compiled model lands outside the model folder.
+  std::vector<std::filesystem::path> paths;
+  kenning::InferenceServer server(runtime, model_dir, limits, "", kenning::testing::copy_optimizer_factory(paths));
   server.serve(channel);  // never throws
+  for (const auto& p : paths) {
+    if (p.parent_path() != model_dir || p.string().find("..") != std::string::npos) std::abort();
+  }
 }
 
 }  // namespace

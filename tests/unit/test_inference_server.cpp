@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "client_session.h"
+#include "copy_optimizer.h"
 #include "inference_server.h"
 #include "kenning/core/error.h"
 #include "memory_transport.h"
@@ -386,4 +387,66 @@ TEST(InferenceServer, WithoutOptimizersTargetSideOptimizationIsRefused) {
     EXPECT_NE(std::string(e.what()).find("runs no optimizers"), std::string::npos) << e.what();
   }
   t.finish();
+}
+
+TEST(InferenceServer, OptimizesOnTheTargetInsideItsModelFolderOnly) {
+  std::vector<std::filesystem::path> paths;
+  const auto dir = temp_dir("target-optimization");
+  const auto models = dir / "models";
+  std::filesystem::create_directories(models);
+  auto pipe = make_memory_pipe();
+  AddOneRuntime runtime;
+  auto session = std::async(std::launch::async, [&] {
+    Channel c(*pipe.second, options(false));
+    return InferenceServer(runtime, models, ServerLimits{}, "", kenning::testing::copy_optimizer_factory(paths))
+        .serve(c);
+  });
+  Channel channel(*pipe.first, options(true));
+  ClientSession c(channel);
+  c.hello("");
+  const auto model = write_model(dir, "unoptimized-model-bytes");
+  // Paths from the client: an escape upwards, an absolute one, a hostile extension.
+  nlohmann::json request = {
+      {"prev_block", {{"model_path", "/somewhere/cnn.onnx"}, {"model_type", "onnx"}, {"io_spec", spec_2_floats().to_json()}}},
+      {"optimizers",
+       {{{"type", "copy"}, {"parameters", {{"compiled_model_path", "../../escaped.onnx"}, {"location", "target"}}}},
+        {{"type", "copy"}, {"parameters", {{"compiled_model_path", "/etc/kenning-owned.onnx"}}}},
+        {{"type", "copy"}, {"parameters", {{"compiled_model_path", "x.on/../nx"}}}}}}};
+  const auto compiled = c.optimize_model(request, model);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(compiled.data()), compiled.size()), "unoptimized-model-bytes");
+  ASSERT_EQ(paths.size(), 3u);
+  for (const auto& p : paths) {
+    EXPECT_EQ(p.parent_path(), models) << p;
+    EXPECT_EQ(p.string().find(".."), std::string::npos) << p;
+  }
+  EXPECT_EQ(paths[0].filename(), "optimized-0.onnx");
+  EXPECT_EQ(paths[2].filename(), "optimized-2.bin") << "an odd extension is not taken over";
+  EXPECT_FALSE(std::filesystem::exists(dir / "escaped.onnx"));
+  const auto stats = c.download_statistics(false);
+  EXPECT_EQ(stats.at("target_optimizers").size(), 3u);
+  EXPECT_EQ(stats.at("optimized_io_spec").at("output").at(0).at("name"), "copied");
+
+  // Refusals keep the session: unknown class, too many optimizers, one that
+  // needs calibration data the target does not have, OPTIMIZE_MODEL early.
+  const auto refusal = [&](const nlohmann::json& r) {
+    try {
+      c.optimize_model(r, model);
+    } catch (const ProtocolError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  auto bad = request;
+  bad["optimizers"] = {{{"type", "nope"}, {"parameters", nlohmann::json::object()}}};
+  EXPECT_NE(refusal(bad).find("unknown optimizer 'nope'"), std::string::npos) << refusal(bad);
+  bad["optimizers"] = nlohmann::json::array();
+  for (int i = 0; i < 17; ++i) bad["optimizers"].push_back({{"type", "copy"}, {"parameters", nlohmann::json::object()}});
+  EXPECT_NE(refusal(bad).find("at most 16"), std::string::npos) << refusal(bad);
+  bad["optimizers"] = {{{"type", "calibrated-copy"}, {"parameters", nlohmann::json::object()}}};
+  EXPECT_NE(refusal(bad).find("needs calibration data"), std::string::npos) << refusal(bad);
+  bad = {{"optimizers", request["optimizers"]}};
+  EXPECT_NE(refusal(bad).find("prev_block.io_spec"), std::string::npos) << refusal(bad);
+  pipe.first->close();
+  EXPECT_TRUE(session.get().clean);
+  std::filesystem::remove_all(dir);
 }
