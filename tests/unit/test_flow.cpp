@@ -84,7 +84,7 @@ TEST(FlowDefinition, RejectsMalformedBlocksNamingTheRunner) {
 }
 
 TEST(FlowDefinition, OrdersRunnersFromProvidersToCollectors) {
-  const json flow = json::array({jsonl_writer("/tmp/x"), model_runner(), provider("ImageFolderDataProvider", {})});
+  const json flow = json::array({jsonl_writer("/tmp/x"), model_runner(), provider("ImageFolderDataProvider", json::object())});
   EXPECT_EQ(flow_order(parse_flow(flow, "f.json")), (std::vector<std::size_t>{2, 1, 0}));
 }
 
@@ -108,7 +108,7 @@ TEST(FlowDefinition, DanglingInputCycleAndDoubleWriterAreErrors) {
     EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("runner 1 (B)"), std::string::npos) << e.what();
   }
-  json twice = json::array({provider("ImageFolderDataProvider", {}), provider("CameraDataProvider", {})});
+  json twice = json::array({provider("ImageFolderDataProvider", json::object()), provider("CameraDataProvider", json::object())});
   EXPECT_THROW(flow_order(parse_flow(twice, "f.json")), ConfigError);
 }
 

@@ -154,8 +154,10 @@ TEST(FrameAnnotator, DrawsTheTopLabelBannerAndDetectionBoxes) {
   // The banner (black box, white text) covers the top-left corner.
   EXPECT_EQ(drawn.at<cv::Vec3b>(1, 1), cv::Vec3b(0, 0, 0));
   EXPECT_GT(cv::norm(drawn(cv::Rect(0, 0, 60, 12)), untouched(cv::Rect(0, 0, 60, 12))), 0);
-  // The box's right edge at x = 0.9 * 128 in the first class colour.
-  EXPECT_EQ(drawn.at<cv::Vec3b>(90, 115), cv::Vec3b(56, 56, 255));
+  // The box's right edge at x = 0.9 * 128, between y = 0.5 * 96 and 0.9 * 96,
+  // in the first class colour.
+  EXPECT_EQ(drawn.at<cv::Vec3b>(70, 115), cv::Vec3b(56, 56, 255));
+  EXPECT_EQ(drawn.at<cv::Vec3b>(90, 115), untouched.at<cv::Vec3b>(90, 115));
   EXPECT_EQ(drawn.at<cv::Vec3b>(20, 115), untouched.at<cv::Vec3b>(20, 115));
 }
 
