@@ -63,7 +63,6 @@ std::optional<std::vector<Tensor>> ModelRuntimeRunner::step(std::span<const Tens
   std::vector<TensorView> views;
   for (const Tensor& t : model_inputs) views.push_back(t.view());
   std::vector<Tensor> raw;
-  const auto inference_start = Clock::now();
   if (pipeline_.runtime) {
     pipeline_.runtime->load_input(views);
     pipeline_.runtime->run();
@@ -71,7 +70,6 @@ std::optional<std::vector<Tensor>> ModelRuntimeRunner::step(std::span<const Tens
   } else {
     raw = wrapper.run_inference(views);
   }
-  inference_s_ += seconds_since(inference_start);
   std::vector<Tensor> outputs = wrapper.postprocess(std::move(raw));
   if (outputs.size() != outputs_.size()) {
     throw BackendError(where_ + ": the model wrapper returned " + std::to_string(outputs.size()) +

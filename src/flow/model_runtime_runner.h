@@ -35,9 +35,6 @@ class ModelRuntimeRunner : public FlowNode {
   void close(bool) override {}
   double work_seconds() const override { return work_s_; }
 
-  // The runtime's run() alone, a part of work_seconds().
-  double inference_seconds() const { return inference_s_; }
-
  private:
   std::string where_;
   Pipeline pipeline_;
@@ -46,7 +43,6 @@ class ModelRuntimeRunner : public FlowNode {
   std::vector<TensorSpec> outputs_;
   std::optional<FrameInput> frame_input_;
   double work_s_ = 0;
-  double inference_s_ = 0;
 };
 
 }  // namespace kenning

@@ -213,6 +213,8 @@ TEST(WindowVisualizer, ShowsTheSameImageTheRecorderWritesUnderXvfb) {
   if (std::system("command -v scrot >/dev/null 2>&1") != 0) GTEST_SKIP() << "scrot not installed";
   XvfbDisplay display;
   if (display.name().empty()) GTEST_SKIP() << "Xvfb not installed or did not start";
+  const char* saved = std::getenv("DISPLAY");
+  const std::string keep = saved ? saved : "";
   ::setenv("DISPLAY", display.name().c_str(), 1);
   const auto dir = temp_dir("window");
   const FashionSamples samples = load_fashion_samples(1);
@@ -251,4 +253,5 @@ TEST(WindowVisualizer, ShowsTheSameImageTheRecorderWritesUnderXvfb) {
   window.close(true);
   EXPECT_EQ(best_error, 0) << "the screenshot does not contain the frame the recorder wrote";
   fs::remove_all(dir);
+  if (saved) ::setenv("DISPLAY", keep.c_str(), 1);
 }
