@@ -8,6 +8,9 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+
+#include <asio.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -224,5 +227,56 @@ TEST(KenningFlow, StopFlagEndsTheRunCleanly) {
   const FlowStats stats = f.run();
   EXPECT_EQ(stats.stop_reason, "interrupted");
   EXPECT_TRUE(fs::exists(dir / "p.jsonl"));
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// A port nothing listens on right now.
+int free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+// Connects (retrying while the flow starts) and sends each image as PNG.
+void send_images(int port, const std::vector<cv::Mat>& images) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    std::error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
+    if (!ec) break;
+    socket.close();
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  std::vector<unsigned char> png;
+  for (const cv::Mat& image : images) {
+    cv::imencode(".png", image, png);
+    const auto n = static_cast<std::uint32_t>(png.size());
+    const unsigned char header[4] = {static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
+                                     static_cast<unsigned char>(n >> 16), static_cast<unsigned char>(n >> 24)};
+    asio::write(socket, asio::buffer(header, 4));
+    asio::write(socket, asio::buffer(png));
+  }
+}  // closing the connection ends the stream
+
+}  // namespace
+
+TEST(KenningFlow, ClassifiesFramesStreamedOverLoopbackTcp) {
+  const auto dir = temp_dir("tcp");
+  const FashionSamples s = load_fashion_samples(40);
+  const int port = free_port();
+  const json flow = json::array({provider("TCPDataProvider", {{"port", port}, {"timeout_ms", 10000}}), model_runner(),
+                                 jsonl_writer(dir / "p.jsonl")});
+  std::thread client([&] { send_images(port, s.images); });
+  const FlowStats stats = run_flow(flow);
+  client.join();
+  EXPECT_EQ(stats.steps, 40u);
+  const auto predicted = predicted_classes(dir / "p.jsonl");
+  ASSERT_EQ(predicted.size(), 40u);
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == s.labels[i];
+  EXPECT_GE(correct, 34u);
   fs::remove_all(dir);
 }
