@@ -46,12 +46,23 @@ void WindowVisualizer::prepare(const std::vector<TensorSpec>& connected) {
 
 void WindowVisualizer::process_output(std::span<const TensorView> inputs) {
   if (!open_) throw IoError("WindowVisualizer: process_output before prepare");
+  // Checked before imshow, which would open a window the user closed again.
+  if (shown_ && !window_visible()) {
+    close_requested_ = true;
+    return;
+  }
   cv::imshow(params_.window_name, annotator_.annotate(inputs));
+  shown_ = true;
   const int key = cv::waitKey(static_cast<int>(params_.wait_ms));
   if (key == 'q' || key == 27) close_requested_ = true;
-  // Once shown, a window the user closed reports itself as not visible.
-  if (shown_ && cv::getWindowProperty(params_.window_name, cv::WND_PROP_VISIBLE) < 1) close_requested_ = true;
-  shown_ = true;
+}
+
+bool WindowVisualizer::window_visible() const {
+  try {
+    return cv::getWindowProperty(params_.window_name, cv::WND_PROP_VISIBLE) >= 1;
+  } catch (const cv::Exception&) {
+    return false;  // some HighGUI backends throw for a window that is gone
+  }
 }
 
 void WindowVisualizer::close(bool /*completed*/) {

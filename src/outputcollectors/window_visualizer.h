@@ -33,6 +33,8 @@ class WindowVisualizer : public OutputCollector {
   void close(bool completed) override;
 
  private:
+  bool window_visible() const;
+
   Params params_;
   FrameAnnotator annotator_;
   bool open_ = false;

@@ -250,8 +250,13 @@ TEST(WindowVisualizer, ShowsTheSameImageTheRecorderWritesUnderXvfb) {
     best_error = cv::norm(screen(cv::Rect(at, expected.size())), expected, cv::NORM_INF);
   }
   EXPECT_FALSE(window.should_close());
-  window.close(true);
   EXPECT_EQ(best_error, 0) << "the screenshot does not contain the frame the recorder wrote";
+  // Closing the window (as its close button does) asks the flow to stop.
+  cv::destroyWindow("kenning-test");
+  cv::waitKey(50);
+  window.process_output(in);
+  EXPECT_TRUE(window.should_close());
+  window.close(true);
   fs::remove_all(dir);
   if (saved) ::setenv("DISPLAY", keep.c_str(), 1);
 }
