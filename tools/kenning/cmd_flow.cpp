@@ -20,6 +20,8 @@
 #include "kenning/core/logging.h"
 
 #if KENNING_WITH_OPENCV
+#include <opencv2/core/utils/logger.hpp>
+
 #include "kenning_flow.h"
 #endif
 
@@ -83,6 +85,11 @@ int run_flow(const std::vector<std::string>& args) {
   if (const int rc = parse_or_exit(app, args); rc >= 0) return rc;
   if (!verbosity.empty()) set_log_level(verbosity);
 #if KENNING_WITH_OPENCV
+  // OpenCV's own warnings (e.g. every capture backend tried on a missing
+  // camera) would bury the one-line error; --verbosity DEBUG shows them.
+  if (verbosity != "DEBUG" && verbosity != "debug") {
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  }
   if (!measurements.empty() && !measurements.parent_path().empty() &&
       !std::filesystem::is_directory(measurements.parent_path())) {
     throw IoError("--measurements " + measurements.string() + ": folder does not exist");
