@@ -71,7 +71,7 @@ void write_stats(const FlowStats& stats, const std::filesystem::path& path) {
 #endif
 
 int run_flow(const std::vector<std::string>& args) {
-  CLI::App app("kenning flow: run a flow of data providers, model runners and output collectors");
+  CLI::App app("kenning flow: run a flow of data providers, model runners and output collectors", "kenning flow");
   std::filesystem::path cfg, measurements;
   std::string verbosity;
   std::size_t max_steps = 0;
