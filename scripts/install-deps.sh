@@ -11,6 +11,7 @@ PACKAGES=(
   libtorch-dev libdnnl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  xvfb scrot
   dataset-fashion-mnist libonnx-testdata
 )
 

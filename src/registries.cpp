@@ -10,6 +10,8 @@ const Registries& registries() {
     register_optimizers(r.optimizers);
     register_runtimes(r.runtimes);
     register_protocols(r.protocols);
+    register_data_providers(r.data_providers);
+    register_output_collectors(r.output_collectors);
     return r;
   }();
   return all;

@@ -38,5 +38,7 @@ void register_model_wrappers(Registry<ModelWrapper>& r);
 void register_optimizers(Registry<Optimizer>& r);
 void register_runtimes(Registry<Runtime>& r);
 void register_protocols(Registry<Protocol>& r);
+void register_data_providers(Registry<DataProvider>& r);
+void register_output_collectors(Registry<OutputCollector>& r);
 
 }  // namespace kenning

@@ -53,3 +53,12 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
                    LIBS nlohmann_json::nlohmann_json LABELS e2e)
   add_dependencies(test_cli_server_robustness kenning)
 endif()
+# `kenning flow` on Fashion-MNIST images and video made from the IDX test set.
+if(TARGET kenning_flow)
+  kenning_add_test(test_cli_flow SOURCES e2e/test_cli_flow.cpp
+                   LIBS kenning_datasets nlohmann_json::nlohmann_json opencv_core opencv_imgcodecs opencv_imgproc
+                        opencv_videoio
+                   LABELS e2e)
+  target_include_directories(test_cli_flow PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../unit)
+  add_dependencies(test_cli_flow kenning)
+endif()

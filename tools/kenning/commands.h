@@ -16,6 +16,8 @@ int run_onnx_conversion(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 // Target side of remote runs: serves clients with the scenario's runtime.
 int run_server(const std::vector<std::string>& args, const std::string& command_text);
+// Runs a flow file: data providers -> model runners -> output collectors.
+int run_flow(const std::vector<std::string>& args);
 // train / optimize / test, alone or chained.
 int run_scenario_commands(const std::vector<std::string>& commands,
                           const std::vector<std::string>& args, const std::string& command_text);

@@ -21,6 +21,7 @@ const char* const kUsage =
     "  infer      run a model on .npy inputs: kenning infer --model m.onnx --input a.npy --output-dir out/\n"
     "  onnx-conversion  export models to ONNX/TorchScript, run them in every runtime, write the support matrix\n"
     "  report     render measurements as a Markdown report: kenning report --measurements a.json [b.json ...] --report-path r.md\n"
+    "  flow       run a flow of data providers, model runners and output collectors: kenning flow --cfg flow.json\n"
     "  server     serve remote runs on this target: kenning server --cfg scenarios/server.json\n"
     "  list       list the classes of every family: kenning list [family]\n"
     "  info       describe a class and its parameters: kenning info <class>\n"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
     if (args[0] == "onnx-conversion") return kenning::cli::run_onnx_conversion({args.begin() + 1, args.end()});
     if (args[0] == "report") return kenning::cli::run_report({args.begin() + 1, args.end()});
     if (args[0] == "server") return kenning::cli::run_server({args.begin() + 1, args.end()}, command_text);
+    if (args[0] == "flow") return kenning::cli::run_flow({args.begin() + 1, args.end()});
     if (args[0] == "infer") return kenning::cli::run_infer({args.begin() + 1, args.end()}, command_text);
 
     // Leading words form the chain; they must come in train/optimize/test order.
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
       const auto it = std::find(kChainable.begin(), kChainable.end(), args[i]);
       if (it == kChainable.end()) {
         throw kenning::ConfigError("unknown command '" + args[i] +
-                                   "'; expected train, optimize, test, infer, server, onnx-conversion, list or info (see kenning --help)");
+                                   "'; expected train, optimize, test, infer, flow, server, onnx-conversion, list or info (see kenning --help)");
       }
       const int rank = static_cast<int>(it - kChainable.begin());
       if (rank <= last_rank || (rank == 1 && last_rank == 0)) {

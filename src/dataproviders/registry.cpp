@@ -1,0 +1,27 @@
+// The data provider family's class list; without OpenCV the classes are
+// listed as unavailable.
+#include "kenning/config.h"
+#include "kenning/registries.h"
+
+#if KENNING_WITH_OPENCV
+#include "camera_data_provider.h"
+#include "image_folder_data_provider.h"
+#include "tcp_data_provider.h"
+#endif
+
+namespace kenning {
+
+void register_data_providers(Registry<DataProvider>& r) {
+#if KENNING_WITH_OPENCV
+  r.add<CameraDataProvider>("camera");
+  r.add<ImageFolderDataProvider>("image_folder");
+  r.add<TCPDataProvider>("tcp");
+#else
+  const char* reason = "built without KENNING_WITH_OPENCV";
+  r.add_unavailable("CameraDataProvider", "camera", "Frames from a camera or a video file", reason);
+  r.add_unavailable("ImageFolderDataProvider", "image_folder", "The images of a folder", reason);
+  r.add_unavailable("TCPDataProvider", "tcp", "Frames sent by one TCP client", reason);
+#endif
+}
+
+}  // namespace kenning

@@ -1,0 +1,79 @@
+#include "window_visualizer.h"
+
+#include <cstdlib>
+
+#include <opencv2/highgui.hpp>
+
+#include "kenning/core/error.h"
+
+namespace kenning {
+
+const ParamSchema<WindowVisualizer::Params>& WindowVisualizer::schema() {
+  static const auto s =
+      ParamSchema<Params>("WindowVisualizer", "Shows frames with predictions drawn on them in a window")
+          .field("window_name", &Params::window_name, "Title of the window")
+          .field("min_width", &Params::min_width, "Enlarge narrower frames to at least this width; 0: never")
+          .range(0, 16384)
+          .field("wait_ms", &Params::wait_ms, "Milliseconds each frame waits for a key press").range(1, 10000);
+  return s;
+}
+
+WindowVisualizer::WindowVisualizer(const Params& params)
+    : params_(params), annotator_(static_cast<int>(params.min_width)) {}
+
+WindowVisualizer::~WindowVisualizer() { close(false); }
+
+void WindowVisualizer::prepare(const std::vector<TensorSpec>& connected) {
+  annotator_.prepare(connected);
+  // HighGUI aborts the process rather than throw when there is no display.
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
+    throw IoError("WindowVisualizer: no display to open window '" + params_.window_name +
+                  "' on (DISPLAY is not set)");
+  }
+  try {
+    // GUI_NORMAL: no toolbar or status bar, so the window shows the frame alone.
+    cv::namedWindow(params_.window_name, cv::WINDOW_AUTOSIZE | cv::WINDOW_GUI_NORMAL);
+    cv::moveWindow(params_.window_name, 0, 0);
+  } catch (const cv::Exception& e) {
+    throw IoError("WindowVisualizer: cannot open window '" + params_.window_name + "': " + e.what());
+  }
+  open_ = true;
+  shown_ = false;
+  close_requested_ = false;
+}
+
+void WindowVisualizer::process_output(std::span<const TensorView> inputs) {
+  if (!open_) throw IoError("WindowVisualizer: process_output before prepare");
+  // Checked before imshow, which would open a window the user closed again.
+  if (shown_ && !window_visible()) {
+    close_requested_ = true;
+    return;
+  }
+  cv::imshow(params_.window_name, annotator_.annotate(inputs));
+  shown_ = true;
+  const int key = cv::waitKey(static_cast<int>(params_.wait_ms));
+  if (key == 'q' || key == 27) close_requested_ = true;
+}
+
+bool WindowVisualizer::window_visible() const {
+  try {
+    return cv::getWindowProperty(params_.window_name, cv::WND_PROP_VISIBLE) >= 1;
+  } catch (const cv::Exception&) {
+    return false;  // some HighGUI backends throw for a window that is gone
+  }
+}
+
+void WindowVisualizer::close(bool /*completed*/) {
+  if (!open_) return;
+  open_ = false;
+  try {
+    cv::destroyWindow(params_.window_name);
+    cv::waitKey(1);  // lets the GUI loop process the destruction
+  } catch (const cv::Exception&) {
+    // Already gone (closed by the user): nothing left to release.
+  }
+}
+
+}  // namespace kenning

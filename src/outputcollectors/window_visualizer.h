@@ -1,0 +1,45 @@
+// WindowVisualizer: shows annotated frames (frame_annotator.h) in an OpenCV
+// HighGUI window. Closing the window or pressing q / Esc asks the flow to
+// stop.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "frame_annotator.h"
+#include "kenning/core/params.h"
+#include "kenning/output_collector.h"
+
+namespace kenning {
+
+class WindowVisualizer : public OutputCollector {
+ public:
+  struct Params {
+    std::string window_name = "kenning";
+    std::int64_t min_width = 0;
+    // How long each frame waits for a key (and lets the window redraw).
+    std::int64_t wait_ms = 1;
+  };
+  static const ParamSchema<Params>& schema();
+  explicit WindowVisualizer(const Params& params);
+  ~WindowVisualizer() override;
+
+  std::vector<TensorSpec> input_spec() const override { return FrameAnnotator::input_spec(); }
+  std::vector<std::string> optional_inputs() const override { return FrameAnnotator::optional_inputs(); }
+  // Throws IoError when no window can be opened (e.g. no display).
+  void prepare(const std::vector<TensorSpec>& connected) override;
+  void process_output(std::span<const TensorView> inputs) override;
+  bool should_close() const override { return close_requested_; }
+  void close(bool completed) override;
+
+ private:
+  bool window_visible() const;
+
+  Params params_;
+  FrameAnnotator annotator_;
+  bool open_ = false;
+  bool shown_ = false;
+  bool close_requested_ = false;
+};
+
+}  // namespace kenning
