@@ -11,10 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "report_input.h"
+#include "report_plots.h"
 
 namespace kenning {
 
-std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types);
+// `figures` (from plan_report_figures, once drawn) are linked in their
+// sections; without them the report is tables only.
+std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types,
+                                   const FigureIndex& figures = {});
 
 // One entry per run: name, file, accuracy, latency median/p99 (s),
 // throughput, model size, verdict (missing values are null). Written beside

@@ -7,3 +7,5 @@ kenning_add_test(test_host_info SOURCES unit/test_host_info.cpp LIBS kenning_cor
 kenning_add_test(test_resource_sampler SOURCES unit/test_resource_sampler.cpp LIBS kenning_core)
 # Markdown reports from measurements files.
 kenning_add_test(test_reports SOURCES unit/test_reports.cpp LIBS kenning_reports)
+# Whole reports on disk: gnuplot figures, HTML, summary, failures.
+kenning_add_test(test_report_writer SOURCES unit/test_report_writer.cpp LIBS kenning_reports)

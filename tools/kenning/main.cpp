@@ -20,7 +20,7 @@ const char* const kUsage =
     "  test       run the model on the dataset's test split and measure it\n"
     "  infer      run a model on .npy inputs: kenning infer --model m.onnx --input a.npy --output-dir out/\n"
     "  onnx-conversion  export models to ONNX/TorchScript, run them in every runtime, write the support matrix\n"
-    "  report     render measurements as a Markdown report: kenning report --measurements a.json [b.json ...] --report-path r.md\n"
+    "  report     render measurements as a report with plots: kenning report --measurements a.json [b.json ...] --report-path r.md [--to-html]\n"
     "  server     serve remote runs on this target: kenning server --cfg scenarios/server.json\n"
     "  list       list the classes of every family: kenning list [family]\n"
     "  info       describe a class and its parameters: kenning info <class>\n"
