@@ -42,6 +42,19 @@ std::string datablock(const std::string& name, const std::vector<std::vector<dou
   return out + "EOD\n";
 }
 
+// A gnuplot double-quoted string of several lines.
+std::string gp_quote_lines(const std::vector<std::string>& lines) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i) out += "\\n";
+    for (char c : lines[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c == '\n' ? ' ' : c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string xtics(const std::vector<std::string>& names, double first = 0) {
   std::string out = "set xtics (";
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -74,6 +87,11 @@ std::string time_series_script(const std::string& run, const TimeSeries& s, cons
   out += fmt::format("set xlabel {}\n", gp_quote(s.timed ? "time since the start of the run (s)" : "sample number"));
   out += fmt::format("set ylabel {}\n", gp_quote(fmt::format("{} ({})", s.label, s.unit)));
   if (s.unit == "%") out += "set yrange [0:*]\n";
+  // A cold first run or rare stalls 10x the median would flatten the rest.
+  if (s.unit == "ms" && summary["max"].get<double>() > 10 * summary["median"].get<double>() &&
+      summary["min"].get<double>() > 0) {
+    out += fmt::format("set logscale y\nset ylabel {}\n", gp_quote(fmt::format("{} ({}, log scale)", s.label, s.unit)));
+  }
   std::vector<std::string> plots;
   if (cores && cores->size() > 1 && cores->size() <= 16 && (*cores)[0].size() == s.values.size()) {
     // One grey line per core under the mean; only the first is in the legend.
@@ -87,6 +105,11 @@ std::string time_series_script(const std::string& run, const TimeSeries& s, cons
     out += "EOD\n";
     plots.push_back(fmt::format("for [k=2:{}] $cc using 1:k with lines ls 100 title (k == 2 ? 'single cores' : '')",
                                 cores->size() + 1));
+  }
+  if (s.label == "inference time" && s.values.size() > 1) {
+    // The cold first run is kept out of the statistics; mark it apart.
+    plots.push_back(fmt::format("$d every ::0::0 using 1:2 with points pt 9 ps 2 lc rgb '#D55E00' title {}",
+                                gp_quote(fmt::format("first (cold) inference {:.4g} ms", s.values[0]))));
   }
   const bool many = s.values.size() > 400;
   plots.push_back(fmt::format("$d using 1:2 with {} lc rgb '{}' title {}",
@@ -224,7 +247,7 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
   if (points.size() < 2) return;
   std::string script = "set title 'accuracy against mean inference time (bubble area: model size)'\n";
   script += "set xlabel 'mean inference time (ms)'\nset ylabel 'accuracy (fraction)'\n";
-  script += "set offsets graph 0.15, graph 0.15, graph 0.15, graph 0.15\n";
+  script += "set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.15\nunset key\n";
   std::string plot = "plot ";
   for (std::size_t k = 0; k < points.size(); ++k) {
     const Point& pt = points[k];
@@ -233,10 +256,10 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
     script += fmt::format("$p{} << EOD\n{} {}\nEOD\n", k, num(pt.latency_ms), num(pt.accuracy));
     const std::string title =
         pt.size > 0 ? fmt::format("{} ({:.3g} MB)", runs[pt.run].name, pt.size / 1e6) : runs[pt.run].name + " (size unknown)";
-    plot += fmt::format("{}$p{} using 1:2 with points pt 7 ps {} lc rgb '{}' title {}, \\\n     ", k ? "" : "", k,
-                        num(ps), colour(pt.run), gp_quote(title));
-    plot += fmt::format("$p{} using 1:2:({}) with labels offset 0,{} notitle, \\\n     ", k, gp_quote(runs[pt.run].name),
-                        num(ps * 0.5 + 1));
+    plot += fmt::format("$p{} using 1:2 with points pt 7 ps {} lc rgb '{}' notitle, \\\n     ", k, num(ps),
+                        colour(pt.run));
+    plot += fmt::format("$p{} using 1:2:({}) with labels offset 0,{} notitle, \\\n     ", k, gp_quote(title),
+                        num(ps * 0.6 + 1));
   }
   plot.erase(plot.size() - 9);  // the last ", \\\n     "
   p.add("comparison", "comparison-accuracy-latency.png", "Accuracy against mean inference time; bubble area is the model size",
@@ -247,6 +270,7 @@ void latency_box_figure(Planner& p, const std::vector<ReportRun>& runs) {
   std::string script, plot = "plot ";
   std::vector<std::string> names;
   std::size_t shown = 0;
+  double lo = INFINITY, hi = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::string why;
     auto steps = steps_of(runs[i].data, why);
@@ -254,6 +278,8 @@ void latency_box_figure(Planner& p, const std::vector<ReportRun>& runs) {
     // The cold first inference is reported apart; the boxes show the steady state.
     std::vector<double> ms(steps->begin() + 1, steps->end());
     for (auto& v : ms) v *= 1e3;
+    lo = std::min(lo, *std::min_element(ms.begin(), ms.end()));
+    hi = std::max(hi, *std::max_element(ms.begin(), ms.end()));
     script += datablock(fmt::format("l{}", shown), {ms});
     plot += fmt::format("{}$l{} using ({}):1 lc rgb '{}' title {}", shown ? ", \\\n     " : "", shown, shown + 1,
                         colour(i), gp_quote(runs[i].name));
@@ -263,6 +289,7 @@ void latency_box_figure(Planner& p, const std::vector<ReportRun>& runs) {
   if (shown < 2) return;
   script += "set title 'steady-state inference time per run (box: quartiles, whiskers: 1.5 IQR, dots: outliers)'\n";
   script += "set xlabel 'run'\nset ylabel 'inference time (ms, log scale)'\nset logscale y\n";
+  if (lo > 0) script += fmt::format("set yrange [{}:{}]\n", num(lo * 0.8), num(hi * 1.25));
   script += "set style data boxplot\nset style boxplot outliers pointtype 7\nset pointsize 0.3\n";
   script += "set style fill solid 0.35 border -1\nset boxwidth 0.5\n";
   script += fmt::format("set xrange [0.4:{}]\n", num(static_cast<double>(shown) + 0.6));
@@ -315,7 +342,7 @@ void radar_figure(Planner& p, const std::vector<ReportRun>& runs) {
   auto angle = [&](std::size_t a) { return M_PI / 2 - 2 * M_PI * static_cast<double>(a) / static_cast<double>(k); };
   std::string script = "set title 'resource use (each axis scaled to the largest run; lower is better)'\n";
   script += "unset xtics\nunset ytics\nunset border\nunset grid\nset size ratio -1\n";
-  script += "set xrange [-1.6:1.6]\nset yrange [-1.25:1.3]\nset style fill transparent solid 0.15\n";
+  script += "set xrange [-1.9:1.9]\nset yrange [-1.3:1.35]\nset style fill transparent solid 0.15\n";
   // Rings at 25 % steps and one spoke per axis, with the axis scale.
   std::string grid = "$g << EOD\n";
   for (double ring : {0.25, 0.5, 0.75, 1.0}) {
@@ -330,7 +357,7 @@ void radar_figure(Planner& p, const std::vector<ReportRun>& runs) {
     for (double v : axes[a].values) top = std::isfinite(v) ? std::max(top, v) : top;
     const double c = std::cos(angle(a)), s = std::sin(angle(a));
     script += fmt::format("set label {} {} at {},{} {} front\n", a + 1,
-                          gp_quote(fmt::format("{} (outer ring {:.4g} {})", axes[a].label, top, axes[a].unit)),
+                          gp_quote_lines({axes[a].label, fmt::format("(outer ring {:.4g} {})", top, axes[a].unit)}),
                           num(1.22 * c), num(1.12 * s), std::abs(c) < 0.2 ? "center" : (c > 0 ? "left" : "right"));
     for (auto& v : axes[a].values) v = top > 0 && std::isfinite(v) ? v / top : 0;
   }

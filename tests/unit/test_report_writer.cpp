@@ -228,6 +228,15 @@ TEST(ReportData, SeriesSummaryAndTimeAxis) {
   ASSERT_EQ(series.size(), 3u);
   EXPECT_EQ(series[1].label, "CPU (mean over cores)");
   EXPECT_NEAR(series[1].t[1], 0.1, 1e-9);  // seconds since the earliest timestamp
+  // GPU series (upstream's keys) are shown when a run recorded them.
+  json gpu = full_run(0.002, 1);
+  gpu["session_utilization_gpu_utilization"] = std::vector<double>(20, 75.0);
+  gpu["session_utilization_gpu_mem_utilization"] = std::vector<double>(20, 30.0);
+  const auto with_gpu = time_series_of(gpu);
+  ASSERT_EQ(with_gpu.size(), 5u);
+  EXPECT_EQ(with_gpu[3].label, "GPU");
+  EXPECT_EQ(with_gpu[4].label, "GPU memory");
+  EXPECT_TRUE(with_gpu[4].timed);
   json untimed = {{"target_inference_step", {0.001, 0.002}}};
   const auto plain = time_series_of(untimed);
   ASSERT_EQ(plain.size(), 1u);
