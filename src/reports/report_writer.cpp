@@ -47,6 +47,13 @@ ReportFiles write_report(const std::vector<ReportRun>& runs, const ReportOptions
   if (!fs::is_directory(folder)) {
     throw IoError(fmt::format("--report-path {}: folder {} does not exist", options.report_path.string(), folder.string()));
   }
+  const fs::path html_path =
+      options.html_path.empty() ? fs::path(options.report_path).replace_extension(".html") : options.html_path;
+  if (options.to_html && fs::weakly_canonical(html_path) == fs::weakly_canonical(options.report_path)) {
+    throw ConfigError(fmt::format("--report-path {} would be overwritten by the HTML page: give the Markdown report "
+                                  "another extension or pass --html-path",
+                                  options.report_path.string()));
+  }
   const std::vector<std::string> types = options.types.empty() ? deduce_report_types(runs) : options.types;
 
   FigureIndex figures;
@@ -90,7 +97,7 @@ ReportFiles write_report(const std::vector<ReportRun>& runs, const ReportOptions
   }
   write_file_atomically(options.report_path, markdown);
   if (options.to_html) {
-    files.html = options.html_path.empty() ? fs::path(options.report_path).replace_extension(".html") : options.html_path;
+    files.html = html_path;
     write_file_atomically(files.html, html);
   }
   files.summary = fs::path(options.report_path.string() + ".summary.json");

@@ -197,7 +197,11 @@ TEST(ReportWriter, FailingOrMissingGnuplotLeavesNoReport) {
     EXPECT_HAS(err, "undefined variable: oops");
     EXPECT_HAS(err, ".png");
   }
+  EXPECT_HAS(error_of<ConfigError>([&] { write_report(runs, options(dir.path() / "r.html", false, true)); }),
+             "would be overwritten by the HTML page");
+  EXPECT_HAS(error_of<IoError>([&] { write_report(runs, options(dir.path() / "no" / "r.md")); }), "does not exist");
   EXPECT_FALSE(fs::exists(report));
+  EXPECT_FALSE(fs::exists(dir.path() / "r.html"));
   EXPECT_FALSE(fs::exists(dir.path() / "report-img"));
   for (const auto& e : fs::directory_iterator(dir.path())) {
     EXPECT_EQ(e.path().filename().string().find("tmp"), std::string::npos) << e.path();
