@@ -67,6 +67,18 @@ std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>
     const std::string stem = file.stem().string();
     const int seen = names[stem]++;
     run.name = seen == 0 ? stem : stem + "-" + std::to_string(seen + 1);
+    // `kenning optimize test --evaluate-unoptimized` nests the run of the
+    // model before optimization; it is compared as a run of its own.
+    if (run.data.contains("__unoptimized__") && run.data["__unoptimized__"].is_object()) {
+      ReportRun before;
+      before.file = file;
+      before.name = run.name + "-unoptimized";
+      before.data = std::move(run.data["__unoptimized__"]);
+      run.data.erase("__unoptimized__");
+      before.notes.push_back("the model before optimization, from `__unoptimized__` of " + file.filename().string());
+      note_format(before);
+      runs.push_back(std::move(before));
+    }
     runs.push_back(std::move(run));
   }
   return runs;

@@ -24,7 +24,9 @@ struct ReportRun {
 // parser's position), ConfigError for JSON that is not a measurements object
 // (no target_inference_step, eval_confusion_matrix or training_epoch).
 // Older files that keep inference times under `inferencetime` are read as
-// target_inference_step; both cases are noted in the run's `notes`.
+// target_inference_step; both cases are noted in the run's `notes`. A file
+// with `__unoptimized__` measurements (--evaluate-unoptimized) gives two
+// runs: "<name>-unoptimized" first, then "<name>".
 std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files);
 
 // The report types the data supports: "performance" (timed inferences),

@@ -247,18 +247,18 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
   if (points.size() < 2) return;
   std::string script = "set title 'accuracy against mean inference time (bubble area: model size)'\n";
   script += "set xlabel 'mean inference time (ms)'\nset ylabel 'accuracy (fraction)'\n";
-  script += "set offsets graph 0.15, graph 0.15, graph 0.2, graph 0.15\nunset key\n";
+  script += "set offsets graph 0.25, graph 0.25, graph 0.3, graph 0.15\nunset key\n";
   std::string plot = "plot ";
   for (std::size_t k = 0; k < points.size(); ++k) {
     const Point& pt = points[k];
     // Point size scales the radius, so sqrt keeps the area proportional.
     const double ps = biggest > 0 && pt.size > 0 ? 2 + 8 * std::sqrt(pt.size / biggest) : 3;
     script += fmt::format("$p{} << EOD\n{} {}\nEOD\n", k, num(pt.latency_ms), num(pt.accuracy));
-    const std::string title =
-        pt.size > 0 ? fmt::format("{} ({:.3g} MB)", runs[pt.run].name, pt.size / 1e6) : runs[pt.run].name + " (size unknown)";
+    const std::string title = gp_quote_lines(
+        {runs[pt.run].name, pt.size > 0 ? fmt::format("{:.3g} MB", pt.size / 1e6) : std::string("size unknown")});
     plot += fmt::format("$p{} using 1:2 with points pt 7 ps {} lc rgb '{}' notitle, \\\n     ", k, num(ps),
                         colour(pt.run));
-    plot += fmt::format("$p{} using 1:2:({}) with labels offset 0,{} notitle, \\\n     ", k, gp_quote(title),
+    plot += fmt::format("$p{} using 1:2:({}) with labels offset 0,{} notitle, \\\n     ", k, title,
                         num(ps * 0.6 + 1));
   }
   plot.erase(plot.size() - 9);  // the last ", \\\n     "
@@ -358,7 +358,7 @@ void radar_figure(Planner& p, const std::vector<ReportRun>& runs) {
     const double c = std::cos(angle(a)), s = std::sin(angle(a));
     script += fmt::format("set label {} {} at {},{} {} front\n", a + 1,
                           gp_quote_lines({axes[a].label, fmt::format("(outer ring {:.4g} {})", top, axes[a].unit)}),
-                          num(1.22 * c), num(1.12 * s), std::abs(c) < 0.2 ? "center" : (c > 0 ? "left" : "right"));
+                          num(1.22 * c), num(s * (1.12 + 0.1 * std::abs(s))), std::abs(c) < 0.2 ? "center" : (c > 0 ? "left" : "right"));
     for (auto& v : axes[a].values) v = top > 0 && std::isfinite(v) ? v / top : 0;
   }
   script += grid + "EOD\n";

@@ -221,6 +221,21 @@ TEST(ReportWriter, OlderAndNewerMeasurementFormatsAreNoted) {
   EXPECT_HAS(md, "written by kenning 99.0.0, newer than this kenning");
 }
 
+TEST(ReportWriter, UnoptimizedRunIsComparedAsARunOfItsOwn) {
+  TempDir dir;
+  json optimized = full_run(0.001, 400'000);
+  optimized["__unoptimized__"] = full_run(0.002, 1'600'000);
+  const auto runs = load_report_runs({write(dir.path() / "int8.json", optimized)});
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].name, "int8-unoptimized");
+  EXPECT_EQ(runs[1].name, "int8");
+  EXPECT_FALSE(runs[1].data.contains("__unoptimized__"));
+  const auto files = write_report(runs, options(dir.path() / "r.md"));
+  const std::string md = read(files.markdown);
+  EXPECT_HAS(md, "| int8-unoptimized | `m.onnx` | – | 0.8333 | 2.6000 |");
+  EXPECT_HAS(md, "(r-img/comparison-latency-box.png)");
+}
+
 TEST(ReportData, SeriesSummaryAndTimeAxis) {
   const json s = series_summary({4, 1, 3, 2});
   EXPECT_EQ(s["first"], 4);
