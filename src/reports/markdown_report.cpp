@@ -29,11 +29,13 @@ std::string cell(const json& v, const char* format = "{:.4f}") {
   return v.is_number() ? fmt::format(fmt::runtime(format), v.get<double>()) : std::string("n/a");
 }
 
-// first/mean/median/std/min/max/p90/p99 of every time series of the run.
+// first, then mean/median/std/min/max/p90/p99 of the samples after it, for
+// every time series of the run.
 void series_table(const ReportRun& r, std::string& out) {
   const auto series = time_series_of(r.data);
   if (series.empty()) return;
-  out += "| series | samples | first | mean | median | std | min | max | p90 | p99 |\n"
+  out += "Each series: its first (cold) sample, then statistics of the samples after it.\n\n"
+         "| series | samples | first | mean | median | std | min | max | p90 | p99 |\n"
          "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& s : series) {
     const json st = series_summary(s.values);
@@ -55,7 +57,7 @@ std::string block_type(const json& d, const char* block) {
 
 std::string model_of(const json& d) {
   return d.contains("compiled_model_path") && d["compiled_model_path"].is_string()
-             ? "`" + d["compiled_model_path"].get<std::string>() + "`"
+             ? fmt::format("`{}`", d["compiled_model_path"].get<std::string>())
              : "–";
 }
 
@@ -118,7 +120,7 @@ void classification_section(const ReportRun& r, const std::string& key, const Fi
   out += "\n";
   for (std::size_t a = 0; a < names.size(); ++a) {
     out += "| **" + names[a] + "** |";
-    for (auto v : (*m)[a]) out += " " + std::to_string(v) + " |";
+    for (auto v : (*m)[a]) out += fmt::format(" {} |", v);
     out += "\n";
   }
   out += "\n";

@@ -1,5 +1,6 @@
 // The Markdown report of one or more runs: a summary table comparing them,
-// then per-type sections (performance, classification, training). Data a
+// the comparison figures (several runs), then per-type sections
+// (performance, classification, training) with their tables and figures. Data a
 // section needs but a run lacks or has malformed is named in the section
 // ("not in this run", "malformed: ..."), so the report is partial, never
 // wrong and never a crash.

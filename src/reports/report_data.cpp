@@ -157,16 +157,18 @@ std::vector<TimeSeries> time_series_of(const json& d) {
   return out;
 }
 
-json series_summary(const std::vector<double>& values) {
-  json s = {{"count", values.size()}};
-  if (values.empty()) return s;
+json series_summary(const std::vector<double>& all) {
+  json s = {{"count", all.size()}};
+  if (all.empty()) return s;
+  s["first"] = all.front();
+  // The first sample is the cold one (first inference; CPU use since boot).
+  const std::vector<double> values(all.size() > 1 ? all.begin() + 1 : all.begin(), all.end());
   std::vector<double> sorted = values;
   std::sort(sorted.begin(), sorted.end());
   const double n = static_cast<double>(values.size());
   const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
   double var = 0;
   for (double v : values) var += (v - mean) * (v - mean);
-  s["first"] = values.front();
   s["mean"] = mean;
   s["median"] = sorted[sorted.size() / 2];
   if (sorted.size() % 2 == 0) s["median"] = (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;

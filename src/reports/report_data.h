@@ -47,8 +47,10 @@ std::vector<TimeSeries> time_series_of(const nlohmann::json& d);
 // Per-core CPU % (one vector per core), on the same time axis as CPU above.
 std::vector<std::vector<double>> cpu_per_core_of(const nlohmann::json& d);
 
-// first/mean/median/std/min/max and p90/p99 of a series (percentiles null
-// without enough samples, as for latencies).
+// count and first of a series, and mean/median/std/min/max and p90/p99 of
+// the rest (the first sample is the cold one: the first inference, CPU use
+// averaged since boot), percentiles null without enough samples, as for
+// latencies.
 nlohmann::json series_summary(const std::vector<double>& values);
 
 }  // namespace kenning

@@ -107,7 +107,7 @@ std::string time_series_script(const std::string& run, const TimeSeries& s, cons
                                 cores->size() + 1));
   }
   if (s.label == "inference time" && s.values.size() > 1) {
-    // The cold first run is kept out of the statistics; mark it apart.
+    // The cold first run is kept out of the mean and median; mark it apart.
     plots.push_back(fmt::format("$d every ::0::0 using 1:2 with points pt 9 ps 2 lc rgb '#D55E00' title {}",
                                 gp_quote(fmt::format("first (cold) inference {:.4g} ms", s.values[0]))));
   }

@@ -123,7 +123,7 @@ TEST(ReportWriter, OneRunDrawsEveryFigureAndLinksIt) {
   }
   EXPECT_HAS(md, "## Performance");
   EXPECT_HAS(md, "| CPU (mean over cores) (%) | 20 | 50.0000 | 50.0000 | 50.0000 | 0.0000 | 50.0000 | 50.0000 | n/a | n/a |");
-  EXPECT_HAS(md, "| memory (%) | 20 | 10.0000 |");
+  EXPECT_HAS(md, "| memory (%) | 20 | 10.0000 | 11.0000 | 11.0000 |");  // first, then the 19 after it
   EXPECT_FALSE(fs::exists(files.html));
   EXPECT_TRUE(fs::exists(dir.path() / "report.md.summary.json"));
   // Only the report, its summary and its figures: no staging folder or script left.
@@ -237,11 +237,14 @@ TEST(ReportWriter, UnoptimizedRunIsComparedAsARunOfItsOwn) {
 }
 
 TEST(ReportData, SeriesSummaryAndTimeAxis) {
-  const json s = series_summary({4, 1, 3, 2});
-  EXPECT_EQ(s["first"], 4);
+  const json s = series_summary({9, 1, 4, 2, 3});
+  EXPECT_EQ(s["count"], 5);
+  EXPECT_EQ(s["first"], 9);  // the cold sample, kept out of the rest
   EXPECT_DOUBLE_EQ(s["mean"].get<double>(), 2.5);
   EXPECT_DOUBLE_EQ(s["median"].get<double>(), 2.5);
   EXPECT_DOUBLE_EQ(s["std"].get<double>(), std::sqrt(1.25));
+  EXPECT_EQ(s["min"], 1);
+  EXPECT_EQ(s["max"], 4);
   EXPECT_TRUE(s["p90"].is_null());  // 4 samples are too few
   const auto series = time_series_of(full_run(0.002, 1));
   ASSERT_EQ(series.size(), 3u);
