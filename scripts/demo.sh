@@ -3,7 +3,8 @@
 # the project-trained Fashion-MNIST CNN (trained first if the committed model
 # is missing) quantized to int8 (calibrated on the dataset's calibration
 # split), tested on the 10 000 test images with our ONNX runtime, against the
-# float32 model it came from (--evaluate-unoptimized).
+# float32 model it came from (--evaluate-unoptimized), then rendered as a
+# report (build/report.md with its figures, build/report.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -15,3 +16,5 @@ if [ ! -f models/fashion-mnist-cnn.onnx ]; then
 fi
 mkdir -p build
 build/bin/kenning optimize test --cfg "$SCENARIO" --evaluate-unoptimized --measurements build/measurements.json
+# The same run as a report: float32 against int8, with figures and an HTML page.
+build/bin/kenning report --measurements build/measurements.json --report-path build/report.md --to-html

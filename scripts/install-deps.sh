@@ -10,7 +10,7 @@ PACKAGES=(
   libopencv-dev
   libtorch-dev libdnnl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox
+  gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev
   xvfb scrot
   dataset-fashion-mnist libonnx-testdata
 )

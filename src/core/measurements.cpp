@@ -80,11 +80,13 @@ void Measurements::compute_derived() {
       }
     }
   }
-  if (data_.contains("session_utilization_mem_percent")) {
-    const auto s = summarize(data_["session_utilization_mem_percent"].get<std::vector<double>>());
-    data_["session_utilization_mem_percent_mean"] = s.mean;
-    data_["session_utilization_mem_percent_median"] = s.median;
-    data_["session_utilization_mem_percent_std"] = s.std;
+  for (const char* key : {"session_utilization_mem_percent", "session_utilization_gpu_utilization",
+                          "session_utilization_gpu_mem_utilization"}) {
+    if (!data_.contains(key)) continue;
+    const auto s = summarize(data_[key].get<std::vector<double>>());
+    data_[std::string(key) + "_mean"] = s.mean;
+    data_[std::string(key) + "_median"] = s.median;
+    data_[std::string(key) + "_std"] = s.std;
   }
   if (data_.contains("session_utilization_cpus_percent")) {
     std::vector<double> avg;  // mean over cores per sample

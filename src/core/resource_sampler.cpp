@@ -13,6 +13,10 @@
 #include <sstream>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
+#include "nvml_gpu.h"
+
 namespace kenning {
 namespace {
 
@@ -114,9 +118,12 @@ void ResourceSampler::start() {
 
 void ResourceSampler::loop() {
   std::vector<CpuTimes> prev;  // empty: the first sample covers time since boot
+  std::unique_ptr<NvmlGpu> gpu = NvmlGpu::open();
   auto take_sample = [&] {
     const std::vector<CpuTimes> now = read_cpu_times();
     const double mem = read_mem_percent();
+    std::optional<GpuSample> g;
+    if (gpu) g = gpu->sample();
     const double timestamp = unix_time_now();
     if (now.empty() || mem < 0.0) return;  // no /proc: nothing honest to record
     std::vector<double> cpus = cpu_percent_since(prev, now);
@@ -124,6 +131,17 @@ void ResourceSampler::loop() {
     cpus_.push_back(std::move(cpus));
     mem_.push_back(mem);
     timestamps_.push_back(timestamp);
+    if (!gpu) return;
+    if (!g) {
+      // A series with holes would not line up with the timestamps: drop it.
+      spdlog::warn("NVML stopped answering; the GPU series of this run is left out");
+      gpu.reset();
+      gpu_.clear();
+      gpu_mem_.clear();
+      return;
+    }
+    gpu_.push_back(g->utilization_percent);
+    gpu_mem_.push_back(g->memory_percent);
   };
 
   take_sample();  // at start, so even a very short run has data
@@ -157,7 +175,18 @@ void ResourceSampler::stop_into(Measurements& m) {
     m.append(keys[1], mem_[i]);
     m.append(keys[2], timestamps_[i]);
   }
+  if (!gpu_.empty() && gpu_.size() == timestamps_.size()) {
+    for (const char* key : {"session_utilization_gpu_utilization", "session_utilization_gpu_mem_utilization"}) {
+      if (!m.contains(key)) m.set(key, nlohmann::json::array());
+    }
+    for (std::size_t i = 0; i < gpu_.size(); ++i) {
+      m.append("session_utilization_gpu_utilization", gpu_[i]);
+      m.append("session_utilization_gpu_mem_utilization", gpu_mem_[i]);
+    }
+  }
   // Handed over: a restarted sampler starts a fresh series.
+  gpu_.clear();
+  gpu_mem_.clear();
   cpus_.clear();
   mem_.clear();
   timestamps_.clear();

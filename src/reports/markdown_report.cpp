@@ -7,71 +7,43 @@
 
 #include "kenning/core/latency_stats.h"
 #include "kenning/core/metrics.h"
+#include "report_data.h"
 
 namespace kenning {
 namespace {
 
 using nlohmann::json;
 
-std::optional<double> number(const json& j, const std::string& key) {
-  if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
-  return j[key].get<double>();
+// The figures of a section, as Markdown images.
+void figures_of(const FigureIndex& figures, const std::string& key, std::string& out) {
+  const auto it = figures.find(key);
+  if (it == figures.end()) return;
+  for (const auto& f : it->second) out += fmt::format("![{}]({})\n\n", f.caption, f.link);
 }
 
 std::string fmt_opt(const std::optional<double>& v, const char* format, double scale = 1.0) {
   return v ? fmt::format(fmt::runtime(format), *v * scale) : std::string("–");
 }
 
-// Inference times in seconds, or nullopt with the reason when malformed.
-std::optional<std::vector<double>> steps_of(const json& d, std::string& why) {
-  if (!d.contains("target_inference_step")) {
-    why = "no timed inferences in this run";
-    return std::nullopt;
-  }
-  const json& s = d["target_inference_step"];
-  if (!s.is_array() || !std::all_of(s.begin(), s.end(), [](const json& x) { return x.is_number(); })) {
-    why = "malformed: target_inference_step is not a list of numbers";
-    return std::nullopt;
-  }
-  return s.get<std::vector<double>>();
+std::string cell(const json& v, const char* format = "{:.4f}") {
+  return v.is_number() ? fmt::format(fmt::runtime(format), v.get<double>()) : std::string("n/a");
 }
 
-// Statistics recomputed from the steps, so files from before
-// inference_statistics existed get the same report.
-std::optional<json> stats_of(const json& d, std::string& why) {
-  const auto steps = steps_of(d, why);
-  if (!steps) return std::nullopt;
-  return latency_statistics(*steps);
-}
-
-std::optional<ConfusionMatrix> matrix_of(const json& d, std::string& why) {
-  if (!d.contains("eval_confusion_matrix")) {
-    why = "no confusion matrix in this run";
-    return std::nullopt;
+// first, then mean/median/std/min/max/p90/p99 of the samples after it, for
+// every time series of the run.
+void series_table(const ReportRun& r, std::string& out) {
+  const auto series = time_series_of(r.data);
+  if (series.empty()) return;
+  out += "Each series: its first (cold) sample, then statistics of the samples after it.\n\n"
+         "| series | samples | first | mean | median | std | min | max | p90 | p99 |\n"
+         "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& s : series) {
+    const json st = series_summary(s.values);
+    out += fmt::format("| {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.label, s.unit,
+                       st["count"].get<std::size_t>(), cell(st["first"]), cell(st["mean"]), cell(st["median"]),
+                       cell(st["std"]), cell(st["min"]), cell(st["max"]), cell(st["p90"]), cell(st["p99"]));
   }
-  try {
-    auto m = d["eval_confusion_matrix"].get<ConfusionMatrix>();
-    for (const auto& row : m) {
-      if (row.size() != m.size()) throw std::runtime_error("not square");
-    }
-    if (m.empty()) throw std::runtime_error("empty");
-    return m;
-  } catch (const std::exception& e) {
-    why = std::string("malformed eval_confusion_matrix: ") + e.what();
-    return std::nullopt;
-  }
-}
-
-std::vector<std::string> class_names_of(const json& d, std::size_t n) {
-  std::vector<std::string> names;
-  if (d.contains("class_names") && d["class_names"].is_array()) {
-    for (const auto& c : d["class_names"]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
-  }
-  if (names.size() != n) {
-    names.clear();
-    for (std::size_t i = 0; i < n; ++i) names.push_back(std::to_string(i));
-  }
-  return names;
+  out += "\n";
 }
 
 std::string block_type(const json& d, const char* block) {
@@ -85,11 +57,11 @@ std::string block_type(const json& d, const char* block) {
 
 std::string model_of(const json& d) {
   return d.contains("compiled_model_path") && d["compiled_model_path"].is_string()
-             ? "`" + d["compiled_model_path"].get<std::string>() + "`"
+             ? fmt::format("`{}`", d["compiled_model_path"].get<std::string>())
              : "–";
 }
 
-void performance_section(const ReportRun& r, std::string& out) {
+void performance_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
   out += fmt::format("### {}\n\n", r.name);
   std::string why;
   const auto st = stats_of(r.data, why);
@@ -117,16 +89,14 @@ void performance_section(const ReportRun& r, std::string& out) {
   for (const auto& w : (*st)["warnings"]) out += "\n> " + w.get<std::string>() + "\n";
   for (const auto& p : (*st)["percentiles_insufficient"]) out += "\n- " + p.get<std::string>();
   out += "\n\n";
-  const auto thr = number(r.data, "throughput_inference_only");
-  const auto cpu = number(r.data, "session_utilization_cpus_percent_avg_mean");
-  const auto mem = number(r.data, "session_utilization_mem_percent_mean");
-  out += fmt::format("Throughput {} samples/s (inference only), {} samples/s (whole session); CPU {} %, memory {} % "
-                     "(means over the session).\n\n",
-                     fmt_opt(thr, "{:.0f}"), fmt_opt(number(r.data, "throughput_session"), "{:.0f}"),
-                     fmt_opt(cpu, "{:.1f}"), fmt_opt(mem, "{:.1f}"));
+  out += fmt::format("Throughput {} samples/s (inference only), {} samples/s (whole session).\n\n",
+                     fmt_opt(number_of(r.data, "throughput_inference_only"), "{:.0f}"),
+                     fmt_opt(number_of(r.data, "throughput_session"), "{:.0f}"));
+  series_table(r, out);
+  figures_of(figures, key, out);
 }
 
-void classification_section(const ReportRun& r, std::string& out) {
+void classification_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
   out += fmt::format("### {}\n\n", r.name);
   std::string why;
   const auto m = matrix_of(r.data, why);
@@ -150,13 +120,14 @@ void classification_section(const ReportRun& r, std::string& out) {
   out += "\n";
   for (std::size_t a = 0; a < names.size(); ++a) {
     out += "| **" + names[a] + "** |";
-    for (auto v : (*m)[a]) out += " " + std::to_string(v) + " |";
+    for (auto v : (*m)[a]) out += fmt::format(" {} |", v);
     out += "\n";
   }
   out += "\n";
+  figures_of(figures, key, out);
 }
 
-void training_section(const ReportRun& r, std::string& out) {
+void training_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
   out += fmt::format("### {}\n\n", r.name);
   const json& d = r.data;
   if (!d.contains("training_epoch") || !d["training_epoch"].is_array()) {
@@ -176,6 +147,7 @@ void training_section(const ReportRun& r, std::string& out) {
                        fmt_opt(at("training_epoch_time", i), "{:.1f}"));
   }
   out += "\n";
+  figures_of(figures, key, out);
 }
 
 // Runs whose class lists differ cannot be compared on per-class numbers.
@@ -208,16 +180,17 @@ json report_summary(const std::vector<ReportRun>& runs) {
     e["latency_median_s"] = st ? (*st)["steady_state"]["median"] : json(nullptr);
     e["latency_p99_s"] = st ? (*st)["percentiles"]["p99"] : json(nullptr);
     e["verdict"] = st ? (*st)["verdict"]["result"] : json(nullptr);
-    const auto thr = number(r.data, "throughput_inference_only");
+    const auto thr = number_of(r.data, "throughput_inference_only");
     e["throughput_samples_per_s"] = thr ? json(*thr) : json(nullptr);
-    const auto size = number(r.data, "compiled_model_size");
+    const auto size = number_of(r.data, "compiled_model_size");
     e["model_size_bytes"] = size ? json(*size) : json(nullptr);
     out.push_back(e);
   }
   return out;
 }
 
-std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types) {
+std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types,
+                                   const FigureIndex& figures) {
   std::string out = "# Kenning report\n\n";
   for (const auto& r : runs) {
     out += fmt::format("- **{}**: `{}`", r.name, r.file.string());
@@ -225,6 +198,7 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
       out += fmt::format(" (`{}`)", r.data["command"].get<std::string>());
     }
     out += "\n";
+    for (const auto& note : r.notes) out += fmt::format("  - _{}_\n", note);
   }
   out += "\n## Summary\n\n| run | model | runtime | accuracy | median (ms) | p99 (ms) | throughput (samples/s) | "
          "model size (bytes) | verdict |\n|---|---|---|---|---|---|---|---|---|\n";
@@ -241,16 +215,26 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
                        s["verdict"].is_null() ? "–" : s["verdict"].get<std::string>());
   }
   out += "\n";
+  if (figures.count("comparison")) {
+    out += "## Comparison\n\n";
+    figures_of(figures, "comparison", out);
+  }
   for (const auto& type : types) {
     if (type == "performance") {
       out += "## Performance\n\n";
-      for (const auto& r : runs) performance_section(r, out);
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        performance_section(runs[i], fmt::format("performance:{}", i), figures, out);
+      }
     } else if (type == "classification") {
       out += "## Classification\n\n" + class_list_note(runs);
-      for (const auto& r : runs) classification_section(r, out);
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        classification_section(runs[i], fmt::format("classification:{}", i), figures, out);
+      }
     } else if (type == "training") {
       out += "## Training\n\n";
-      for (const auto& r : runs) training_section(r, out);
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        training_section(runs[i], fmt::format("training:{}", i), figures, out);
+      }
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // The Markdown report of one or more runs: a summary table comparing them,
-// then per-type sections (performance, classification, training). Data a
+// the comparison figures (several runs), then per-type sections
+// (performance, classification, training) with their tables and figures. Data a
 // section needs but a run lacks or has malformed is named in the section
 // ("not in this run", "malformed: ..."), so the report is partial, never
 // wrong and never a crash.
@@ -11,10 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "report_input.h"
+#include "report_plots.h"
 
 namespace kenning {
 
-std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types);
+// `figures` (from plan_report_figures, once drawn) are linked in their
+// sections; without them the report is tables only.
+std::string render_markdown_report(const std::vector<ReportRun>& runs, const std::vector<std::string>& types,
+                                   const FigureIndex& figures = {});
 
 // One entry per run: name, file, accuracy, latency median/p99 (s),
 // throughput, model size, verdict (missing values are null). Written beside

@@ -1,11 +1,46 @@
 #include "report_input.h"
 
 #include <fstream>
+#include <array>
+#include <cstdio>
 #include <map>
+#include <optional>
 
+#include <fmt/format.h>
+
+#include "kenning/config.h"
 #include "kenning/core/error.h"
 
 namespace kenning {
+
+namespace {
+
+// (major, minor, patch) of "1.2.3"; nullopt for anything else.
+std::optional<std::array<int, 3>> parse_version(const std::string& v) {
+  std::array<int, 3> out{};
+  if (std::sscanf(v.c_str(), "%d.%d.%d", &out[0], &out[1], &out[2]) != 3) return std::nullopt;
+  return out;
+}
+
+void note_format(ReportRun& run) {
+  nlohmann::json& d = run.data;
+  if (!d.contains("target_inference_step") && d.contains("inferencetime") && d["inferencetime"].is_array()) {
+    d["target_inference_step"] = d["inferencetime"];
+    if (d.contains("inferencetime_timestamp")) d["target_inference_step_timestamp"] = d["inferencetime_timestamp"];
+    run.notes.push_back("older measurements format: inference times read from `inferencetime`");
+  }
+  if (d.contains("kenning_version") && d["kenning_version"].is_string()) {
+    const std::string theirs = d["kenning_version"].get<std::string>();
+    const auto a = parse_version(theirs), b = parse_version(KENNING_VERSION);
+    if (a && b && *a > *b) {
+      run.notes.push_back(fmt::format("written by kenning {}, newer than this kenning ({}): keys this version does "
+                                      "not know are not shown",
+                                      theirs, KENNING_VERSION));
+    }
+  }
+}
+
+}  // namespace
 
 std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files) {
   if (files.empty()) throw ConfigError("--measurements: give at least one measurements JSON file");
@@ -22,6 +57,7 @@ std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>
       throw IoError(file.string() + ": not valid JSON: " + e.what());
     }
     if (!run.data.is_object()) throw ConfigError(file.string() + ": expected a JSON object of measurements");
+    note_format(run);
     if (!run.data.contains("target_inference_step") && !run.data.contains("eval_confusion_matrix") &&
         !run.data.contains("training_epoch")) {
       throw ConfigError(file.string() +
@@ -31,6 +67,18 @@ std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>
     const std::string stem = file.stem().string();
     const int seen = names[stem]++;
     run.name = seen == 0 ? stem : stem + "-" + std::to_string(seen + 1);
+    // `kenning optimize test --evaluate-unoptimized` nests the run of the
+    // model before optimization; it is compared as a run of its own.
+    if (run.data.contains("__unoptimized__") && run.data["__unoptimized__"].is_object()) {
+      ReportRun before;
+      before.file = file;
+      before.name = run.name + "-unoptimized";
+      before.data = std::move(run.data["__unoptimized__"]);
+      run.data.erase("__unoptimized__");
+      before.notes.push_back("the model before optimization, from `__unoptimized__` of " + file.filename().string());
+      note_format(before);
+      runs.push_back(std::move(before));
+    }
     runs.push_back(std::move(run));
   }
   return runs;

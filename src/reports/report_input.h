@@ -15,11 +15,18 @@ struct ReportRun {
   std::string name;             // file stem, made unique ("fp32", "int8", "int8-2")
   std::filesystem::path file;
   nlohmann::json data;
+  // What the report should say about the file's format: an older key read
+  // under its current name, or a newer kenning whose extra keys are ignored.
+  std::vector<std::string> notes;
 };
 
 // IoError for a missing or unreadable file or malformed JSON (with the
 // parser's position), ConfigError for JSON that is not a measurements object
 // (no target_inference_step, eval_confusion_matrix or training_epoch).
+// Older files that keep inference times under `inferencetime` are read as
+// target_inference_step; both cases are noted in the run's `notes`. A file
+// with `__unoptimized__` measurements (--evaluate-unoptimized) gives two
+// runs: "<name>-unoptimized" first, then "<name>".
 std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files);
 
 // The report types the data supports: "performance" (timed inferences),

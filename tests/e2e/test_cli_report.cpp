@@ -1,5 +1,6 @@
-// `kenning report` on measurements written by `kenning test`: the report and
-// its summary appear; a bad file fails with its name and writes nothing.
+// `kenning report` on measurements written by `kenning test`: the report, its
+// figures, the HTML page and the summary appear; a bad file fails with its
+// name and writes nothing.
 
 #include <fstream>
 
@@ -22,14 +23,25 @@ TEST(CliReport, ComparesTwoTestRuns) {
   }
   const auto report = dir / "report.md";
   const auto r = run_kenning({"report", "--measurements", (dir / "a.json").string(), (dir / "b.json").string(),
-                              "--report-path", report.string()});
+                              "--report-path", report.string(), "--to-html"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("html:   " + (dir / "report.html").string()), std::string::npos) << r.out;
   std::ifstream in(report);
   const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(md.find("## Summary"), std::string::npos);
   EXPECT_NE(md.find("| a |"), std::string::npos) << md;
   EXPECT_NE(md.find("| b |"), std::string::npos) << md;
   EXPECT_NE(md.find("## Performance"), std::string::npos);
+  // Box plots and the radar compare the runs; each run has its time series.
+  for (const char* figure : {"report-img/comparison-latency-box.png", "report-img/comparison-resources-radar.png",
+                             "report-img/performance-0-0.png", "report-img/performance-1-0.png"}) {
+    EXPECT_NE(md.find(std::string("(") + figure + ")"), std::string::npos) << figure << "\n" << md;
+    EXPECT_GT(fs::file_size(dir / figure), 5000u) << figure;
+  }
+  std::ifstream hin(dir / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(hin)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<img src=\"data:image/png;base64,"), std::string::npos);
+  EXPECT_EQ(html.find("report-img/"), std::string::npos) << "the page must not depend on the image folder";
   std::ifstream sin(report.string() + ".summary.json");
   const json summary = json::parse(sin);
   ASSERT_EQ(summary.size(), 2u);
@@ -45,6 +57,8 @@ TEST(CliReport, BadMeasurementsFailWithTheFileNameAndWriteNothing) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("broken.json"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(report));
+  EXPECT_FALSE(fs::exists(dir / "report-img"));
+  EXPECT_FALSE(fs::exists(dir / "report.html"));
   const auto missing = run_kenning({"report", "--report-path", report.string()});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("--measurements"), std::string::npos) << missing.err;

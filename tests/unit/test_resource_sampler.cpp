@@ -2,6 +2,7 @@
 // per core, stay within [0, 100], and stopping does not wait out the period.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -113,6 +114,49 @@ TEST(ResourceSampler, DestructorStopsARunningSamplerPromptly) {
     sampler.start();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+}
+
+// Sets an environment variable for one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+TEST(ResourceSampler, GpuSeriesComeFromNvmlWhenPresent) {
+  ScopedEnv env("KENNING_NVML_LIBRARY", FAKE_NVML_PATH);
+  kenning::ResourceSampler sampler(10ms);
+  sampler.start();
+  std::this_thread::sleep_for(50ms);
+  kenning::Measurements m;
+  sampler.stop_into(m);
+  if (!KENNING_WITH_NVML) {
+    EXPECT_FALSE(m.contains("session_utilization_gpu_utilization"));
+    return;
+  }
+  const auto& gpu = m.at("session_utilization_gpu_utilization");
+  const auto& gpu_mem = m.at("session_utilization_gpu_mem_utilization");
+  ASSERT_EQ(gpu.size(), m.at("session_utilization_timestamp").size());
+  ASSERT_EQ(gpu_mem.size(), gpu.size());
+  for (std::size_t i = 0; i < gpu.size(); ++i) {
+    EXPECT_DOUBLE_EQ(gpu[i].get<double>(), 50.0);      // mean of 40 % and 60 %
+    EXPECT_DOUBLE_EQ(gpu_mem[i].get<double>(), 50.0);  // (2 + 6) GiB of 16 GiB
+  }
+}
+
+TEST(ResourceSampler, NoGpuKeysWithoutNvml) {
+  ScopedEnv env("KENNING_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1");
+  kenning::ResourceSampler sampler(10ms);
+  sampler.start();
+  std::this_thread::sleep_for(20ms);
+  kenning::Measurements m;
+  sampler.stop_into(m);
+  EXPECT_GE(m.at("session_utilization_timestamp").size(), 2u);
+  EXPECT_FALSE(m.contains("session_utilization_gpu_utilization"));
+  EXPECT_FALSE(m.contains("session_utilization_gpu_mem_utilization"));
 }
 
 }  // namespace

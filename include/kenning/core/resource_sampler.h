@@ -1,5 +1,6 @@
-// Samples CPU use per core and memory use from /proc on a background thread,
-// into upstream Kenning's session_utilization_* lists.
+// Samples CPU use per core and memory use from /proc, and NVIDIA GPU
+// utilization and memory use through NVML when a GPU is present, on a
+// background thread, into upstream Kenning's session_utilization_* lists.
 #pragma once
 
 #include <atomic>
@@ -19,7 +20,8 @@ class ResourceSampler {
   void start();
   // Stops sampling and appends session_utilization_cpus_percent (a list per
   // sample, one value per core), session_utilization_mem_percent and
-  // session_utilization_timestamp to `m`.
+  // session_utilization_timestamp to `m`, and with a GPU
+  // session_utilization_gpu_utilization and _gpu_mem_utilization (%).
   void stop_into(Measurements& m);
   std::size_t sample_count() const;
 
@@ -32,6 +34,7 @@ class ResourceSampler {
   std::vector<std::vector<double>> cpus_;
   std::vector<double> mem_;
   std::vector<double> timestamps_;
+  std::vector<double> gpu_, gpu_mem_;  // empty without a GPU or after a failed read
 };
 
 }  // namespace kenning

@@ -1,0 +1,190 @@
+#include "report_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "kenning/core/latency_stats.h"
+
+namespace kenning {
+
+using nlohmann::json;
+
+std::optional<double> number_of(const json& d, const std::string& key) {
+  if (!d.contains(key) || !d[key].is_number()) return std::nullopt;
+  return d[key].get<double>();
+}
+
+std::optional<std::vector<double>> numbers_of(const json& d, const std::string& key, std::string& why) {
+  if (!d.contains(key)) {
+    why = key + " not in this run";
+    return std::nullopt;
+  }
+  const json& s = d[key];
+  if (!s.is_array() || !std::all_of(s.begin(), s.end(), [](const json& x) { return x.is_number(); })) {
+    why = "malformed: " + key + " is not a list of numbers";
+    return std::nullopt;
+  }
+  return s.get<std::vector<double>>();
+}
+
+std::optional<std::vector<double>> steps_of(const json& d, std::string& why) {
+  if (!d.contains("target_inference_step")) {
+    why = "no timed inferences in this run";
+    return std::nullopt;
+  }
+  auto steps = numbers_of(d, "target_inference_step", why);
+  if (steps && steps->empty()) {
+    why = "target_inference_step is empty";
+    return std::nullopt;
+  }
+  return steps;
+}
+
+std::optional<json> stats_of(const json& d, std::string& why) {
+  const auto steps = steps_of(d, why);
+  if (!steps) return std::nullopt;
+  return latency_statistics(*steps);
+}
+
+std::optional<ConfusionMatrix> matrix_of(const json& d, std::string& why) {
+  if (!d.contains("eval_confusion_matrix")) {
+    why = "no confusion matrix in this run";
+    return std::nullopt;
+  }
+  try {
+    auto m = d["eval_confusion_matrix"].get<ConfusionMatrix>();
+    for (const auto& row : m) {
+      if (row.size() != m.size()) throw std::runtime_error("not square");
+    }
+    if (m.empty()) throw std::runtime_error("empty");
+    return m;
+  } catch (const std::exception& e) {
+    why = std::string("malformed eval_confusion_matrix: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> class_names_of(const json& d, std::size_t n) {
+  std::vector<std::string> names;
+  if (d.contains("class_names") && d["class_names"].is_array()) {
+    for (const auto& c : d["class_names"]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+  }
+  if (names.size() != n) {
+    names.clear();
+    for (std::size_t i = 0; i < n; ++i) names.push_back(std::to_string(i));
+  }
+  return names;
+}
+
+namespace {
+
+// Timestamps for `key` (from `<key>_timestamp`, or the sampler's shared
+// session_utilization_timestamp), when they match the values one to one.
+std::optional<std::vector<double>> timestamps_for(const json& d, const std::string& ts_key, std::size_t n) {
+  std::string why;
+  auto ts = numbers_of(d, ts_key, why);
+  if (!ts || ts->size() != n) return std::nullopt;
+  return ts;
+}
+
+// The run's time origin: the earliest timestamp it recorded.
+double start_of(const json& d) {
+  double t0 = INFINITY;
+  for (const char* key : {"target_inference_step_timestamp", "session_utilization_timestamp"}) {
+    std::string why;
+    if (auto ts = numbers_of(d, key, why); ts && !ts->empty()) t0 = std::min(t0, *std::min_element(ts->begin(), ts->end()));
+  }
+  return std::isfinite(t0) ? t0 : 0.0;
+}
+
+TimeSeries make_series(const json& d, double t0, std::vector<double> values, const std::string& ts_key,
+                       const std::string& label, const std::string& unit) {
+  TimeSeries s{label, unit, {}, std::move(values), true};
+  if (auto ts = timestamps_for(d, ts_key, s.values.size())) {
+    for (double t : *ts) s.t.push_back(t - t0);
+  } else {
+    s.timed = false;
+    s.t.resize(s.values.size());
+    std::iota(s.t.begin(), s.t.end(), 0.0);
+  }
+  return s;
+}
+
+void add_series(const json& d, double t0, std::vector<TimeSeries>& out, const std::string& key,
+                const std::string& ts_key, const std::string& label, const std::string& unit, double scale) {
+  std::string why;
+  auto v = numbers_of(d, key, why);
+  if (!v || v->empty()) return;
+  for (auto& x : *v) x *= scale;
+  out.push_back(make_series(d, t0, std::move(*v), ts_key, label, unit));
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> cpu_per_core_of(const json& d) {
+  std::vector<std::vector<double>> cores;
+  if (!d.contains("session_utilization_cpus_percent") || !d["session_utilization_cpus_percent"].is_array()) return cores;
+  const json& samples = d["session_utilization_cpus_percent"];
+  for (const auto& sample : samples) {
+    if (!sample.is_array() || (!cores.empty() && sample.size() != cores.size())) return {};
+    if (cores.empty()) cores.resize(sample.size());
+    for (std::size_t c = 0; c < sample.size(); ++c) {
+      if (!sample[c].is_number()) return {};
+      cores[c].push_back(sample[c].get<double>());
+    }
+  }
+  return cores;
+}
+
+std::vector<TimeSeries> time_series_of(const json& d) {
+  std::vector<TimeSeries> out;
+  const double t0 = start_of(d);
+  add_series(d, t0, out, "target_inference_step", "target_inference_step_timestamp", "inference time", "ms", 1e3);
+  // CPU: the mean over cores of each sample (per-core lists, as upstream).
+  const auto cores = cpu_per_core_of(d);
+  if (!cores.empty() && !cores[0].empty()) {
+    std::vector<double> mean(cores[0].size(), 0.0);
+    for (const auto& c : cores) {
+      for (std::size_t i = 0; i < c.size(); ++i) mean[i] += c[i] / static_cast<double>(cores.size());
+    }
+    out.push_back(make_series(d, t0, std::move(mean), "session_utilization_timestamp", "CPU (mean over cores)", "%"));
+  }
+  add_series(d, t0, out, "session_utilization_mem_percent", "session_utilization_timestamp", "memory", "%", 1.0);
+  add_series(d, t0, out, "session_utilization_gpu_utilization", "session_utilization_timestamp", "GPU", "%", 1.0);
+  add_series(d, t0, out, "session_utilization_gpu_mem_utilization", "session_utilization_timestamp", "GPU memory",
+             "%", 1.0);
+  return out;
+}
+
+json series_summary(const std::vector<double>& all) {
+  json s = {{"count", all.size()}};
+  if (all.empty()) return s;
+  s["first"] = all.front();
+  // The first sample is the cold one (first inference; CPU use since boot).
+  const std::vector<double> values(all.size() > 1 ? all.begin() + 1 : all.begin(), all.end());
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  const double n = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  double var = 0;
+  for (double v : values) var += (v - mean) * (v - mean);
+  s["mean"] = mean;
+  s["median"] = sorted[sorted.size() / 2];
+  if (sorted.size() % 2 == 0) s["median"] = (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+  s["std"] = std::sqrt(var / n);  // population std, as in latency_statistics
+  s["min"] = sorted.front();
+  s["max"] = sorted.back();
+  for (double p : {90.0, 99.0}) {
+    const std::string key = p == 90.0 ? "p90" : "p99";
+    if (sorted.size() < min_samples_for_percentile(p)) {
+      s[key] = nullptr;
+      continue;
+    }
+    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * n));
+    s[key] = sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+  }
+  return s;
+}
+
+}  // namespace kenning
