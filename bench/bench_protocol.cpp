@@ -12,6 +12,8 @@
 //   build/bin/bench_protocol [--requests N] [--baudrate B] [--packet-size BYTES]
 #include <unistd.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -56,7 +58,15 @@ IOSpec bytes_spec(std::size_t n) {
 
 struct Overhead {
   std::vector<double> round_trip, overhead;
+  double cpu_per_request = 0;  // both sides, user + system
 };
+
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
 
 // `requests` echo requests of `size` bytes; per request the round trip and
 // the round trip less the target's own time.
@@ -66,12 +76,14 @@ Overhead measure(Protocol& client, std::size_t size, std::size_t requests, const
   std::vector<std::byte> data(size, std::byte{0x5A});
   for (int i = 0; i < 5; ++i) client.infer(data);  // warm-up
   Overhead o;
+  const double cpu_start = process_cpu_seconds();
   for (std::size_t i = 0; i < requests; ++i) {
     const auto t0 = Clock::now();
     const auto out = client.infer(data);
     o.round_trip.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
     if (out.size() != size) throw std::runtime_error("echo returned the wrong size");
   }
+  o.cpu_per_request = (process_cpu_seconds() - cpu_start) / static_cast<double>(requests);
   const auto stats = client.download_statistics(false);
   const auto& target = stats.at("target_inference_step");
   for (std::size_t i = 0; i < requests; ++i) {
@@ -103,16 +115,17 @@ void bench_tcp(std::size_t requests, std::int64_t packet_size, const std::filesy
   client.initialize_client();
   const auto model = dummy_model(dir);
   fmt::print("TCP loopback ({} requests per size, packet_size {})\n", requests, params.packet_size);
-  fmt::print("{:>10}  {:>16}  {:>16}  {:>16}  {:>12}\n", "payload", "round trip p50", "overhead p50", "overhead p90",
-             "tensor rate");
+  fmt::print("{:>10}  {:>16}  {:>16}  {:>16}  {:>12}  {:>14}\n", "payload", "round trip p50", "overhead p50",
+             "overhead p90", "tensor rate", "CPU/request");
   for (std::size_t size : {64u, 1024u, 4096u, 65536u, 1u << 20}) {
     const auto o = measure(client, size, size >= (1u << 20) ? std::max<std::size_t>(requests / 20, 20) : requests,
                            model);
     const double oh = median(o.overhead);
     // Input and output both cross the link.
     const double rate = 2.0 * static_cast<double>(size) / oh / 1e6;
-    fmt::print("{:>8} B  {:>13.1f} us  {:>13.1f} us  {:>13.1f} us  {:>8.0f} MB/s\n", size,
-               median(o.round_trip) * 1e6, oh * 1e6, percentile(o.overhead, 90) * 1e6, rate);
+    fmt::print("{:>8} B  {:>13.1f} us  {:>13.1f} us  {:>13.1f} us  {:>7.0f} MB/s  {:>11.1f} us\n", size,
+               median(o.round_trip) * 1e6, oh * 1e6, percentile(o.overhead, 90) * 1e6, rate,
+               o.cpu_per_request * 1e6);
   }
   client.disconnect();
   target.join();

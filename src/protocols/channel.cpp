@@ -23,11 +23,14 @@ Channel::~Channel() {
 void Channel::queue_frame(FrameHeader h, std::span<const std::byte> payload) {
   h.flags |= flag::kIsKenning;
   if (options_.is_host) h.flags |= flag::kIsHostMessage;
-  const auto frame = encode_frame(h, payload);
-  out_.insert(out_.end(), frame.begin(), frame.end());
+  append_frame(out_, h, payload);
 }
 
 void Channel::queue_transmission(MessageType type, std::span<const std::byte> payload, std::uint16_t flags) {
+  // Room for every frame up front: growing the buffer frame by frame would
+  // copy a large payload several times over.
+  const std::size_t frames = std::max<std::size_t>(1, (payload.size() + options_.packet_size - 1) / options_.packet_size);
+  out_.reserve(out_.size() + std::min(payload.size() + frames * kHeaderSize, kFlushSize + options_.packet_size + kHeaderSize));
   std::size_t offset = 0;
   do {
     const std::size_t n = std::min(options_.packet_size, payload.size() - offset);
@@ -40,16 +43,28 @@ void Channel::queue_transmission(MessageType type, std::span<const std::byte> pa
     queue_frame(h, payload.subspan(offset, n));
     offset += n;
     // Large payloads go out as they are cut, not as one second copy.
-    if (out_.size() >= (std::size_t{1} << 20)) flush();
+    if (out_.size() >= kFlushSize) flush();
   } while (offset < payload.size());
 }
 
 void Channel::flush() {
   if (out_.empty()) return;
-  // Cleared first: after a failed write the link is unusable anyway.
-  std::vector<std::byte> bytes;
-  bytes.swap(out_);
-  transport_.write(bytes, options_.timeout);
+  // Cleared whatever happens (after a failed write the link is unusable),
+  // keeping the buffer's capacity for the next message.
+  struct Clear {
+    std::vector<std::byte>& v;
+    ~Clear() { v.clear(); }
+  } clear{out_};
+  transport_.write(out_, options_.timeout);
+}
+
+std::uint64_t Channel::send_async(MessageType type, std::vector<std::byte>&& payload, std::uint16_t flags) {
+  const auto ticket = send_async(type, std::span<const std::byte>(payload), flags, /*borrowed=*/true);
+  // The entry just queued keeps the bytes (moving a vector keeps its buffer, so the span stays valid).
+  for (auto& o : outstanding_) {
+    if (o.ticket == ticket) o.owned = std::move(payload);
+  }
+  return ticket;
 }
 
 std::uint64_t Channel::send_async(MessageType type, std::span<const std::byte> payload, std::uint16_t flags,

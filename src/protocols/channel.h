@@ -43,6 +43,8 @@ class Channel {
   // Transmissions awaiting acknowledgement, and messages held back while
   // waiting for one, beyond which the peer is taken to misbehave.
   static constexpr std::size_t kMaxInFlight = 32;
+  // Buffered bytes that are written out even in the middle of a transmission.
+  static constexpr std::size_t kFlushSize = std::size_t{1} << 20;
 
   Channel(Transport& transport, ChannelOptions options);
   // Writes what is still buffered, when the link allows.
@@ -56,6 +58,8 @@ class Channel {
   // caller keeps it alive until wait_acknowledged(ticket) returns.
   std::uint64_t send_async(MessageType type, std::span<const std::byte> payload, std::uint16_t flags = 0,
                            bool borrowed = false);
+  // Takes the payload over instead of copying it.
+  std::uint64_t send_async(MessageType type, std::vector<std::byte>&& payload, std::uint16_t flags = 0);
   void wait_acknowledged(std::uint64_t ticket);
   // Writes a transmission without waiting for its acknowledgement: last
   // words (an error STATUS) before closing a link that may be broken.

@@ -10,7 +10,7 @@ constexpr std::uint64_t kTypeMask = (std::uint64_t{1} << 38) - 1;
 
 std::uint8_t byte_at(std::span<const std::byte> b, std::size_t i) { return static_cast<std::uint8_t>(b[i]); }
 
-void put_le(std::vector<std::byte>& out, std::size_t at, std::uint64_t value, std::size_t n) {
+void put_le(std::span<std::byte> out, std::size_t at, std::uint64_t value, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[at + i] = static_cast<std::byte>((value >> (8 * i)) & 0xFF);
 }
 
@@ -68,22 +68,28 @@ const char* frame_error_text(FrameError e) {
   return "unknown error";
 }
 
-std::vector<std::byte> encode_frame(FrameHeader h, std::span<const std::byte> payload) {
+std::vector<std::byte> encode_frame(FrameHeader header, std::span<const std::byte> payload) {
+  std::vector<std::byte> out;
+  append_frame(out, header, payload);
+  return out;
+}
+
+void append_frame(std::vector<std::byte>& out, FrameHeader h, std::span<const std::byte> payload) {
   if (!payload.empty()) {
     h.flags |= flag::kHasPayload;
     h.size = static_cast<std::uint32_t>(payload.size());
   } else {
     h.flags &= static_cast<std::uint16_t>(~flag::kHasPayload);
   }
-  std::vector<std::byte> out(kHeaderSize + payload.size());
+  std::array<std::byte, kHeaderSize> head{};
   const std::uint64_t id = (static_cast<std::uint64_t>(h.type) & kTypeMask) |
                            (static_cast<std::uint64_t>(h.flow) << 38);
-  put_le(out, 0, id, 5);
-  put_le(out, 6, h.flags, 2);
-  put_le(out, 8, h.size, 4);
-  if (!payload.empty()) std::memcpy(out.data() + kHeaderSize, payload.data(), payload.size());
-  out[5] = static_cast<std::byte>(xor_all(out) ^ kChecksumMagic);
-  return out;
+  put_le(head, 0, id, 5);
+  put_le(head, 6, h.flags, 2);
+  put_le(head, 8, h.size, 4);
+  head[5] = static_cast<std::byte>(xor_all(head) ^ xor_all(payload) ^ kChecksumMagic);
+  out.insert(out.end(), head.begin(), head.end());
+  out.insert(out.end(), payload.begin(), payload.end());
 }
 
 FrameHeader decode_header(std::span<const std::byte, kHeaderSize> b) {

@@ -82,6 +82,8 @@ struct Frame {
 // Serialises a frame, setting HAS_PAYLOAD, the size (when there is a
 // payload) and the checksum.
 std::vector<std::byte> encode_frame(FrameHeader header, std::span<const std::byte> payload);
+// The same, appended to `out` (no buffer of its own per frame).
+void append_frame(std::vector<std::byte>& out, FrameHeader header, std::span<const std::byte> payload);
 
 // Why a header or frame was refused.
 enum class FrameError { None, UnknownType, TooLarge, BadChecksum };

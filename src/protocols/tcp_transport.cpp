@@ -1,5 +1,7 @@
 #include "tcp_transport.h"
 
+#include <algorithm>
+
 #include "asio_stream_io.h"
 
 namespace kenning::protocol {
@@ -40,7 +42,7 @@ std::unique_ptr<TcpTransport> TcpTransport::connect(const std::string& host, std
 
 // Fast paths: bytes the kernel can take or already holds need no trip
 // through the io_context (about a third of a small request's round trip);
-// only a real wait goes through the deadline-bounded asynchronous call.
+// only a real wait goes through a deadline-bounded asynchronous call.
 void TcpTransport::write(std::span<const std::byte> bytes, std::chrono::milliseconds timeout) {
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -53,20 +55,55 @@ void TcpTransport::write(std::span<const std::byte> bytes, std::chrono::millisec
   if (done < bytes.size()) detail::write_all(state_->io, state_->socket, bytes.subspan(done), timeout, peer_);
 }
 
-void TcpTransport::read(std::span<std::byte> bytes, std::chrono::milliseconds timeout) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
+std::size_t TcpTransport::take_buffered(std::span<std::byte> bytes) {
+  const std::size_t n = std::min(bytes.size(), buffer_end_ - buffer_begin_);
+  std::copy_n(buffer_.begin() + static_cast<std::ptrdiff_t>(buffer_begin_), n, bytes.begin());
+  buffer_begin_ += n;
+  return n;
+}
+
+std::size_t TcpTransport::read_available(std::span<std::byte> into, std::chrono::steady_clock::time_point deadline,
+                                         std::chrono::milliseconds timeout) {
+  for (;;) {
     std::error_code ec;
-    const std::size_t n = state_->socket.read_some(asio::buffer(bytes.data() + done, bytes.size() - done), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    const std::size_t n = state_->socket.read_some(asio::buffer(into.data(), into.size()), ec);
     if (ec == asio::error::eof) {
       eof_ = true;
       throw ProtocolError(peer_ + ": connection closed by the peer");
     }
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      // Nothing there yet: a deadline-bounded wait for the socket to become readable.
+      std::error_code wait_ec;
+      state_->socket.async_wait(tcp::socket::wait_read, [&](const std::error_code& e) { wait_ec = e; });
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (!detail::run_until_done(state_->io, state_->socket, std::max(left, std::chrono::milliseconds(1)))) {
+        throw ProtocolError(peer_ + ": no data for " + std::to_string(timeout.count()) + " ms (timeout)");
+      }
+      if (wait_ec) throw ProtocolError(peer_ + ": read failed: " + wait_ec.message());
+      continue;
+    }
     if (ec) throw ProtocolError(peer_ + ": read failed: " + ec.message());
-    done += n;
+    return n;
   }
-  if (done < bytes.size()) detail::read_exact(state_->io, state_->socket, bytes.subspan(done), timeout, peer_, eof_);
+}
+
+void TcpTransport::read(std::span<std::byte> bytes, std::chrono::milliseconds timeout) {
+  constexpr std::size_t kBufferSize = std::size_t{64} << 10;
+  // One deadline for the whole read: a peer dribbling a byte at a time
+  // cannot stretch it.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t done = take_buffered(bytes);
+  while (done < bytes.size()) {
+    const auto rest = bytes.subspan(done);
+    if (rest.size() >= kBufferSize) {
+      done += read_available(rest, deadline, timeout);  // large payloads: no second copy
+      continue;
+    }
+    buffer_.resize(kBufferSize);
+    buffer_begin_ = 0;
+    buffer_end_ = read_available(buffer_, deadline, timeout);
+    done += take_buffered(rest);
+  }
 }
 
 void TcpTransport::close() {

@@ -1,12 +1,15 @@
 // TCP transport on standalone asio: a connected socket (client side or one
 // accepted by TcpListener). Nagle's algorithm is off: frames are small and
-// every message waits for an answer.
+// every message waits for an answer. Reads go through a 64 KiB buffer, so
+// the frames of a pipelined burst (header, payload, next header...) cost one
+// system call, not two per frame; large payloads bypass it.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "transport.h"
 
@@ -29,9 +32,19 @@ class TcpTransport : public Transport {
   friend class TcpListener;
   struct State;
   explicit TcpTransport(std::unique_ptr<State> state);
+  // Copies what the buffer holds into the front of `bytes`; returns the count.
+  std::size_t take_buffered(std::span<std::byte> bytes);
+  // Reads what the socket has (waiting until `deadline` for something) into
+  // `into`; returns the count, throws on timeout (naming `timeout`), end of
+  // file or error.
+  std::size_t read_available(std::span<std::byte> into, std::chrono::steady_clock::time_point deadline,
+                             std::chrono::milliseconds timeout);
+
   std::unique_ptr<State> state_;
   std::string peer_;
   bool eof_ = false;
+  std::vector<std::byte> buffer_;
+  std::size_t buffer_begin_ = 0, buffer_end_ = 0;
 };
 
 class TcpListener {

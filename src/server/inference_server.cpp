@@ -203,8 +203,7 @@ void InferenceServer::handle(protocol::Channel& channel, const Message& m, Sessi
     case MessageType::Output: {
       expect_flow(m, FlowControl::Request);
       if (!s.has_output) throw Refusal("OUTPUT before PROCESS");
-      const auto output = protocol::concat_tensors(runtime_.extract_output());
-      channel.send_async(MessageType::Output, output);
+      channel.send_async(MessageType::Output, protocol::concat_tensors(runtime_.extract_output()));
       return;
     }
     case MessageType::Stats: {
@@ -306,8 +305,7 @@ void InferenceServer::handle_optimization(protocol::Channel& channel, const Mess
       return;
     default: {
       expect_flow(m, FlowControl::Request);
-      const auto compiled = s.optimization.run(s.stats);
-      channel.send_async(MessageType::OptimizeModel, compiled);
+      channel.send_async(MessageType::OptimizeModel, s.optimization.run(s.stats));
       return;
     }
   }
