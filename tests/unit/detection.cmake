@@ -5,10 +5,19 @@ kenning_add_test(test_detection_metrics
 kenning_add_test(test_ssd_anchors
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_ssd_anchors.cpp
   LIBS kenning_modelwrappers)
+kenning_add_test(test_yolo_decode
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_yolo_decode.cpp
+  LIBS kenning_modelwrappers)
 # The real BlazeFace model on scikit-image's sample images (skips without
 # scripts/fetch-models.sh's files).
 if(KENNING_WITH_OPENCV AND TARGET kenning_onnx_exec)
   kenning_add_test(test_blazeface
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_blazeface.cpp
     LIBS kenning_modelwrappers kenning_datasets kenning_runtimes)
+endif()
+# COCO / VOC readers and detection evaluation on files the test writes.
+if(KENNING_WITH_OPENCV)
+  kenning_add_test(test_detection_datasets
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_detection_datasets.cpp
+    LIBS kenning_datasets opencv_core opencv_imgcodecs)
 endif()
