@@ -71,4 +71,23 @@ TEST_F(CliDetection, BrokenAnnotationsNameTheFile) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST_F(CliDetection, FlowWritesTheSameFacesAsTheDatasetPath) {
+  std::string flow = read_text("scenarios/flow-blazeface-images.json");
+  for (const char* name : {"build/blazeface-faces.jsonl", "build/blazeface-faces.avi"}) {
+    const auto at = flow.find(name);
+    ASSERT_NE(at, std::string::npos) << name;
+    flow.replace(at, std::string(name).size(), (dir_ / fs::path(name).filename()).string());
+  }
+  const fs::path cfg = dir_ / "flow.json";
+  std::ofstream(cfg) << flow;
+  const auto r = run_kenning({"flow", "--cfg", cfg.string(), "--max-steps", "5"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Images in name order: astronaut, camera, chelsea, coffee, rocket.
+  std::ifstream lines(dir_ / "blazeface-faces.jsonl");
+  std::vector<std::size_t> faces;
+  for (std::string line; std::getline(lines, line);) faces.push_back(json::parse(line)["detections"].size());
+  EXPECT_EQ(faces, (std::vector<std::size_t>{1, 1, 0, 0, 0}));
+  EXPECT_GT(fs::file_size(dir_ / "blazeface-faces.avi"), 0u);
+}
+
 }  // namespace
