@@ -21,3 +21,9 @@ if(KENNING_WITH_OPENCV)
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_detection_datasets.cpp
     LIBS kenning_datasets opencv_core opencv_imgcodecs)
 endif()
+# ONNXYOLODetector on a Conv "YOLO head" built by the test.
+if(TARGET kenning_onnx_exec)
+  kenning_add_test(test_onnx_yolo_detector
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_yolo_detector.cpp
+    LIBS kenning_modelwrappers kenning_runtimes kenning_onnx)
+endif()
