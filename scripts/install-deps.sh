@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libasio-dev
   zlib1g-dev libprotobuf-dev protobuf-compiler libonnx-dev
-  libopencv-dev
+  libopencv-dev libxml2-dev
   libtorch-dev libdnnl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox libcmark-gfm-dev libcmark-gfm-extensions-dev

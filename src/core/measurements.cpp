@@ -9,6 +9,7 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "kenning/core/detection_metrics.h"
 #include "kenning/core/error.h"
 #include "kenning/core/latency_stats.h"
 #include "kenning/core/metrics.h"
@@ -110,6 +111,7 @@ void Measurements::compute_derived() {
     data_["mean_sensitivity"] = m.mean_sensitivity;
     data_["g_mean"] = m.g_mean;
   }
+  compute_detection_metrics(data_);
 }
 
 void Measurements::save(const std::filesystem::path& path) const {

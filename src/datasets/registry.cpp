@@ -1,5 +1,9 @@
 // The dataset family's list of classes (explicit: see core/registry.h).
 #include "fashion_mnist_dataset.h"
+#include "kenning/config.h"
+#if KENNING_WITH_OPENCV
+#include "detection_dataset.h"
+#endif
 #include "kenning/registries.h"
 #include "random_dataset.h"
 #include "random_tensor_dataset.h"
@@ -11,6 +15,15 @@ void register_datasets(Registry<Dataset>& r) {
   r.add<MNISTDataset>("mnist");
   r.add<RandomizedClassificationDataset>("random");
   r.add<RandomTensorDataset>("random_tensors");
+#if KENNING_WITH_OPENCV
+  r.add<COCODetectionDataset>("coco_detection");
+  r.add<VOCDetectionDataset>("voc_detection");
+#else
+  r.add_unavailable("COCODetectionDataset", "coco_detection", "Object detection, COCO JSON",
+                    "built without KENNING_WITH_OPENCV");
+  r.add_unavailable("VOCDetectionDataset", "voc_detection", "Object detection, Pascal VOC XML",
+                    "built without KENNING_WITH_OPENCV");
+#endif
 }
 
 }  // namespace kenning

@@ -10,6 +10,8 @@
 #if KENNING_WITH_ONNX
 #include "onnx_image_classifier.h"
 #include "onnx_model.h"
+#include "onnx_ssd_detector.h"
+#include "onnx_yolo_detector.h"
 #endif
 
 namespace kenning {
@@ -23,10 +25,16 @@ void register_model_wrappers(Registry<ModelWrapper>& r) {
 #if KENNING_WITH_ONNX
   r.add<ONNXModel>("onnx_model");
   r.add<ONNXImageClassifier>("onnx_image_classifier");
+  r.add<ONNXSSDDetector>("onnx_ssd_detector");
+  r.add<ONNXYOLODetector>("onnx_yolo_detector");
 #else
   r.add_unavailable("ONNXModel", "onnx_model", "Any ONNX model, inputs and outputs passed through",
                     "built without KENNING_WITH_ONNX");
   r.add_unavailable("ONNXImageClassifier", "onnx_image_classifier", "Any ONNX image classifier",
+                    "built without KENNING_WITH_ONNX");
+  r.add_unavailable("ONNXSSDDetector", "onnx_ssd_detector", "ONNX anchor-based (SSD-style) detector",
+                    "built without KENNING_WITH_ONNX");
+  r.add_unavailable("ONNXYOLODetector", "onnx_yolo_detector", "ONNX YOLOv2/v3-style detector",
                     "built without KENNING_WITH_ONNX");
 #endif
 }

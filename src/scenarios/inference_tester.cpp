@@ -319,6 +319,10 @@ std::string summarize_measurements(const Measurements& m) {
                      d["mean_precision"].get<double>(), d["mean_sensitivity"].get<double>(),
                      d["g_mean"].get<double>());
   }
+  if (d.contains("eval_map_50")) {
+    s += fmt::format("mAP@0.5:         {:.4f}   mAP@0.5:0.95: {:.4f}\n", d["eval_map_50"].get<double>(),
+                     d["eval_map_50_95"].get<double>());
+  }
   if (d.value("evaluation", std::string()) == "none") {
     s += fmt::format("evaluation:      none ({})\n", d.value("evaluation_skipped_reason", std::string()));
   }

@@ -1,0 +1,123 @@
+// IoU, NMS, matching and COCO-style AP against values worked out by hand.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kenning/core/box_ops.h"
+#include "kenning/core/detection_metrics.h"
+#include "kenning/core/measurements.h"
+
+namespace kenning {
+namespace {
+
+Detection det(float x1, float y1, float x2, float y2, float score, int cls = 0) {
+  Detection d;
+  d.x1 = x1, d.y1 = y1, d.x2 = x2, d.y2 = y2, d.score = score, d.class_id = cls;
+  return d;
+}
+
+TEST(BoxIoU, OverlapDisjointAndIdentical) {
+  // [0,0,2,2] vs [1,1,3,3]: intersection 1, union 4 + 4 - 1 = 7.
+  EXPECT_FLOAT_EQ(box_iou({0, 0, 2, 2}, {1, 1, 3, 3}), 1.0f / 7.0f);
+  EXPECT_FLOAT_EQ(box_iou({0, 0, 1, 1}, {0, 0, 1, 1}), 1.0f);
+  EXPECT_FLOAT_EQ(box_iou({0, 0, 1, 1}, {1, 0, 2, 1}), 0.0f);  // touching edges
+  EXPECT_FLOAT_EQ(box_iou({0, 0, 0, 0}, {0, 0, 1, 1}), 0.0f);  // empty box
+  // Containment: [0,0,1,1] inside [0,0,2,1]: 1 / 2.
+  EXPECT_FLOAT_EQ(box_iou({0, 0, 1, 1}, {0, 0, 2, 1}), 0.5f);
+}
+
+TEST(NMS, KeepsBestOfOverlappingSameClassOnly) {
+  std::vector<Detection> in{
+      det(0, 0, 2, 2, 0.6f),        // IoU 4 / 4.4 with the best: suppressed
+      det(0, 0, 2, 2.2f, 0.9f),     // best
+      det(1, 1, 3, 3, 0.8f),        // IoU 1 / 7.4 with the best: kept
+      det(0, 0, 2, 2, 0.7f, 1),     // other class: kept
+      det(5, 5, 6, 6, 0.2f),        // below the score threshold
+  };
+  const auto out = non_max_suppression(in, 0.3f, 0.5f);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_FLOAT_EQ(out[0].score, 0.9f);
+  EXPECT_FLOAT_EQ(out[1].score, 0.8f);
+  EXPECT_FLOAT_EQ(out[2].score, 0.7f);
+  EXPECT_EQ(out[2].class_id, 1);
+  EXPECT_EQ(non_max_suppression(in, 0.3f, 0.5f, 2).size(), 2u);
+  // With a threshold above their IoU (2*2 / 2*2.2 = 0.909), both stay.
+  EXPECT_EQ(non_max_suppression(in, 0.3f, 0.95f).size(), 4u);
+}
+
+TEST(Matching, GreedyByScoreOneClaimPerGroundTruth) {
+  const std::vector<Detection> gt{det(0, 0, 1, 1, 1), det(2, 0, 3, 1, 1), det(0, 0, 1, 1, 1, 1)};
+  const std::vector<Detection> pred{
+      det(0, 0, 1, 1, 0.5f),        // IoU 1 with gt 0, but the 0.9 one claims it first
+      det(0, 0, 1, 0.8f, 0.9f),     // IoU 0.8 with gt 0: tp
+      det(2, 0, 3, 0.4f, 0.7f),     // IoU 0.4 with gt 1: fp, best IoU 0.4 recorded
+      det(0, 0, 1, 1, 0.8f, 1),     // other class: ignored for class 0
+  };
+  const auto m = match_detections(pred, gt, 0);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_FLOAT_EQ(m[0].score, 0.9f);
+  EXPECT_TRUE(m[0].tp);
+  EXPECT_NEAR(m[0].iou, 0.8f, 1e-6);
+  EXPECT_FLOAT_EQ(m[1].score, 0.7f);
+  EXPECT_FALSE(m[1].tp);
+  EXPECT_NEAR(m[1].iou, 0.4f, 1e-6);
+  EXPECT_FLOAT_EQ(m[2].score, 0.5f);
+  EXPECT_FALSE(m[2].tp);  // gt 0 already claimed
+  EXPECT_NEAR(m[2].iou, 1.0f, 1e-6);
+}
+
+// Three ground-truth boxes; by descending score: TP FP TP FP TP.
+// precision 1, 1/2, 2/3, 2/4, 3/5; recall 1/3, 1/3, 2/3, 2/3, 1.
+// Envelope: 1, 2/3, 2/3, 3/5, 3/5. Recall points 0..0.33 (34) -> 1,
+// 0.34..0.66 (33) -> 2/3, 0.67..1 (34) -> 3/5:
+// AP = (34 + 33 * 2/3 + 34 * 0.6) / 101 = 76.4 / 101.
+std::vector<ScoredMatch> tp_fp_sequence() {
+  return {{0.5f, true, 0.9f}, {0.9f, true, 0.6f}, {0.8f, false, 0.1f}, {0.7f, true, 0.8f}, {0.6f, false, 0.0f}};
+}
+
+TEST(AveragePrecision, COCO101PointsOnAKnownSequence) {
+  EXPECT_NEAR(average_precision_101(tp_fp_sequence(), 3, 0.5f), 76.4 / 101.0, 1e-9);
+  // At IoU 0.75 the 0.6-IoU hit becomes a miss: FP FP TP FP TP.
+  // precision 0, 0, 1/3, 1/4, 2/5; recall 0, 0, 1/3, 1/3, 2/3; envelope
+  // 0.4 everywhere up to recall 2/3 (67 points), 0 above: 67 * 0.4 / 101.
+  EXPECT_NEAR(average_precision_101(tp_fp_sequence(), 3, 0.75f), 67 * 0.4 / 101.0, 1e-9);
+  EXPECT_DOUBLE_EQ(average_precision_101({{0.9f, true, 1.0f}}, 1, 0.5f), 1.0);
+  EXPECT_DOUBLE_EQ(average_precision_101({}, 2, 0.5f), 0.0);
+  EXPECT_DOUBLE_EQ(average_precision_101({{0.9f, true, 1.0f}}, 0, 0.5f), 0.0);
+}
+
+TEST(PrecisionRecall, CurveFollowsScoreOrder) {
+  const PRCurve c = precision_recall_curve(tp_fp_sequence(), 3, 0.5f);
+  const std::vector<double> p{1, 0.5, 2.0 / 3, 0.5, 0.6}, r{1.0 / 3, 1.0 / 3, 2.0 / 3, 2.0 / 3, 1};
+  ASSERT_EQ(c.precision.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_NEAR(c.precision[i], p[i], 1e-12) << i;
+    EXPECT_NEAR(c.recall[i], r[i], 1e-12) << i;
+  }
+}
+
+TEST(DetectionMetrics, DerivedFromRawMeasurements) {
+  Measurements m;
+  for (const auto& s : tp_fp_sequence()) m.append("eval_det/face", {s.score, s.tp ? 1 : 0, s.iou});
+  m.set("eval_gtcount/face", 3);
+  // A class with ground truth and no predictions: AP 0, counted in the mean.
+  m.set("eval_gtcount/cat", 1);
+  m.compute_derived();
+  const double ap50 = 76.4 / 101.0;
+  EXPECT_NEAR(m.at("eval_ap50/face").get<double>(), ap50, 1e-9);
+  EXPECT_DOUBLE_EQ(m.at("eval_ap50/cat").get<double>(), 0.0);
+  EXPECT_NEAR(m.at("eval_map_50").get<double>(), ap50 / 2, 1e-9);
+  // TP IoUs 0.9, 0.6, 0.8: thresholds 0.5..0.6 (3) keep all three (AP50),
+  // 0.65..0.8 (4) lose the 0.6 hit (67 * 0.4 / 101), 0.85..0.9 (2) keep only
+  // the 0.9 hit, scored last: FP FP FP FP TP -> precision 1/5 up to recall
+  // 1/3 (34 points); 0.95 none.
+  const double ap_face = (3 * ap50 + 4 * (67 * 0.4 / 101) + 2 * (34 * 0.2 / 101)) / 10;
+  EXPECT_NEAR(m.at("eval_ap50_95/face").get<double>(), ap_face, 1e-6);
+  EXPECT_NEAR(m.at("eval_map_50_95").get<double>(), ap_face / 2, 1e-6);
+  EXPECT_EQ(m.at("eval_map_per_iou")["map"].size(), 10u);
+  EXPECT_EQ(m.at("eval_tp_iou").size(), 3u);
+  EXPECT_EQ(m.at("eval_pr_curve/face")["recall"].size(), 5u);
+}
+
+}  // namespace
+}  // namespace kenning
