@@ -62,3 +62,10 @@ if(TARGET kenning_flow)
   target_include_directories(test_cli_flow PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../unit)
   add_dependencies(test_cli_flow kenning)
 endif()
+# `kenning test --test-mode single-stream|offline` on the Fashion-MNIST CNN
+# with ONNXExecRuntime.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_cli_test_modes SOURCES e2e/test_cli_test_modes.cpp LIBS nlohmann_json::nlohmann_json
+                   LABELS e2e)
+  add_dependencies(test_cli_test_modes kenning)
+endif()
