@@ -162,3 +162,18 @@ TEST(CliTestModes, BadValuesAreRefusedNamingTheFlag) {
   }
   fs::remove_all(dir);
 }
+
+TEST(CliTestModes, RemoteScenariosAreRefusedBeforeConnecting) {
+  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST data";
+  const auto dir = e2e_temp_dir("modes", "remote");
+  const auto out = dir / "m.json";
+  // Port 1: nothing listens; the refusal must come before any connection.
+  const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-remote.json", "--port", "1",
+                              "--reduce-dataset", "0.01", "--test-mode", "single-stream", "--measurements",
+                              out.string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--test-mode single-stream: runs local runtimes only"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("cannot connect"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove_all(dir);
+}
