@@ -42,7 +42,7 @@ TEST(CliTestModes, SingleStreamCyclesShuffledSamplesUntilBothMinimums) {
   const auto dir = e2e_temp_dir("modes", "single");
   const auto out = dir / "m.json";
   const auto r = run_test(out, {"--test-mode", "single-stream", "--min-query-count", "300", "--min-duration", "0.05",
-                                "--seed", "42"});
+                                "--test-seed", "42"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json m = read_json(out);
   EXPECT_EQ(m["test_mode"], "single-stream");
@@ -78,6 +78,16 @@ TEST(CliTestModes, SingleStreamCyclesShuffledSamplesUntilBothMinimums) {
   EXPECT_NE(r.out.find("single-stream:   p90 latency"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("seed 42"), std::string::npos) << r.out;
   fs::remove_all(dir);
+  // Other seeds give the same samples in another order: same accuracy over
+  // the first pass, and the schedule records its own seed.
+  const auto other = dir.string() + "-other.json";
+  const auto r2 = run_test(other, {"--test-mode", "single-stream", "--min-query-count", "200", "--min-duration", "0",
+                                   "--test-seed", "7"});
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  const json m2 = read_json(other);
+  EXPECT_EQ(m2["test_mode_parameters"]["seed"], 7);
+  EXPECT_EQ(m2["eval_confusion_matrix"], m["eval_confusion_matrix"]);
+  fs::remove(other);
 }
 
 TEST(CliTestModes, SingleStreamShortOfAPassSaysWhyNoQualityMetrics) {

@@ -149,7 +149,9 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     app.add_option("--min-query-count", cmd.min_query_count,
                    "single-stream/offline: issue at least this many samples")
         ->capture_default_str();
-    app.add_option("--seed", cmd.seed, "single-stream: seed of the sample order (recorded)")->capture_default_str();
+    app.add_option("--test-seed", cmd.seed,
+                   "single-stream: seed of the sample order (recorded; --seed is the model's training seed)")
+        ->capture_default_str();
     app.add_option("--offline-batch-size", cmd.offline_batch_size,
                    "offline: samples per batch; 0: the dataset's inference batch size")
         ->capture_default_str();
