@@ -32,6 +32,10 @@ void check_load_settings(const LoadSettings& settings) {
   if (settings.min_query_count == 0) {
     throw ConfigError("--min-query-count: 0 issues nothing, expected at least 1");
   }
+  if (settings.offline_batch_size > 0 && settings.mode != TestMode::Offline) {
+    throw ConfigError("--offline-batch-size: applies to --test-mode offline only, the mode is " +
+                      test_mode_name(settings.mode));
+  }
 }
 
 SampleSchedule::SampleSchedule(std::size_t samples, std::size_t query_size, bool shuffle, std::uint64_t seed) {

@@ -34,8 +34,8 @@ struct LoadSettings {
   std::size_t offline_batch_size = 0;  // 0: the dataset's inference batch size
 };
 
-// Throws ConfigError naming the flag (--min-duration, --min-query-count)
-// and what it expects.
+// Throws ConfigError naming the flag (--min-duration, --min-query-count,
+// --offline-batch-size outside offline) and what it expects.
 void check_load_settings(const LoadSettings& settings);
 
 // One query: `count` consecutive test samples from `begin`.

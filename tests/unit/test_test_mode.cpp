@@ -55,6 +55,11 @@ TEST(TestMode, SettingsCheckNamesTheFlag) {
         throw;
       },
       ConfigError);
+  s = {};
+  s.offline_batch_size = 32;
+  EXPECT_THROW(check_load_settings(s), ConfigError);  // accuracy mode has no offline batches
+  s.mode = TestMode::Offline;
+  EXPECT_NO_THROW(check_load_settings(s));
 }
 
 TEST(SampleSchedule, SameSeedSameOrderOtherSeedOtherOrder) {
