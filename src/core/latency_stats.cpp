@@ -34,7 +34,7 @@ std::size_t min_samples_for_percentile(double p) {
   return static_cast<std::size_t>(std::ceil(std::log(kTailProbability) / std::log(p / 100.0)));
 }
 
-nlohmann::json latency_statistics(const std::vector<double>& steps, const VerdictRules& rules) {
+nlohmann::json latency_statistics(const std::vector<double>& steps, const VerdictRules& rules, std::size_t samples) {
   nlohmann::json j = nlohmann::json::object();
   std::vector<std::string> invalid, warnings;
   if (steps.empty()) {
@@ -81,7 +81,9 @@ nlohmann::json latency_statistics(const std::vector<double>& steps, const Verdic
     invalid.push_back(fmt::format("timed inferences add up to {:.3f} s, less than the minimum {:.3f} s", duration,
                                   rules.min_duration_s));
   }
-  if (steps.size() < rules.min_count) {
+  if (rules.count_samples && samples < rules.min_count) {
+    invalid.push_back(fmt::format("{} samples issued, fewer than the minimum {}", samples, rules.min_count));
+  } else if (!rules.count_samples && steps.size() < rules.min_count) {
     invalid.push_back(fmt::format("{} timed inferences, fewer than the minimum {}", steps.size(), rules.min_count));
   }
   // Stability: the steady state's two halves should agree (no thermal
@@ -104,6 +106,7 @@ nlohmann::json latency_statistics(const std::vector<double>& steps, const Verdic
                   {"rules",
                    {{"min_duration_s", rules.min_duration_s},
                     {"min_count", rules.min_count},
+                    {"count_unit", rules.count_samples ? "samples" : "timed inferences"},
                     {"max_median_drift", rules.max_median_drift}}}};
   return j;
 }

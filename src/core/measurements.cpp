@@ -52,7 +52,7 @@ void Measurements::append_timed(const std::string& key, double value, double tim
   append(key + "_timestamp", timestamp);
 }
 
-void Measurements::compute_derived() {
+void Measurements::compute_derived(const VerdictRules& rules) {
   if (data_.contains("target_inference_step")) {
     const auto s = summarize(data_["target_inference_step"].get<std::vector<double>>());
     data_["inferencetime_mean"] = s.mean;
@@ -60,7 +60,9 @@ void Measurements::compute_derived() {
     data_["inferencetime_std"] = s.std;
     data_["inferencetime_min"] = s.min;
     data_["inferencetime_max"] = s.max;
-    data_["inference_statistics"] = latency_statistics(data_["target_inference_step"].get<std::vector<double>>());
+    data_["inference_statistics"] =
+        latency_statistics(data_["target_inference_step"].get<std::vector<double>>(), rules,
+                           data_.value("test_samples", std::size_t{0}));
     // Throughput of the inferences alone, and of the whole session with the
     // framework's own work (data loading, pre/postprocessing) included.
     if (data_.contains("test_samples")) {

@@ -41,10 +41,33 @@ std::optional<std::vector<double>> steps_of(const json& d, std::string& why) {
   return steps;
 }
 
+namespace {
+
+// The rules the run was judged by (a test mode's minimums, recorded with its
+// verdict), else the defaults: a report agrees with the run's own verdict.
+VerdictRules recorded_rules(const json& d) {
+  VerdictRules rules;
+  const json* stats = d.contains("inference_statistics") ? &d["inference_statistics"] : nullptr;
+  if (!stats || !stats->contains("verdict") || !(*stats)["verdict"].contains("rules")) return rules;
+  const json& r = (*stats)["verdict"]["rules"];
+  if (!r.is_object()) return rules;
+  rules.min_duration_s = r.value("min_duration_s", rules.min_duration_s);
+  rules.min_count = r.value("min_count", rules.min_count);
+  rules.max_median_drift = r.value("max_median_drift", rules.max_median_drift);
+  rules.count_samples = r.value("count_unit", std::string()) == "samples";
+  return rules;
+}
+
+}  // namespace
+
 std::optional<json> stats_of(const json& d, std::string& why) {
   const auto steps = steps_of(d, why);
   if (!steps) return std::nullopt;
-  return latency_statistics(*steps);
+  const std::size_t samples = d.contains("test_samples") && d["test_samples"].is_number_integer() &&
+                                      d["test_samples"].get<std::int64_t>() > 0
+                                  ? d["test_samples"].get<std::size_t>()
+                                  : 0;
+  return latency_statistics(*steps, recorded_rules(d), samples);
 }
 
 std::optional<ConfusionMatrix> matrix_of(const json& d, std::string& why) {

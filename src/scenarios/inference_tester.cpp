@@ -1,5 +1,6 @@
 #include "inference_tester.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <unistd.h>
@@ -66,6 +67,22 @@ void record_model_flops(const std::filesystem::path& model, Measurements& m) {
   (void)model;
   (void)m;
 #endif
+}
+
+// LoadGen's headline: single-stream the p90 latency, offline samples per
+// second of inference, each with the verdict under the mode's minimums.
+void record_loadgen_result(TestMode mode, Measurements& m) {
+  const auto& d = m.data();
+  const auto& stats = d["inference_statistics"];
+  nlohmann::json result = {{"verdict", stats["verdict"]["result"]}};
+  if (mode == TestMode::SingleStream) {
+    result["metric"] = "p90_latency_s";
+    result["value"] = stats.contains("percentiles") ? stats["percentiles"]["p90"] : nlohmann::json();
+  } else {
+    result["metric"] = "samples_per_second";
+    result["value"] = d.contains("throughput_inference_only") ? d["throughput_inference_only"] : nlohmann::json();
+  }
+  m.set("loadgen_result", std::move(result));
 }
 
 }  // namespace
@@ -145,6 +162,13 @@ std::unique_ptr<Runtime> default_runtime_for(const std::string& format) {
 
 Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   if (!options.measurements_path.empty()) check_output_path(options.measurements_path, "--measurements");
+  if (options.load.mode != TestMode::Accuracy && p.protocol) {
+    // A remote round trip per sample would measure the link, not the model;
+    // --target-benchmark-runs times the target on its own.
+    throw ConfigError("--test-mode " + test_mode_name(options.load.mode) +
+                      ": runs local runtimes only, the scenario has a protocol block; use --test-mode accuracy "
+                      "with --target-benchmark-runs for remote targets");
+  }
   const std::string final_format = check_format_chain(p);
   // A chain of optimizers produces a file, not something the model wrapper
   // runs natively: without a runtime block, a default one for the format
@@ -250,16 +274,32 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
 
   const std::size_t total = p.dataset->size(Split::Test);
   const std::size_t batch_size = p.dataset->inference_batch_size();
-  spdlog::info("testing {} on {} test samples (batch {}) with {}", model.string(), total, batch_size,
+  const LoadSettings& load = options.load;
+  const bool performance_mode = load.mode != TestMode::Accuracy;
+  const std::size_t query_size = load.mode == TestMode::SingleStream ? 1
+                                 : load.mode == TestMode::Offline && load.offline_batch_size > 0
+                                     ? load.offline_batch_size
+                                     : batch_size;
+  SampleSchedule schedule(total, query_size, load.mode == TestMode::SingleStream, load.seed);
+  spdlog::info("testing {} on {} test samples (batch {}, {} mode) with {}", model.string(), total, query_size,
+               test_mode_name(load.mode),
                remote      ? p.protocol->type_name() + " (remote)"
                : p.runtime ? p.runtime->type_name()
                            : p.model_wrapper->type_name() + " (native)");
+  // Performance modes score only the first pass, kept apart until it is
+  // known to be complete: a partial confusion matrix would mislead.
+  Measurements first_pass_quality;
+  Measurements& quality = performance_mode ? first_pass_quality : m;
+  double inference_time = 0;  // what the stopping rule and the verdict both count
   ResourceSampler sampler;
   sampler.start();
-  ProgressBar bar("test", total);
+  const std::size_t bar_total = performance_mode ? std::max(total, load.min_query_count) : total;
+  ProgressBar bar("test", bar_total);
   const auto session_start = Clock::now();
-  for (std::size_t begin = 0; begin < total; begin += batch_size) {
-    const Batch batch = p.dataset->batch(Split::Test, begin, batch_size);
+  while (performance_mode ? !minimums_met(load, schedule.samples_issued(), inference_time)
+                          : schedule.queries_issued() < schedule.queries_per_pass()) {
+    const Query query = schedule.next();
+    const Batch batch = p.dataset->batch(Split::Test, query.begin, query.count);
     auto t0 = Clock::now();
     std::vector<Tensor> inputs = p.model_wrapper->preprocess(batch);
     // A model with integer inputs (a quantizer's inference_input_type) gets
@@ -276,22 +316,48 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
       t0 = Clock::now();
       p.runtime->run();
       const double step = seconds_since(t0);
+      inference_time += step;
       m.append_timed("target_inference_step", step, unix_time_now());
       outputs = dequantize_by_spec(p.runtime->extract_output(), spec.model_outputs());
     } else {
       t0 = Clock::now();
       outputs = p.model_wrapper->run_inference(input_views);
-      m.append_timed("target_inference_step", seconds_since(t0), unix_time_now());
+      const double step = seconds_since(t0);
+      inference_time += step;
+      m.append_timed("target_inference_step", step, unix_time_now());
     }
     t0 = Clock::now();
     const std::vector<Tensor> predictions = p.model_wrapper->postprocess(std::move(outputs));
     m.append_timed("output_postprocess_step", seconds_since(t0), unix_time_now());
-    if (evaluate) p.dataset->evaluate(predictions, batch, m);
-    bar.update(begin + batch.size);
+    if (evaluate && schedule.in_first_pass()) p.dataset->evaluate(predictions, batch, quality);
+    bar.update(std::min(schedule.samples_issued(), bar_total));
   }
   bar.finish();
   m.set("session_time", seconds_since(session_start));
-  m.set("test_samples", total);
+  m.set("test_samples", schedule.samples_issued());
+  m.set("test_mode", test_mode_name(load.mode));
+  if (performance_mode) {
+    m.set("test_mode_parameters", {{"min_duration_s", load.min_duration_s},
+                                   {"min_query_count", load.min_query_count},
+                                   {"seed", load.seed},
+                                   {"query_size", query_size},
+                                   {"test_split_samples", total},
+                                   {"samples_issued", schedule.samples_issued()},
+                                   {"queries_issued", schedule.queries_issued()},
+                                   {"complete_passes", schedule.complete_passes()},
+                                   {"duration_s", inference_time}});
+    if (evaluate && schedule.complete_passes() >= 1) {
+      for (const auto& [key, value] : first_pass_quality.data().items()) m.set(key, value);
+    } else if (evaluate) {
+      const std::string reason = fmt::format(
+          "{} issued {} of the {} test samples before both minimums were met; quality metrics need every "
+          "sample once (--min-query-count {} covers them)",
+          test_mode_name(load.mode), std::min(schedule.samples_issued(), total), total, total);
+      m.set("evaluation", "none");
+      m.set("evaluation_skipped_reason", reason);
+      spdlog::info("no evaluation: {}", reason);
+    }
+  }
   record_model_flops(model, m);
   if (remote && options.target_benchmark_runs > 0 && total > 0) {
     const Batch batch = p.dataset->batch(Split::Test, 0, batch_size);
@@ -300,7 +366,14 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   }
   if (remote) remote->finish(m);
   sampler.stop_into(m);
-  m.compute_derived();
+  VerdictRules rules;
+  if (performance_mode) {
+    rules.min_duration_s = load.min_duration_s;
+    rules.min_count = load.min_query_count;
+    rules.count_samples = load.mode == TestMode::Offline;
+  }
+  m.compute_derived(rules);
+  if (performance_mode) record_loadgen_result(load.mode, m);
   if (!options.measurements_path.empty()) {
     m.save(options.measurements_path);
     spdlog::info("measurements written to {}", options.measurements_path.string());
@@ -385,6 +458,22 @@ std::string summarize_measurements(const Measurements& m) {
                      b["steady_state"]["median"].get<double>() * 1e3, pct,
                      b["verdict"]["result"].get<std::string>(),
                      info.value("truncated", false) ? ", stopped early: the client's timeout" : "");
+  }
+  if (d.contains("loadgen_result") && d.contains("test_mode_parameters")) {
+    // One line per run in LoadGen's terms: the headline, the load and the verdict.
+    const auto& r = d["loadgen_result"];
+    const auto& t = d["test_mode_parameters"];
+    const std::string value =
+        r["value"].is_null() ? std::string("n/a (too few samples)")
+        : r["metric"] == "p90_latency_s" ? fmt::format("p90 latency {:.4f} ms", r["value"].get<double>() * 1e3)
+                                         : fmt::format("{:.0f} samples/s", r["value"].get<double>());
+    s += fmt::format("{:<17}{}, {} samples in {} queries of {}, {:.3f} s of inference (minimums {:.3f} s, {}; "
+                     "seed {}): {}\n",
+                     d["test_mode"].get<std::string>() + ":", value, t["samples_issued"].get<std::size_t>(),
+                     t["queries_issued"].get<std::size_t>(), t["query_size"].get<std::size_t>(),
+                     t["duration_s"].get<double>(), t["min_duration_s"].get<double>(),
+                     t["min_query_count"].get<std::size_t>(), t["seed"].get<std::uint64_t>(),
+                     r["verdict"].get<std::string>());
   }
   if (d.contains("compiled_model_size")) {
     s += fmt::format("model:           {} ({} bytes)\n", d.value("compiled_model_path", std::string()),

@@ -8,6 +8,7 @@
 
 #include "kenning/core/measurements.h"
 #include "pipeline.h"
+#include "test_mode.h"
 
 namespace kenning {
 
@@ -22,6 +23,9 @@ struct TestOptions {
   // first batch (sent once) after target_benchmark_warmup untimed ones; 0: off.
   std::size_t target_benchmark_runs = 0;
   std::size_t target_benchmark_warmup = 10;
+  // --test-mode and its minimums (test_mode.h); single-stream and offline
+  // run locally only.
+  LoadSettings load;
 };
 
 // Throws IoError when `path`'s folder is missing or not writable, so a run

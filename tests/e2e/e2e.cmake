@@ -69,3 +69,10 @@ if(KENNING_WITH_OPENCV AND KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
                    LABELS e2e)
   add_dependencies(test_cli_detection kenning)
 endif()
+# `kenning test --test-mode single-stream|offline` on the Fashion-MNIST CNN
+# with ONNXExecRuntime.
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_cli_test_modes SOURCES e2e/test_cli_test_modes.cpp LIBS nlohmann_json::nlohmann_json
+                   LABELS e2e)
+  add_dependencies(test_cli_test_modes kenning)
+endif()

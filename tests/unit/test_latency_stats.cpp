@@ -87,3 +87,20 @@ TEST(PeakProbe, MeasuresAPlausibleRate) {
   EXPECT_FALSE(p.isa.empty());
   EXPECT_EQ(&single_core_peak(), &p);  // measured once
 }
+
+TEST(LatencyStats, OfflineRulesCountSamplesNotTimedInferences) {
+  // 10 batches of 0.2 s: long enough, 10 timed inferences but 640 samples.
+  const std::vector<double> steps(10, 0.2);
+  VerdictRules rules;
+  rules.min_count = 600;
+  rules.count_samples = true;
+  const auto enough = latency_statistics(steps, rules, 640);
+  EXPECT_EQ(enough["verdict"]["result"], "VALID") << enough["verdict"];
+  EXPECT_EQ(enough["verdict"]["rules"]["count_unit"], "samples");
+  const auto short_of = latency_statistics(steps, rules, 599);
+  EXPECT_EQ(short_of["verdict"]["result"], "INVALID");
+  EXPECT_TRUE(has_reason(short_of["verdict"]["reasons"], "599 samples issued, fewer than the minimum 600"));
+  rules.count_samples = false;  // the same run judged per timed inference
+  EXPECT_TRUE(has_reason(latency_statistics(steps, rules, 640)["verdict"]["reasons"],
+                         "10 timed inferences, fewer than the minimum 600"));
+}

@@ -7,6 +7,7 @@
 
 #include "kenning/core/error.h"
 #include "markdown_report.h"
+#include "report_data.h"
 #include "report_input.h"
 #include "test_support.h"
 
@@ -81,4 +82,18 @@ TEST(Reports, BadFilesGiveClearErrorsAndMalformedPartsArePartial) {
   const std::string md = render_markdown_report(runs, {"performance", "classification"});
   EXPECT_HAS(md, "malformed: target_inference_step is not a list of numbers");
   EXPECT_HAS(md, "malformed eval_confusion_matrix");
+}
+
+TEST(Reports, StatisticsKeepTheRunsOwnVerdictRules) {
+  // An offline run: 8 batches, 512 samples, judged by its minimums of 0.5 s
+  // and 500 samples; the defaults (64 timed inferences) would say INVALID.
+  json d = {{"target_inference_step", std::vector<double>(8, 0.1)}, {"test_samples", 512}};
+  d["inference_statistics"]["verdict"]["rules"] = {
+      {"min_duration_s", 0.5}, {"min_count", 500}, {"max_median_drift", 0.05}, {"count_unit", "samples"}};
+  std::string why;
+  const auto stats = stats_of(d, why);
+  ASSERT_TRUE(stats) << why;
+  EXPECT_EQ((*stats)["verdict"]["result"], "VALID") << (*stats)["verdict"];
+  d.erase("inference_statistics");
+  EXPECT_EQ(stats_of(d, why).value()["verdict"]["result"], "INVALID");
 }

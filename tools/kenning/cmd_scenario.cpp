@@ -28,6 +28,15 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   if (cmd.help_shown) return 0;
   if (!cmd.verbosity.empty()) set_log_level(cmd.verbosity);
 
+  // Bad test-mode flags fail before any training or optimization.
+  LoadSettings load;
+  load.mode = parse_test_mode(cmd.test_mode);
+  load.min_duration_s = cmd.min_duration_s;
+  load.min_query_count = cmd.min_query_count;
+  load.seed = cmd.seed;
+  load.offline_batch_size = cmd.offline_batch_size;
+  check_load_settings(load);
+
   const bool train = has(commands, "train");
   const bool optimize = has(commands, "optimize");
   const bool test = has(commands, "test");
@@ -57,6 +66,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   options.run_test = test;
   options.target_benchmark_runs = cmd.target_benchmark_runs;
   options.target_benchmark_warmup = cmd.target_benchmark_warmup;
+  options.load = load;
   if (options.target_benchmark_runs > 0 && !pipeline.protocol) {
     throw ConfigError("--target-benchmark-runs: needs a protocol block (a remote target running `kenning server`)");
   }

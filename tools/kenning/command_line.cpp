@@ -139,6 +139,22 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                    "Untimed runs on the target before the timed ones")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+    app.add_option("--test-mode", cmd.test_mode,
+                   "accuracy: every test sample once, quality metrics; single-stream: one sample per query, "
+                   "shuffled and cycled, p90 latency; offline: large batches, repeated, samples/s")
+        ->capture_default_str();
+    app.add_option("--min-duration", cmd.min_duration_s,
+                   "single-stream/offline: run at least this many seconds of inference (LoadGen: 60)")
+        ->capture_default_str();
+    app.add_option("--min-query-count", cmd.min_query_count,
+                   "single-stream/offline: issue at least this many samples")
+        ->capture_default_str();
+    app.add_option("--test-seed", cmd.seed,
+                   "single-stream: seed of the sample order (recorded; --seed is the model's training seed)")
+        ->capture_default_str();
+    app.add_option("--offline-batch-size", cmd.offline_batch_size,
+                   "offline: samples per batch; 0: the dataset's inference batch size")
+        ->capture_default_str();
   }
   if (add_options) add_options(app);
   std::string unused_cls[std::size(kClassOptions)];

@@ -31,6 +31,12 @@ struct ScenarioCommand {
   // `test` with a protocol block: the target-side benchmark (0 runs: off).
   std::size_t target_benchmark_runs = 0;
   std::size_t target_benchmark_warmup = 10;
+  // `test --test-mode` and its minimums (test_mode.h).
+  std::string test_mode = "accuracy";
+  double min_duration_s = 1.0;
+  std::size_t min_query_count = 1024;
+  std::uint64_t seed = 0x4b454e4e;
+  std::size_t offline_batch_size = 0;
 };
 
 // Parses the arguments after the command words. Throws ConfigError/IoError

@@ -23,6 +23,9 @@ struct VerdictRules {
   std::size_t min_count = 64;    // timed inferences
   double max_median_drift = 0.05;  // steady-state halves' medians may differ by this fraction
   double cv_warning = 0.01;      // coefficient of variation above this gets a warning
+  // Offline runs time whole batches: min_count then counts samples issued
+  // (passed to latency_statistics), not timed inferences.
+  bool count_samples = false;
 };
 
 // From the per-inference times in seconds (in run order):
@@ -31,6 +34,9 @@ struct VerdictRules {
 //   warnings [...], verdict {result: "VALID"|"INVALID", reasons [...], rules {...}}.
 // The first inference is the cold one (caches, lazy initialisation); the
 // steady state is everything after it.
-nlohmann::json latency_statistics(const std::vector<double>& steps, const VerdictRules& rules = {});
+// `samples`: samples issued, checked against min_count when
+// rules.count_samples is set.
+nlohmann::json latency_statistics(const std::vector<double>& steps, const VerdictRules& rules = {},
+                                  std::size_t samples = 0);
 
 }  // namespace kenning

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kenning/core/latency_stats.h"
+
 namespace kenning {
 
 class Measurements {
@@ -24,8 +26,9 @@ class Measurements {
 
   // Adds inferencetime_{mean,median,std,min,max} from target_inference_step,
   // the classification metrics from eval_confusion_matrix, and
-  // session_utilization_*_mean.
-  void compute_derived();
+  // session_utilization_*_mean. `rules` judge inference_statistics (a test
+  // mode's minimum duration and count).
+  void compute_derived(const VerdictRules& rules = {});
 
   // Writes the JSON atomically: a partial file is never left under `path`.
   void save(const std::filesystem::path& path) const;
