@@ -65,8 +65,12 @@ class PtyLink {
       const ssize_t n = ::read(from, buf, sizeof buf);
       if (n <= 0) continue;
       if (baudrate_ > 0) {
-        line_free = std::max(line_free, std::chrono::steady_clock::now()) +
-                    std::chrono::nanoseconds(n * 10 * 1000000000LL / baudrate_);
+        // The line stays busy from where the last byte ended while bytes
+        // queue up; our own late wake-ups must not stretch it. Idle for a
+        // while: the next byte starts now.
+        const auto now = std::chrono::steady_clock::now();
+        if (now > line_free + std::chrono::milliseconds(2)) line_free = now;
+        line_free += std::chrono::nanoseconds(n * 10 * 1000000000LL / baudrate_);
         std::this_thread::sleep_until(line_free);
       }
       for (ssize_t done = 0; done < n && !stop_;) {
