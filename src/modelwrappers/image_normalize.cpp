@@ -4,7 +4,7 @@
 
 namespace kenning {
 
-Tensor normalize_images(const Tensor& images, const std::vector<double>& mean, const std::vector<double>& stdv,
+Tensor normalize_images(const TensorView& images, const std::vector<double>& mean, const std::vector<double>& stdv,
                         bool nhwc, const std::int64_t chw[3], const std::string& where) {
   const Shape& s = images.shape();
   const bool fits = images.dtype() == DType::Float32 && s.size() == 4 && (chw[0] < 0 || s[1] == chw[0]) &&
@@ -43,6 +43,23 @@ Tensor normalize_images(const Tensor& images, const std::vector<double>& mean, c
     }
   }
   return out;
+}
+
+std::vector<Tensor> preprocess_image_batch(const Batch& batch, const std::vector<double>& mean,
+                                           const std::vector<double>& stdv, bool nhwc, const std::int64_t chw[3],
+                                           const std::string& where) {
+  if (batch.inputs.size() != 1) {
+    throw ConfigError(where + ": expected 1 image tensor, got " + std::to_string(batch.inputs.size()));
+  }
+  std::vector<Tensor> out;
+  out.push_back(normalize_images(batch.inputs[0].view(), mean, stdv, nhwc, chw, where));
+  return out;
+}
+
+TensorSpec image_input_spec(const TensorSpec& model_input, const std::int64_t chw[3]) {
+  TensorSpec spec = model_input;
+  spec.shape = {-1, chw[0], chw[1], chw[2]};
+  return spec;
 }
 
 }  // namespace kenning

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "image_normalize.h"
 #include "kenning/core/error.h"
 
 namespace kenning {
@@ -180,42 +181,10 @@ std::vector<Tensor> ONNXImageClassifier::preprocess(const Batch& batch) const {
     throw ConfigError(where + ": images " + shape_to_string(shape) + " do not fit " + model_desc + ": expected " +
                       expected + " (dataset layout [n, C, H, W], or [n, H, W] when C = 1; -1 = any size)");
   }
-  auto per_channel = [&](const std::vector<double>& values, const char* key) {
-    if (values.size() == 1) return std::vector<double>(static_cast<std::size_t>(c), values[0]);
-    if (values.size() != static_cast<std::size_t>(c)) {
-      throw ConfigError(where + ": " + key + " has " + std::to_string(values.size()) + " values, the images have " +
-                        std::to_string(c) + " channels");
-    }
-    return values;
-  };
-  const std::vector<double> mean = per_channel(params_.mean, "mean");
-  const std::vector<double> stdv = per_channel(params_.std, "std");
-  std::vector<float> scale(mean.size()), shift(mean.size());
-  for (std::size_t k = 0; k < mean.size(); ++k) {
-    scale[k] = static_cast<float>(1.0 / stdv[k]);
-    shift[k] = static_cast<float>(-mean[k] / stdv[k]);
-  }
-
-  Tensor out(DType::Float32, nhwc_ ? Shape{n, h, w, c} : Shape{n, c, h, w});
-  const auto src = images.data<float>();
-  auto dst = out.data<float>();
-  const auto plane = static_cast<std::size_t>(h * w);
-  const auto channels = static_cast<std::size_t>(c);
-  for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
-    const float* img = src.data() + i * channels * plane;
-    float* o = dst.data() + i * channels * plane;
-    for (std::size_t ch = 0; ch < channels; ++ch) {
-      const float a = scale[ch], b = shift[ch];
-      const float* p = img + ch * plane;
-      if (nhwc_) {
-        for (std::size_t px = 0; px < plane; ++px) o[px * channels + ch] = p[px] * a + b;
-      } else {
-        for (std::size_t px = 0; px < plane; ++px) o[ch * plane + px] = p[px] * a + b;
-      }
-    }
-  }
+  // [n, H, W] is [n, 1, H, W]: the same bytes seen with the channel axis.
+  const TensorView nchw(DType::Float32, Shape{n, c, h, w}, images.view().bytes());
   std::vector<Tensor> result;
-  result.push_back(std::move(out));
+  result.push_back(normalize_images(nchw, params_.mean, params_.std, nhwc_, chw_, where));
   return result;
 }
 

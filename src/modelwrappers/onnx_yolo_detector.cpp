@@ -75,19 +75,11 @@ ONNXYOLODetector::ONNXYOLODetector(const Params& params) : ONNXModel(params.mode
 }
 
 std::vector<TensorSpec> ONNXYOLODetector::preprocess_input_spec() const {
-  TensorSpec spec = spec_.model_inputs().front();
-  spec.shape = {-1, chw_[0], chw_[1], chw_[2]};
-  return {spec};
+  return {image_input_spec(spec_.model_inputs().front(), chw_)};
 }
 
 std::vector<Tensor> ONNXYOLODetector::preprocess(const Batch& batch) const {
-  const std::string where = std::string(kClass) + ".preprocess";
-  if (batch.inputs.size() != 1) {
-    throw ConfigError(where + ": expected 1 image tensor, got " + std::to_string(batch.inputs.size()));
-  }
-  std::vector<Tensor> out;
-  out.push_back(normalize_images(batch.inputs[0], params_.mean, params_.std, nhwc_, chw_, where));
-  return out;
+  return preprocess_image_batch(batch, params_.mean, params_.std, nhwc_, chw_, std::string(kClass) + ".preprocess");
 }
 
 std::vector<Tensor> ONNXYOLODetector::postprocess(std::vector<Tensor> outputs) const {
