@@ -60,10 +60,9 @@ void Channel::flush() {
 
 std::uint64_t Channel::send_async(MessageType type, std::vector<std::byte>&& payload, std::uint16_t flags) {
   const auto ticket = send_async(type, std::span<const std::byte>(payload), flags, /*borrowed=*/true);
-  // The entry just queued keeps the bytes (moving a vector keeps its buffer, so the span stays valid).
-  for (auto& o : outstanding_) {
-    if (o.ticket == ticket) o.owned = std::move(payload);
-  }
+  // The entry just queued (the newest) keeps the bytes: moving a vector keeps
+  // its buffer, so the span it was queued with stays valid.
+  outstanding_.back().owned = std::move(payload);
   return ticket;
 }
 

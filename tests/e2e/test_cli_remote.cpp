@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "remote_scenarios.h"
 #include "raw_client.h"
 #include "run_kenning.h"
 #include "server_process.h"
@@ -15,39 +16,18 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-const char* kLocal = "scenarios/fashion-mnist-cnn-onnx-exec.json";
-const char* kRemote = "scenarios/fashion-mnist-remote.json";
-const char* kServer = "scenarios/server.json";
-
-bool have_data_and_model() {
-  return fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") &&
-         fs::exists(fs::path(KENNING_TEST_SOURCE_DIR) / "models/fashion-mnist-cnn.onnx");
-}
-
-// 200 test images in batches of 10: 20 round trips, a few seconds.
-const std::vector<std::string> kReduced = {"--reduce-dataset", "0.02", "--inference-batch-size", "10"};
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-}  // namespace
-
 TEST(CliRemote, RemoteRunMatchesTheLocalRunAndRecordsBothTimings) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
   const auto dir = e2e_temp_dir("remote", "remote");
   const auto local_out = dir / "local.json";
   const auto remote_out = dir / "remote.json";
-  const auto local = run_kenning(with({"test", "--cfg", kLocal, "--measurements", local_out.string()}, kReduced));
+  const auto local = run_kenning(with({"test", "--cfg", kLocalScenario, "--measurements", local_out.string()}, kReduced));
   ASSERT_EQ(local.exit_code, 0) << local.err;
 
-  ServerProcess server({"--cfg", kServer, "--port", "0", "--max-clients", "1", "--model-dir", (dir / "models").string()},
+  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--max-clients", "1", "--model-dir", (dir / "models").string()},
                        dir);
   ASSERT_GT(server.port(), 0) << server.log();
-  const auto remote = run_kenning(with({"test", "--cfg", kRemote, "--port", std::to_string(server.port()),
+  const auto remote = run_kenning(with({"test", "--cfg", kRemoteScenario, "--port", std::to_string(server.port()),
                                         "--measurements", remote_out.string()},
                                        kReduced),
                                   300);
@@ -78,7 +58,7 @@ TEST(CliRemote, RemoteRunMatchesTheLocalRunAndRecordsBothTimings) {
 TEST(CliRemote, GarbageGetsAnErrorStatusAndTheServerServesTheNextClient) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
   const auto dir = e2e_temp_dir("remote", "remote-garbage");
-  ServerProcess server({"--cfg", kServer, "--port", "0", "--model-dir", (dir / "models").string()}, dir);
+  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--model-dir", (dir / "models").string()}, dir);
   ASSERT_GT(server.port(), 0) << server.log();
   {
     RawClient raw(server.port());
@@ -112,7 +92,7 @@ TEST(CliRemote, GarbageGetsAnErrorStatusAndTheServerServesTheNextClient) {
   }
   ASSERT_TRUE(server.running()) << server.log();
   const auto dir_out = dir / "after.json";
-  const auto r = run_kenning({"test", "--cfg", kRemote, "--port", std::to_string(server.port()), "--reduce-dataset",
+  const auto r = run_kenning({"test", "--cfg", kRemoteScenario, "--port", std::to_string(server.port()), "--reduce-dataset",
                               "0.01", "--inference-batch-size", "50", "--measurements", dir_out.string()},
                              300);
   ASSERT_EQ(r.exit_code, 0) << r.err << "\nserver:\n" << server.log();
@@ -125,7 +105,7 @@ TEST(CliRemote, ClientWithoutServerFailsWithAProtocolError) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
   const auto dir = e2e_temp_dir("remote", "remote-none");
   // Port 1 is privileged and unused here: the connection is refused at once.
-  const auto r = run_kenning({"test", "--cfg", kRemote, "--port", "1", "--reduce-dataset", "0.01",
+  const auto r = run_kenning({"test", "--cfg", kRemoteScenario, "--port", "1", "--reduce-dataset", "0.01",
                               "--measurements", (dir / "m.json").string()});
   EXPECT_EQ(r.exit_code, 6) << r.err;
   EXPECT_NE(r.err.find("cannot connect to 127.0.0.1:1"), std::string::npos) << r.err;
@@ -133,7 +113,7 @@ TEST(CliRemote, ClientWithoutServerFailsWithAProtocolError) {
 }
 
 TEST(CliRemote, ServerRefusesToListenBeyondLoopbackWithoutAToken) {
-  const auto r = run_kenning({"server", "--cfg", kServer, "--host", "0.0.0.0", "--port", "0"}, 60);
+  const auto r = run_kenning({"server", "--cfg", kServerScenario, "--host", "0.0.0.0", "--port", "0"}, 60);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("needs a token"), std::string::npos) << r.err;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "remote_scenarios.h"
 #include "pty_link.h"
 #include "run_kenning.h"
 #include "server_process.h"
@@ -17,26 +18,9 @@ using nlohmann::json;
 
 namespace {
 
-const char* kLocal = "scenarios/fashion-mnist-cnn-onnx-exec.json";
-const char* kRemote = "scenarios/fashion-mnist-remote.json";
-const char* kServer = "scenarios/server.json";
-
-bool have_data_and_model() {
-  return fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") &&
-         fs::exists(fs::path(KENNING_TEST_SOURCE_DIR) / "models/fashion-mnist-cnn.onnx");
-}
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-// 200 test images in batches of 10.
-const std::vector<std::string> kReduced = {"--reduce-dataset", "0.02", "--inference-batch-size", "10"};
-
 json local_run(const fs::path& dir) {
   const auto out = dir / "local.json";
-  const auto r = run_kenning(with({"test", "--cfg", kLocal, "--measurements", out.string()}, kReduced));
+  const auto r = run_kenning(with({"test", "--cfg", kLocalScenario, "--measurements", out.string()}, kReduced));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return read_json(out);
 }
@@ -49,7 +33,7 @@ TEST(CliRemoteTarget, OptimizersRunOnTheTargetAndTheTargetBenchmarksItself) {
   const json local = local_run(dir);
 
   // The remote scenario plus a graph optimizer that runs on the target.
-  json scenario = read_json(fs::path(KENNING_TEST_SOURCE_DIR) / kRemote);
+  json scenario = read_json(fs::path(KENNING_TEST_SOURCE_DIR) / kRemoteScenario);
   const auto compiled = dir / "host-side" / "cnn-target-optimized.onnx";
   fs::create_directories(compiled.parent_path());
   scenario["optimizers"] = json::array(
@@ -58,7 +42,7 @@ TEST(CliRemoteTarget, OptimizersRunOnTheTargetAndTheTargetBenchmarksItself) {
   std::ofstream(cfg) << scenario.dump(2);
 
   const auto models = dir / "server-models";
-  ServerProcess server({"--cfg", kServer, "--port", "0", "--max-clients", "2", "--model-dir", models.string()}, dir);
+  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--max-clients", "2", "--model-dir", models.string()}, dir);
   ASSERT_GT(server.port(), 0) << server.log();
   const auto out = dir / "remote.json";
   const auto r = run_kenning(with({"optimize", "test", "--cfg", cfg.string(), "--port", std::to_string(server.port()),
@@ -98,7 +82,7 @@ TEST(CliRemoteTarget, OptimizersRunOnTheTargetAndTheTargetBenchmarksItself) {
 
 TEST(CliRemoteTarget, TargetSideOptionsNeedATarget) {
   const auto dir = e2e_temp_dir("remote-target", "no-target");
-  const auto bench = run_kenning({"test", "--cfg", kLocal, "--target-benchmark-runs", "10", "--measurements",
+  const auto bench = run_kenning({"test", "--cfg", kLocalScenario, "--target-benchmark-runs", "10", "--measurements",
                                   (dir / "m.json").string()});
   EXPECT_EQ(bench.exit_code, 2) << bench.err;
   EXPECT_NE(bench.err.find("--target-benchmark-runs: needs a protocol block"), std::string::npos) << bench.err;
@@ -121,7 +105,7 @@ TEST(CliRemoteTarget, TestRunsOverASerialLine) {
                        dir, "listening on " + line->end_a());
   ASSERT_TRUE(server.ready()) << server.log();
   const auto out = dir / "serial.json";
-  const auto r = run_kenning(with({"test", "--cfg", kRemote, "--protocol-cls", "UARTProtocol", "--port",
+  const auto r = run_kenning(with({"test", "--cfg", kRemoteScenario, "--protocol-cls", "UARTProtocol", "--port",
                                    line->end_b(), "--baudrate", "115200", "--measurements", out.string()},
                                   kReduced),
                              300);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "remote_scenarios.h"
 #include "raw_client.h"
 #include "run_kenning.h"
 #include "server_process.h"
@@ -17,14 +18,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-const char* kRemote = "scenarios/fashion-mnist-remote.json";
-const char* kServer = "scenarios/server.json";
-
-bool have_data_and_model() {
-  return fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") &&
-         fs::exists(fs::path(KENNING_TEST_SOURCE_DIR) / "models/fashion-mnist-cnn.onnx");
-}
 
 // Resident set size of process `pid` in kB, from /proc.
 long rss_kb(pid_t pid) {
@@ -51,7 +44,7 @@ bool is_fail_status(const std::string& frame) { return frame.size() >= 12 && fra
 
 void expect_next_client_served(int port, const fs::path& dir, const ServerProcess& server) {
   const auto out = dir / "after.json";
-  const auto r = run_kenning({"test", "--cfg", kRemote, "--port", std::to_string(port), "--reduce-dataset", "0.01",
+  const auto r = run_kenning({"test", "--cfg", kRemoteScenario, "--port", std::to_string(port), "--reduce-dataset", "0.01",
                               "--inference-batch-size", "50", "--measurements", out.string()},
                              300);
   ASSERT_EQ(r.exit_code, 0) << r.err << "\nserver:\n" << server.log();
@@ -64,7 +57,7 @@ TEST(ServerRobustness, SlowVanishingAndOversizedClientsAreDroppedAndTheServerGoe
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
   const auto dir = e2e_temp_dir("server-robustness", "clients");
   // timeout 1 s: the server's idle limit per client.
-  ServerProcess server({"--cfg", kServer, "--port", "0", "--timeout", "1", "--model-dir", (dir / "models").string()},
+  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--timeout", "1", "--model-dir", (dir / "models").string()},
                        dir);
   ASSERT_GT(server.port(), 0) << server.log();
   {
@@ -114,7 +107,7 @@ TEST(ServerRobustness, SlowVanishingAndOversizedClientsAreDroppedAndTheServerGoe
 TEST(ServerRobustness, MemoryStaysFlatOverAThousandClients) {
   if (!have_data_and_model()) GTEST_SKIP() << "Fashion-MNIST or models/fashion-mnist-cnn.onnx missing";
   const auto dir = e2e_temp_dir("server-robustness", "rss");
-  ServerProcess server({"--cfg", kServer, "--port", "0", "--model-dir", (dir / "models").string()}, dir);
+  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--model-dir", (dir / "models").string()}, dir);
   ASSERT_GT(server.port(), 0) << server.log();
   // Each session: connect, PING, its STATUS, goodbye; every tenth one
   // disconnects in the middle of a frame instead.
