@@ -41,6 +41,22 @@ Summary summarize(std::vector<double> v) {
 
 }  // namespace
 
+std::vector<double> protocol_overhead_steps(const nlohmann::json& data) {
+  const char* round_trip = "protocol_inference_step";
+  const char* target = "target_inference_step";
+  if (!data.contains(round_trip) || !data.contains(target) || !data[round_trip].is_array() ||
+      !data[target].is_array() || data[round_trip].size() != data[target].size()) {
+    return {};
+  }
+  std::vector<double> overhead;
+  overhead.reserve(data[target].size());
+  for (std::size_t i = 0; i < data[target].size(); ++i) {
+    if (!data[round_trip][i].is_number() || !data[target][i].is_number()) return {};
+    overhead.push_back(data[round_trip][i].get<double>() - data[target][i].get<double>());
+  }
+  return overhead;
+}
+
 void Measurements::append(const std::string& key, nlohmann::json value) {
   auto& list = data_[key];
   if (!list.is_array()) list = nlohmann::json::array();
@@ -112,6 +128,10 @@ void Measurements::compute_derived(const VerdictRules& rules) {
     data_["mean_precision"] = m.mean_precision;
     data_["mean_sensitivity"] = m.mean_sensitivity;
     data_["g_mean"] = m.g_mean;
+  }
+  if (auto overhead = protocol_overhead_steps(data_); !overhead.empty()) {
+    data_["protocol_overhead_median"] = summarize(overhead).median;
+    data_["protocol_overhead_step"] = std::move(overhead);
   }
   compute_detection_metrics(data_);
 }

@@ -127,6 +127,41 @@ void classification_section(const ReportRun& r, const std::string& key, const Fi
   figures_of(figures, key, out);
 }
 
+void detection_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
+  out += fmt::format("### {}\n\n", r.name);
+  std::string why;
+  const auto d = detection_of(r.data, why);
+  if (!d) {
+    out += fmt::format("_{}._\n\n", why);
+    return;
+  }
+  std::size_t boxes = 0, predictions = 0, tp = 0;
+  for (const auto& c : d->classes) boxes += c.ground_truth, predictions += c.predictions, tp += c.true_positives;
+  out += "| mAP@0.5 | mAP@0.5:0.95 | ground-truth boxes | predictions | true positives at 0.5 | skipped images |\n"
+         "|---|---|---|---|---|---|\n";
+  out += fmt::format("| {:.4f} | {:.4f} | {} | {} | {} | {} |\n\n", d->map50, d->map50_95, boxes, predictions, tp,
+                     d->skipped_images ? std::to_string(*d->skipped_images) : std::string("–"));
+  out += "| class | ground-truth boxes | predictions | true positives at 0.5 | precision at 0.5 | recall at 0.5 | "
+         "AP@0.5 | AP@0.5:0.95 |\n|---|---|---|---|---|---|---|---|\n";
+  for (const auto& c : d->classes) {
+    const std::string precision = c.predictions ? fmt::format("{:.4f}", double(c.true_positives) / double(c.predictions)) : "–";
+    const std::string recall = c.ground_truth ? fmt::format("{:.4f}", double(c.true_positives) / double(c.ground_truth)) : "–";
+    // A class without ground truth has no AP: COCO leaves it out of the mean.
+    const bool scored = c.ground_truth > 0;
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", c.name, c.ground_truth, c.predictions,
+                       c.true_positives, precision, recall, scored ? fmt::format("{:.4f}", c.ap50) : "–",
+                       scored ? fmt::format("{:.4f}", c.ap50_95) : "–");
+  }
+  out += "\nmAP at each IoU threshold:\n\n|";
+  for (double t : d->thresholds) out += fmt::format(" {:.2f} |", t);
+  out += "\n|";
+  for (std::size_t i = 0; i < d->thresholds.size(); ++i) out += "---|";
+  out += "\n|";
+  for (double m : d->map_per_threshold) out += fmt::format(" {:.4f} |", m);
+  out += "\n\n";
+  figures_of(figures, key, out);
+}
+
 void training_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
   out += fmt::format("### {}\n\n", r.name);
   const json& d = r.data;
@@ -176,6 +211,9 @@ json report_summary(const std::vector<ReportRun>& runs) {
     std::string why;
     const auto m = matrix_of(r.data, why);
     e["accuracy"] = m ? json(compute_classification_metrics(*m, 0).accuracy) : json(nullptr);
+    const auto det = detection_of(r.data, why);
+    e["map_50"] = det ? json(det->map50) : json(nullptr);
+    e["map_50_95"] = det ? json(det->map50_95) : json(nullptr);
     const auto st = stats_of(r.data, why);
     e["latency_median_s"] = st ? (*st)["steady_state"]["median"] : json(nullptr);
     e["latency_p99_s"] = st ? (*st)["percentiles"]["p99"] : json(nullptr);
@@ -200,16 +238,20 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
     out += "\n";
     for (const auto& note : r.notes) out += fmt::format("  - _{}_\n", note);
   }
-  out += "\n## Summary\n\n| run | model | runtime | accuracy | median (ms) | p99 (ms) | throughput (samples/s) | "
-         "model size (bytes) | verdict |\n|---|---|---|---|---|---|---|---|---|\n";
   const json summary = report_summary(runs);
+  // Detection columns only when a run evaluated detection.
+  const bool detection = std::any_of(summary.begin(), summary.end(), [](const json& s) { return !s["map_50"].is_null(); });
+  out += fmt::format("\n## Summary\n\n| run | model | runtime | accuracy |{} median (ms) | p99 (ms) | "
+                     "throughput (samples/s) | model size (bytes) | verdict |\n|---|---|---|---|{}---|---|---|---|---|\n",
+                     detection ? " mAP@0.5 | mAP@0.5:0.95 |" : "", detection ? "---|---|" : "");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const json& s = summary[i];
     auto num = [&](const char* key, const char* format, double scale) {
       return s[key].is_null() ? std::string("–") : fmt::format(fmt::runtime(format), s[key].get<double>() * scale);
     };
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", runs[i].name, model_of(runs[i].data),
-                       block_type(runs[i].data, "runtime"), num("accuracy", "{:.4f}", 1),
+    const std::string map = detection ? fmt::format(" {} | {} |", num("map_50", "{:.4f}", 1), num("map_50_95", "{:.4f}", 1)) : "";
+    out += fmt::format("| {} | {} | {} | {} |{} {} | {} | {} | {} | {} |\n", runs[i].name, model_of(runs[i].data),
+                       block_type(runs[i].data, "runtime"), num("accuracy", "{:.4f}", 1), map,
                        num("latency_median_s", "{:.4f}", 1e3), num("latency_p99_s", "{:.4f}", 1e3),
                        num("throughput_samples_per_s", "{:.0f}", 1), num("model_size_bytes", "{:.0f}", 1),
                        s["verdict"].is_null() ? "–" : s["verdict"].get<std::string>());
@@ -229,6 +271,11 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
       out += "## Classification\n\n" + class_list_note(runs);
       for (std::size_t i = 0; i < runs.size(); ++i) {
         classification_section(runs[i], fmt::format("classification:{}", i), figures, out);
+      }
+    } else if (type == "detection") {
+      out += "## Detection\n\n";
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        detection_section(runs[i], fmt::format("detection:{}", i), figures, out);
       }
     } else if (type == "training") {
       out += "## Training\n\n";

@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string_view>
 
+#include <fmt/format.h>
+
+#include "kenning/core/detection_metrics.h"
 #include "kenning/core/latency_stats.h"
+#include "kenning/core/measurements.h"
 
 namespace kenning {
 
@@ -102,6 +107,80 @@ std::vector<std::string> class_names_of(const json& d, std::size_t n) {
 
 namespace {
 
+constexpr std::string_view kDetPrefix = "eval_det/", kGtPrefix = "eval_gtcount/";
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+// Classes in the run's class_names order; those not listed follow by name.
+void order_classes(const json& d, std::vector<ClassDetection>& classes) {
+  std::vector<std::string> names;
+  if (d.contains("class_names") && d["class_names"].is_array()) {
+    for (const auto& c : d["class_names"]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+  }
+  auto rank = [&](const ClassDetection& c) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), c.name) - names.begin());
+  };
+  std::stable_sort(classes.begin(), classes.end(),
+                   [&](const ClassDetection& a, const ClassDetection& b) { return rank(a) < rank(b); });
+}
+
+}  // namespace
+
+std::optional<DetectionSummary> detection_of(const json& d, std::string& why) {
+  json raw = json::object();
+  for (const auto& [key, value] : d.items()) {
+    if (starts_with(key, kGtPrefix) && !(value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
+      why = fmt::format("malformed detection evaluation (eval_det/<class>, eval_gtcount/<class>): {} is {}, expected "
+                        "a count of ground-truth boxes (a whole number >= 0)",
+                        key, value.dump());
+      return std::nullopt;
+    }
+    if (starts_with(key, kDetPrefix) || starts_with(key, kGtPrefix)) raw[key] = value;
+  }
+  if (raw.empty()) {
+    why = "no detection evaluation (eval_gtcount/<class>) in this run";
+    return std::nullopt;
+  }
+  DetectionSummary out;
+  try {
+    json derived = raw;
+    compute_detection_metrics(derived);
+    if (!derived.contains("eval_map_50")) throw std::runtime_error("no eval_gtcount/<class> with a count");
+    out.map50 = derived["eval_map_50"].get<double>();
+    out.map50_95 = derived["eval_map_50_95"].get<double>();
+    out.thresholds = derived["eval_map_per_iou"]["thresholds"].get<std::vector<double>>();
+    out.map_per_threshold = derived["eval_map_per_iou"]["map"].get<std::vector<double>>();
+    out.tp_iou = derived["eval_tp_iou"].get<std::vector<double>>();
+    for (const auto& [key, value] : raw.items()) {
+      if (!starts_with(key, kGtPrefix)) continue;
+      ClassDetection c;
+      c.name = key.substr(kGtPrefix.size());
+      c.ground_truth = value.get<std::size_t>();
+      const std::string det_key = std::string(kDetPrefix) + c.name;
+      if (raw.contains(det_key)) {
+        c.predictions = raw[det_key].size();
+        for (const auto& p : raw[det_key]) c.true_positives += p.at(1).get<double>() > 0.5 ? 1 : 0;
+      }
+      const json& curve = derived["eval_pr_curve/" + c.name];
+      c.recall = curve["recall"].get<std::vector<double>>();
+      c.precision = curve["precision"].get<std::vector<double>>();
+      c.ap50 = derived.value("eval_ap50/" + c.name, 0.0);
+      c.ap50_95 = derived.value("eval_ap50_95/" + c.name, 0.0);
+      out.classes.push_back(std::move(c));
+    }
+  } catch (const std::exception& e) {
+    why = std::string("malformed detection evaluation (eval_det/<class>, eval_gtcount/<class>): ") + e.what();
+    return std::nullopt;
+  }
+  order_classes(d, out.classes);
+  if (d.contains("eval_skipped_images") && d["eval_skipped_images"].is_number_unsigned()) {
+    out.skipped_images = d["eval_skipped_images"].get<std::size_t>();
+  }
+  return out;
+}
+
+namespace {
+
 // Timestamps for `key` (from `<key>_timestamp`, or the sampler's shared
 // session_utilization_timestamp), when they match the values one to one.
 std::optional<std::vector<double>> timestamps_for(const json& d, const std::string& ts_key, std::size_t n) {
@@ -114,7 +193,8 @@ std::optional<std::vector<double>> timestamps_for(const json& d, const std::stri
 // The run's time origin: the earliest timestamp it recorded.
 double start_of(const json& d) {
   double t0 = INFINITY;
-  for (const char* key : {"target_inference_step_timestamp", "session_utilization_timestamp"}) {
+  for (const char* key :
+       {"target_inference_step_timestamp", "protocol_inference_step_timestamp", "session_utilization_timestamp"}) {
     std::string why;
     if (auto ts = numbers_of(d, key, why); ts && !ts->empty()) t0 = std::min(t0, *std::min_element(ts->begin(), ts->end()));
   }
@@ -164,6 +244,12 @@ std::vector<TimeSeries> time_series_of(const json& d) {
   std::vector<TimeSeries> out;
   const double t0 = start_of(d);
   add_series(d, t0, out, "target_inference_step", "target_inference_step_timestamp", "inference time", "ms", 1e3);
+  // A remote run: the host's round trip per batch and what the link adds.
+  add_series(d, t0, out, "protocol_inference_step", "protocol_inference_step_timestamp", "round trip (host)", "ms", 1e3);
+  if (auto overhead = protocol_overhead_steps(d); !overhead.empty()) {
+    for (auto& v : overhead) v *= 1e3;
+    out.push_back(make_series(d, t0, std::move(overhead), "protocol_inference_step_timestamp", "protocol overhead", "ms"));
+  }
   // CPU: the mean over cores of each sample (per-core lists, as upstream).
   const auto cores = cpu_per_core_of(d);
   if (!cores.empty() && !cores[0].empty()) {

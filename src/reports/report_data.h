@@ -31,6 +31,24 @@ std::optional<ConfusionMatrix> matrix_of(const nlohmann::json& d, std::string& w
 // class_names when there are `n` of them, else "0".."n-1".
 std::vector<std::string> class_names_of(const nlohmann::json& d, std::size_t n);
 
+// The detection quality of a run, derived from its raw eval_det/<class> and
+// eval_gtcount/<class> lists by compute_detection_metrics (so files from
+// upstream Kenning, which hold only the raw lists, get the same report).
+struct ClassDetection {
+  std::string name;
+  std::size_t ground_truth = 0, predictions = 0, true_positives = 0;  // true positives at IoU 0.5
+  double ap50 = 0, ap50_95 = 0;
+  std::vector<double> recall, precision;  // after each prediction, by descending score, at IoU 0.5
+};
+struct DetectionSummary {
+  double map50 = 0, map50_95 = 0;
+  std::vector<double> thresholds, map_per_threshold;
+  std::vector<double> tp_iou;  // IoU of each true positive at 0.5
+  std::vector<ClassDetection> classes;  // in class_names order, then by name
+  std::optional<std::size_t> skipped_images;
+};
+std::optional<DetectionSummary> detection_of(const nlohmann::json& d, std::string& why);
+
 // One time series of a run, on seconds since the run's first timestamp.
 struct TimeSeries {
   std::string label;   // "inference time", "CPU", ...

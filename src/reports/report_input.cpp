@@ -40,7 +40,45 @@ void note_format(ReportRun& run) {
   }
 }
 
+bool has_detection(const nlohmann::json& d) {
+  for (const auto& [key, value] : d.items()) {
+    if (key.rfind("eval_gtcount/", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem::path& file,
+                                      const std::string& name) {
+  ReportRun run;
+  run.file = file;
+  run.name = name;
+  run.data = std::move(data);
+  if (!run.data.is_object()) throw ConfigError(file.string() + ": expected a JSON object of measurements");
+  note_format(run);
+  if (!run.data.contains("target_inference_step") && !run.data.contains("eval_confusion_matrix") &&
+      !run.data.contains("training_epoch") && !has_detection(run.data)) {
+    throw ConfigError(file.string() +
+                      ": no target_inference_step, eval_confusion_matrix, eval_gtcount/<class> or training_epoch: "
+                      "not measurements written by `kenning test` or `kenning train`");
+  }
+  std::vector<ReportRun> runs;
+  // `kenning optimize test --evaluate-unoptimized` nests the run of the
+  // model before optimization; it is compared as a run of its own.
+  if (run.data.contains("__unoptimized__") && run.data["__unoptimized__"].is_object()) {
+    ReportRun before;
+    before.file = file;
+    before.name = run.name + "-unoptimized";
+    before.data = std::move(run.data["__unoptimized__"]);
+    run.data.erase("__unoptimized__");
+    before.notes.push_back("the model before optimization, from `__unoptimized__` of " + file.filename().string());
+    note_format(before);
+    runs.push_back(std::move(before));
+  }
+  runs.push_back(std::move(run));
+  return runs;
+}
 
 std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files) {
   if (files.empty()) throw ConfigError("--measurements: give at least one measurements JSON file");
@@ -49,51 +87,33 @@ std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>
   for (const auto& file : files) {
     std::ifstream in(file);
     if (!in) throw IoError(file.string() + ": cannot read measurements file (missing or unreadable)");
-    ReportRun run;
-    run.file = file;
+    nlohmann::json data;
     try {
-      run.data = nlohmann::json::parse(in);
+      data = nlohmann::json::parse(in);
     } catch (const nlohmann::json::parse_error& e) {
       throw IoError(file.string() + ": not valid JSON: " + e.what());
     }
-    if (!run.data.is_object()) throw ConfigError(file.string() + ": expected a JSON object of measurements");
-    note_format(run);
-    if (!run.data.contains("target_inference_step") && !run.data.contains("eval_confusion_matrix") &&
-        !run.data.contains("training_epoch")) {
-      throw ConfigError(file.string() +
-                        ": no target_inference_step, eval_confusion_matrix or training_epoch: not measurements "
-                        "written by `kenning test` or `kenning train`");
-    }
     const std::string stem = file.stem().string();
     const int seen = names[stem]++;
-    run.name = seen == 0 ? stem : stem + "-" + std::to_string(seen + 1);
-    // `kenning optimize test --evaluate-unoptimized` nests the run of the
-    // model before optimization; it is compared as a run of its own.
-    if (run.data.contains("__unoptimized__") && run.data["__unoptimized__"].is_object()) {
-      ReportRun before;
-      before.file = file;
-      before.name = run.name + "-unoptimized";
-      before.data = std::move(run.data["__unoptimized__"]);
-      run.data.erase("__unoptimized__");
-      before.notes.push_back("the model before optimization, from `__unoptimized__` of " + file.filename().string());
-      note_format(before);
-      runs.push_back(std::move(before));
+    for (auto& r : report_runs_of(std::move(data), file, seen == 0 ? stem : stem + "-" + std::to_string(seen + 1))) {
+      runs.push_back(std::move(r));
     }
-    runs.push_back(std::move(run));
   }
   return runs;
 }
 
 std::vector<std::string> deduce_report_types(const std::vector<ReportRun>& runs) {
-  bool performance = false, classification = false, training = false;
+  bool performance = false, classification = false, detection = false, training = false;
   for (const auto& r : runs) {
     performance = performance || r.data.contains("target_inference_step");
     classification = classification || r.data.contains("eval_confusion_matrix");
+    detection = detection || has_detection(r.data);
     training = training || r.data.contains("training_epoch");
   }
   std::vector<std::string> types;
   if (performance) types.push_back("performance");
   if (classification) types.push_back("classification");
+  if (detection) types.push_back("detection");
   if (training) types.push_back("training");
   return types;
 }

@@ -29,8 +29,14 @@ struct ReportRun {
 // runs: "<name>-unoptimized" first, then "<name>".
 std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>& files);
 
+// The runs of measurements already in memory (a `kenning test report`
+// chain), checked as load_report_runs checks a file; `file` names them in
+// errors and in the report.
+std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem::path& file, const std::string& name);
+
 // The report types the data supports: "performance" (timed inferences),
-// "classification" (a confusion matrix), "training" (epochs).
+// "classification" (a confusion matrix), "detection" (eval_gtcount/<class>),
+// "training" (epochs).
 std::vector<std::string> deduce_report_types(const std::vector<ReportRun>& runs);
 
 }  // namespace kenning

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "detection_plots.h"
+#include "plot_script.h"
 #include "report_data.h"
 
 namespace kenning {
@@ -19,49 +21,6 @@ constexpr const char* kCommon =
     "set grid lc rgb '#dddddd'\n"
     "set key outside right top box opaque\n"
     "set border lc rgb '#555555'\n";
-
-// Colours of runs in comparisons (and of single-run series), colour-blind safe.
-constexpr const char* kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-                                    "#000000"};
-std::string colour(std::size_t i) { return kColours[i % std::size(kColours)]; }
-
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : std::string("NaN"); }
-
-// An inline data block `$name << EOD ... EOD` of rows of columns.
-std::string datablock(const std::string& name, const std::vector<std::vector<double>>& columns) {
-  std::string out = "$" + name + " << EOD\n";
-  const std::size_t rows = columns.empty() ? 0 : columns[0].size();
-  out.reserve(out.size() + rows * columns.size() * 12);
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (c) out += ' ';
-      out += num(columns[c][r]);
-    }
-    out += '\n';
-  }
-  return out + "EOD\n";
-}
-
-// A gnuplot double-quoted string of several lines.
-std::string gp_quote_lines(const std::vector<std::string>& lines) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i) out += "\\n";
-    for (char c : lines[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c == '\n' ? ' ' : c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string xtics(const std::vector<std::string>& names, double first = 0) {
-  std::string out = "set xtics (";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    out += fmt::format("{}{} {}", i ? ", " : "", gp_quote(names[i]), num(first + static_cast<double>(i)));
-  }
-  return out + ")";
-}
 
 class Planner {
  public:
@@ -229,31 +188,48 @@ void training_figures(Planner& p, std::size_t i, const ReportRun& r) {
   }
 }
 
-// Bubbles: x mean latency, y accuracy, area proportional to the model size.
+// Quality of a run for the comparison: accuracy of a classifier, or
+// mAP@0.5:0.95 of a detector, with what it is.
+struct Quality {
+  double value;
+  const char* label;
+};
+std::optional<Quality> quality_of(const json& d) {
+  std::string why;
+  if (const auto m = matrix_of(d, why)) return Quality{compute_classification_metrics(*m, 0).accuracy, "accuracy"};
+  if (const auto det = detection_of(d, why)) return Quality{det->map50_95, "mAP@0.5:0.95"};
+  return std::nullopt;
+}
+
+// Bubbles: x mean latency, y accuracy (or mAP), area proportional to the
+// model size. Runs measuring different qualities are not put on one axis.
 void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
-  struct Point { std::size_t run; double latency_ms, accuracy, size; };
+  struct Point { std::size_t run; double latency_ms, quality, size; };
   std::vector<Point> points;
+  std::string label;
   double biggest = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::string why;
     const auto st = stats_of(runs[i].data, why);
-    const auto m = matrix_of(runs[i].data, why);
-    if (!st || !m) continue;
+    const auto q = quality_of(runs[i].data);
+    if (!st || !q) continue;
+    if (!label.empty() && label != q->label) return;
+    label = q->label;
     const double size = number_of(runs[i].data, "compiled_model_size").value_or(0);
-    points.push_back({i, (*st)["steady_state"]["mean"].get<double>() * 1e3,
-                      compute_classification_metrics(*m, 0).accuracy, size});
+    points.push_back({i, (*st)["steady_state"]["mean"].get<double>() * 1e3, q->value, size});
     biggest = std::max(biggest, size);
   }
   if (points.size() < 2) return;
-  std::string script = "set title 'accuracy against mean inference time (bubble area: model size)'\n";
-  script += "set xlabel 'mean inference time (ms)'\nset ylabel 'accuracy (fraction)'\n";
+  std::string script = fmt::format("set title {}\n", gp_quote(label + " against mean inference time (bubble area: model size)"));
+  script += fmt::format("set xlabel 'mean inference time (ms)'\nset ylabel {}\n",
+                        gp_quote(label == "accuracy" ? "accuracy (fraction)" : label));
   script += "set offsets graph 0.25, graph 0.25, graph 0.3, graph 0.15\nunset key\n";
   std::string plot = "plot ";
   for (std::size_t k = 0; k < points.size(); ++k) {
     const Point& pt = points[k];
     // Point size scales the radius, so sqrt keeps the area proportional.
     const double ps = biggest > 0 && pt.size > 0 ? 2 + 8 * std::sqrt(pt.size / biggest) : 3;
-    script += fmt::format("$p{} << EOD\n{} {}\nEOD\n", k, num(pt.latency_ms), num(pt.accuracy));
+    script += fmt::format("$p{} << EOD\n{} {}\nEOD\n", k, num(pt.latency_ms), num(pt.quality));
     const std::string title = gp_quote_lines(
         {runs[pt.run].name, pt.size > 0 ? fmt::format("{:.3g} MB", pt.size / 1e6) : std::string("size unknown")});
     plot += fmt::format("$p{} using 1:2 with points pt 7 ps {} lc rgb '{}' notitle, \\\n     ", k, num(ps),
@@ -262,8 +238,28 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
                         num(ps * 0.6 + 1));
   }
   plot.erase(plot.size() - 9);  // the last ", \\\n     "
-  p.add("comparison", "comparison-accuracy-latency.png", "Accuracy against mean inference time; bubble area is the model size",
+  const std::string file = label == "accuracy" ? "comparison-accuracy-latency.png" : "comparison-map-latency.png";
+  p.add("comparison", file,
+        fmt::format("{} against mean inference time; bubble area is the model size",
+                    label == "accuracy" ? "Accuracy" : label),
         script + plot + "\n");
+}
+
+// mAP against the IoU threshold of every run that evaluated detection.
+void detection_comparison_figure(Planner& p, const std::vector<ReportRun>& runs) {
+  std::vector<DetectionSummary> summaries;
+  std::vector<NamedDetection> named;
+  summaries.reserve(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    std::string why;
+    if (auto d = detection_of(runs[i].data, why)) {
+      summaries.push_back(std::move(*d));
+      named.push_back({runs[i].name, i, &summaries.back()});
+    }
+  }
+  if (named.size() < 2) return;
+  p.add("comparison", "comparison-map-per-iou.png", "mAP against the IoU threshold of each run",
+        map_per_iou_comparison_script(named));
 }
 
 void latency_box_figure(Planner& p, const std::vector<ReportRun>& runs) {
@@ -384,7 +380,8 @@ PlannedFigures plan_report_figures(const std::vector<ReportRun>& runs, const std
   Planner p(render_dir, link_prefix);
   auto wants = [&](const char* t) { return std::find(types.begin(), types.end(), t) != types.end(); };
   if (runs.size() > 1) {
-    if (wants("classification") && wants("performance")) bubble_figure(p, runs);
+    if ((wants("classification") || wants("detection")) && wants("performance")) bubble_figure(p, runs);
+    if (wants("detection")) detection_comparison_figure(p, runs);
     if (wants("performance")) {
       latency_box_figure(p, runs);
       radar_figure(p, runs);
@@ -412,6 +409,14 @@ PlannedFigures plan_report_figures(const std::vector<ReportRun>& runs, const std
               r.name + ": confusion matrix (normalized per actual class)", confusion_script(r.name, *m, names, true));
         p.add(key, fmt::format("classification-{}-per-class.png", i), r.name + ": precision and sensitivity per class",
               per_class_script(r.name, compute_classification_metrics(*m, 0), names));
+      }
+    }
+    if (wants("detection")) {
+      std::string why;
+      if (const auto d = detection_of(r.data, why)) {
+        for (const auto& f : detection_figures(r.name, *d)) {
+          p.add(fmt::format("detection:{}", i), fmt::format("detection-{}-{}.png", i, f.name), f.caption, f.script);
+        }
       }
     }
     if (wants("training")) training_figures(p, i, r);

@@ -4,10 +4,12 @@
 //                        GPU and GPU memory over time
 //   classification:<run> confusion matrix (counts, row-normalized), per-class
 //                        precision and sensitivity
+//   detection:<run>      precision-recall curves, AP per class, mAP per IoU
+//                        threshold, IoU histogram of true positives
 //   training:<run>       loss and accuracy per epoch
-//   comparison           (several runs) accuracy vs mean latency bubbles
-//                        sized by model size, latency box plots, a radar of
-//                        resource use
+//   comparison           (several runs) accuracy (or mAP) vs mean latency
+//                        bubbles sized by model size, latency box plots, a
+//                        radar of resource use, mAP per IoU threshold
 // A run lacking the data of a figure simply has no such figure; its section
 // says what is missing.
 #pragma once

@@ -40,20 +40,28 @@ class TempFolder {
 
 }  // namespace
 
-ReportFiles write_report(const std::vector<ReportRun>& runs, const ReportOptions& options) {
-  ReportFiles files;
-  files.markdown = options.report_path;
+fs::path html_path_of(const ReportOptions& options) {
+  return options.html_path.empty() ? fs::path(options.report_path).replace_extension(".html") : options.html_path;
+}
+
+void check_report_options(const ReportOptions& options) {
   const fs::path folder = options.report_path.parent_path().empty() ? fs::path(".") : options.report_path.parent_path();
   if (!fs::is_directory(folder)) {
     throw IoError(fmt::format("--report-path {}: folder {} does not exist", options.report_path.string(), folder.string()));
   }
-  const fs::path html_path =
-      options.html_path.empty() ? fs::path(options.report_path).replace_extension(".html") : options.html_path;
-  if (options.to_html && fs::weakly_canonical(html_path) == fs::weakly_canonical(options.report_path)) {
+  if (options.to_html && fs::weakly_canonical(html_path_of(options)) == fs::weakly_canonical(options.report_path)) {
     throw ConfigError(fmt::format("--report-path {} would be overwritten by the HTML page: give the Markdown report "
                                   "another extension or pass --html-path",
                                   options.report_path.string()));
   }
+}
+
+ReportFiles write_report(const std::vector<ReportRun>& runs, const ReportOptions& options) {
+  check_report_options(options);
+  ReportFiles files;
+  files.markdown = options.report_path;
+  const fs::path folder = options.report_path.parent_path().empty() ? fs::path(".") : options.report_path.parent_path();
+  const fs::path html_path = html_path_of(options);
   const std::vector<std::string> types = options.types.empty() ? deduce_report_types(runs) : options.types;
 
   FigureIndex figures;

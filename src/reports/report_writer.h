@@ -27,6 +27,11 @@ struct ReportFiles {
   std::size_t figures = 0;
 };
 
+// ConfigError/IoError when the report's folder is missing or its HTML page
+// would replace the Markdown; write_report checks this first, and a command
+// that runs for long before writing can check it up front.
+void check_report_options(const ReportOptions& options);
+
 ReportFiles write_report(const std::vector<ReportRun>& runs, const ReportOptions& options);
 
 // <parent>/<stem>-img: where the figures of `report_path` go.

@@ -433,18 +433,9 @@ std::string summarize_measurements(const Measurements& m) {
     s += fmt::format("verdict:         {}{}\n", verdict["result"].get<std::string>(), reasons);
     for (const auto& w : st["warnings"]) s += fmt::format("warning:         {}\n", w.get<std::string>());
   }
-  if (d.contains("protocol_inference_step") && d.contains("target_inference_step") &&
-      d["protocol_inference_step"].size() == d["target_inference_step"].size()) {
-    // What the link costs per batch: the host's round trip minus the target's own time.
-    std::vector<double> overhead;
-    for (std::size_t i = 0; i < d["protocol_inference_step"].size(); ++i) {
-      overhead.push_back(d["protocol_inference_step"][i].get<double>() - d["target_inference_step"][i].get<double>());
-    }
-    std::nth_element(overhead.begin(), overhead.begin() + overhead.size() / 2, overhead.end());
-    if (!overhead.empty()) {
-      s += fmt::format("protocol:        median {:.1f} us per batch over the target's own time\n",
-                       overhead[overhead.size() / 2] * 1e6);
-    }
+  if (d.contains("protocol_overhead_median")) {
+    s += fmt::format("protocol:        median {:.1f} us per batch over the target's own time\n",
+                     d["protocol_overhead_median"].get<double>() * 1e6);
   }
   if (d.contains("target_benchmark_statistics") && d["target_benchmark_statistics"].contains("steady_state")) {
     const auto& b = d["target_benchmark_statistics"];

@@ -53,6 +53,21 @@ TEST_F(CliDetection, BlazeFaceFindsBothFacesAndNothingElse) {
   EXPECT_EQ(m["eval_skipped_images"].get<int>(), 0);
 }
 
+TEST_F(CliDetection, TestThenReportShowsTheDetectionSection) {
+  const fs::path out = dir_ / "m.json", report = dir_ / "faces.md";
+  const auto r = run_kenning({"test", "report", "--cfg", kScenario, "--measurements", out.string(), "--report-path",
+                              report.string(), "--to-html"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string md = read_text(report);
+  EXPECT_NE(md.find("## Detection"), std::string::npos) << md;
+  EXPECT_NE(md.find("| face | 2 | 2 | 2 | 1.0000 | 1.0000 | 1.0000 |"), std::string::npos) << md;
+  for (const char* figure : {"pr-curves", "ap-per-class", "map-per-iou", "tp-iou"}) {
+    const fs::path png = dir_ / "faces-img" / (std::string("detection-0-") + figure + ".png");
+    EXPECT_TRUE(fs::exists(png)) << png;
+  }
+  EXPECT_NE(read_text(dir_ / "faces.html").find("<h2>Detection</h2>"), std::string::npos);
+}
+
 TEST_F(CliDetection, AnchorsNotMatchingTheModelFailCleanly) {
   const fs::path out = dir_ / "m.json";
   const auto r = run_kenning({"test", "--cfg", kScenario, "--measurements", out.string(), "--anchors-per-cell", "2,4"});

@@ -63,3 +63,40 @@ TEST(CliReport, BadMeasurementsFailWithTheFileNameAndWriteNothing) {
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("--measurements"), std::string::npos) << missing.err;
 }
+
+TEST(CliReport, TestReportChainReportsTheRunItJustMeasured) {
+  const auto dir = e2e_temp_dir("report", "chain");
+  const auto report = dir / "chain.md";
+  const auto r = run_kenning({"test", "report", "--cfg", "scenarios/onnx-model-random.json", "--measurements",
+                              (dir / "run.json").string(), "--report-path", report.string(), "--no-plots"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("report: " + report.string() + " (1 run, 0 figures)"), std::string::npos) << r.out;
+  std::ifstream in(report);
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The run is named after its measurements file, which the report lists.
+  EXPECT_NE(md.find("- **run**: `" + (dir / "run.json").string() + "`"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Performance"), std::string::npos) << md;
+  EXPECT_TRUE(fs::exists(dir / "run.json"));
+}
+
+TEST(CliReport, ChainedReportIsCheckedBeforeTheRun) {
+  const auto dir = e2e_temp_dir("report", "chain-bad");
+  const auto measurements = dir / "run.json";
+  // A report folder that does not exist fails before anything is measured.
+  const auto r = run_kenning({"test", "report", "--cfg", "scenarios/onnx-model-random.json", "--measurements",
+                              measurements.string(), "--report-path", (dir / "nowhere" / "r.md").string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("nowhere"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("inference time:"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(measurements));
+  const auto no_path = run_kenning({"test", "report", "--cfg", "scenarios/onnx-model-random.json"});
+  EXPECT_EQ(no_path.exit_code, 2);
+  EXPECT_NE(no_path.err.find("--report-path"), std::string::npos) << no_path.err;
+  // Nothing to report without a test or training.
+  const auto nothing = run_kenning({"optimize", "report", "--cfg", "scenarios/onnx-model-random.json",
+                                    "--report-path", (dir / "r.md").string()});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("'report' in a chain comes after test or train"), std::string::npos) << nothing.err;
+  const auto order = run_kenning({"report", "test", "--cfg", "scenarios/onnx-model-random.json"});
+  EXPECT_NE(order.exit_code, 0);
+}

@@ -27,3 +27,7 @@ if(TARGET kenning_onnx_exec)
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_yolo_detector.cpp
     LIBS kenning_modelwrappers kenning_runtimes kenning_onnx)
 endif()
+# The detection section and figures of `kenning report`.
+kenning_add_test(test_report_detection
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_report_detection.cpp
+  LIBS kenning_reports)

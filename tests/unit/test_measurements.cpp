@@ -18,6 +18,20 @@ TEST(Measurements, DerivedInferenceTimeStatistics) {
   EXPECT_EQ(m.at("target_inference_step_timestamp").size(), 4u);
 }
 
+TEST(Measurements, ProtocolOverheadOfARemoteRun) {
+  kenning::Measurements m;
+  for (double v : {0.004, 0.001, 0.003}) m.append("target_inference_step", v);
+  for (double v : {0.0041, 0.0013, 0.0032}) m.append("protocol_inference_step", v);
+  m.compute_derived();
+  ASSERT_EQ(m.at("protocol_overhead_step").size(), 3u);
+  EXPECT_NEAR(m.at("protocol_overhead_step")[1].get<double>(), 0.0003, 1e-12);
+  EXPECT_NEAR(m.at("protocol_overhead_median").get<double>(), 0.0002, 1e-12);
+  // Lists of different lengths (a run cut short) have no overhead to pair up.
+  m.append("protocol_inference_step", 0.005);
+  EXPECT_TRUE(kenning::protocol_overhead_steps(m.data()).empty());
+  EXPECT_TRUE(kenning::protocol_overhead_steps(nlohmann::json{{"target_inference_step", {0.1}}}).empty());
+}
+
 TEST(Measurements, SaveIsAtomicAndFailsCleanly) {
   const auto dir = std::filesystem::temp_directory_path() / "kenning-test-measurements";
   std::filesystem::remove_all(dir);

@@ -259,6 +259,17 @@ TEST(ReportData, SeriesSummaryAndTimeAxis) {
   EXPECT_EQ(with_gpu[3].label, "GPU");
   EXPECT_EQ(with_gpu[4].label, "GPU memory");
   EXPECT_TRUE(with_gpu[4].timed);
+  // A remote run adds the host's round trip and what the link costs.
+  json remote = {{"target_inference_step", {0.001, 0.002}},
+                 {"protocol_inference_step", {0.0015, 0.0023}},
+                 {"protocol_inference_step_timestamp", {50.0, 50.5}}};
+  const auto link = time_series_of(remote);
+  ASSERT_EQ(link.size(), 3u);
+  EXPECT_EQ(link[1].label, "round trip (host)");
+  EXPECT_EQ(link[2].label, "protocol overhead");
+  EXPECT_NEAR(link[2].values[0], 0.5, 1e-9);  // ms
+  EXPECT_NEAR(link[2].values[1], 0.3, 1e-9);
+  EXPECT_NEAR(link[2].t[1], 0.5, 1e-9);
   json untimed = {{"target_inference_step", {0.001, 0.002}}};
   const auto plain = time_series_of(untimed);
   ASSERT_EQ(plain.size(), 1u);

@@ -1,5 +1,6 @@
 // `kenning train`, `kenning optimize`, `kenning test`, alone or chained
-// (`kenning train test`, `kenning optimize test`).
+// (`kenning train test`, `kenning optimize test`), optionally ending with
+// `report` (the report of this run, as `kenning report` renders it).
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -11,6 +12,8 @@
 #include "kenning/core/logging.h"
 #include "model_training.h"
 #include "pipeline.h"
+#include "report_input.h"
+#include "report_options.h"
 
 namespace kenning::cli {
 
@@ -18,6 +21,13 @@ namespace {
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The run is named after its measurements file, or else after the report.
+void report_run(const Measurements& m, const ScenarioCommand& cmd) {
+  const std::filesystem::path report_path = cmd.report.report_path;
+  const std::filesystem::path file = cmd.measurements_path.empty() ? report_path : cmd.measurements_path;
+  render_report(report_runs_of(m.data(), file, file.stem().string()), cmd.report);
 }
 
 }  // namespace
@@ -40,6 +50,8 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   const bool train = has(commands, "train");
   const bool optimize = has(commands, "optimize");
   const bool test = has(commands, "test");
+  const bool report = has(commands, "report");
+  if (report) check_report_flags(cmd.report);
   Pipeline pipeline = build_pipeline(cmd.scenario, cmd.where, {"dataset", "model_wrapper"});
 
   Measurements training;
@@ -48,12 +60,11 @@ int run_scenario_commands(const std::vector<std::string>& commands,
     if (!test && !cmd.measurements_path.empty()) check_output_path(cmd.measurements_path, "--measurements");
     run_training(pipeline, training);
     if (!test) {
-      if (!cmd.measurements_path.empty()) {
-        training.set("command", cmd.command_text);
-        training.set("build_cfg", pipeline.to_json());
-        training.save(cmd.measurements_path);
-      }
+      training.set("command", cmd.command_text);
+      training.set("build_cfg", pipeline.to_json());
+      if (!cmd.measurements_path.empty()) training.save(cmd.measurements_path);
       std::cout << "trained model: " << pipeline.model_wrapper->model_path().string() << "\n";
+      if (report) report_run(training, cmd);
       return 0;
     }
   }
@@ -92,6 +103,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   if (test) std::cout << summarize_measurements(m);
   if (test && cmd.evaluate_unoptimized) std::cout << "\n" << summarize_comparison(unoptimized, m) << "\n";
   if (!cmd.measurements_path.empty()) std::cout << "measurements:    " << cmd.measurements_path.string() << "\n";
+  if (report) report_run(m, cmd);
   return 0;
 }
 

@@ -156,6 +156,7 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                    "offline: samples per batch; 0: the dataset's inference batch size")
         ->capture_default_str();
   }
+  if (std::find(commands.begin(), commands.end(), "report") != commands.end()) add_report_flags(app, cmd.report);
   if (add_options) add_options(app);
   std::string unused_cls[std::size(kClassOptions)];
   for (std::size_t i = 0; i < std::size(kClassOptions); ++i) {

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report_options.h"
+
 namespace CLI {
 class App;
 }
@@ -37,6 +39,8 @@ struct ScenarioCommand {
   std::size_t min_query_count = 1024;
   std::uint64_t seed = 0x4b454e4e;
   std::size_t offline_batch_size = 0;
+  // `... test report`: a report of this run, as `kenning report` renders it.
+  ReportFlags report;
 };
 
 // Parses the arguments after the command words. Throws ConfigError/IoError

@@ -14,14 +14,15 @@ namespace {
 const char* const kUsage =
     "usage: kenning <command> [<command> ...] [options]\n"
     "\n"
-    "commands (train, optimize and test can be chained, e.g. `kenning optimize test`):\n"
+    "commands (train, optimize, test and report can be chained, e.g. `kenning optimize test report`):\n"
     "  train      train the model wrapper on the dataset and save it\n"
     "  optimize   run the scenario's optimizers on the model\n"
     "  test       run the model on the dataset's test split and measure it\n"
     "  infer      run a model on .npy inputs: kenning infer --model m.onnx --input a.npy --output-dir out/\n"
     "  onnx-conversion  export models to ONNX/TorchScript, run them in every runtime, write the support matrix\n"
     "  flow       run a flow of data providers, model runners and output collectors: kenning flow --cfg flow.json\n"
-    "  report     render measurements as a report with plots: kenning report --measurements a.json [b.json ...] --report-path r.md [--to-html]\n"
+    "  report     render measurements as a report with plots: kenning report --measurements a.json [b.json ...] --report-path r.md [--to-html];\n"
+    "             after test or train in a chain, the report of that run\n"
     "  server     serve remote runs on this target: kenning server --cfg scenarios/server.json\n"
     "  list       list the classes of every family: kenning list [family]\n"
     "  info       describe a class and its parameters: kenning info <class>\n"
@@ -30,7 +31,7 @@ const char* const kUsage =
     "                --dataset-cls C --modelwrapper-cls C --runtime-cls C --compiler-cls C --protocol-cls C\n"
     "`kenning <command> --cfg s.json --help` lists the flags of the scenario's classes.\n";
 
-const std::vector<std::string> kChainable = {"train", "optimize", "test"};
+const std::vector<std::string> kChainable = {"train", "optimize", "test", "report"};
 
 }  // namespace
 
@@ -69,8 +70,15 @@ int main(int argc, char** argv) {
       }
       const int rank = static_cast<int>(it - kChainable.begin());
       if (rank <= last_rank || (rank == 1 && last_rank == 0)) {
-        throw kenning::ConfigError("commands must be chained as [train | optimize] [test], got '" +
+        throw kenning::ConfigError("commands must be chained as [train | optimize] [test] [report], got '" +
                                    command_text.substr(8) + "'");
+      }
+      // A report needs measurements: those of the test, or the training curves.
+      if (args[i] == "report" && std::find(commands.begin(), commands.end(), "test") == commands.end() &&
+          std::find(commands.begin(), commands.end(), "train") == commands.end()) {
+        throw kenning::ConfigError("'report' in a chain comes after test or train (it reports their measurements), "
+                                   "got '" + command_text.substr(8) + "'; `kenning report --measurements ...` "
+                                   "reports files written earlier");
       }
       last_rank = rank;
       commands.push_back(args[i]);

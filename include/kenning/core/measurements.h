@@ -25,8 +25,9 @@ class Measurements {
   const nlohmann::json& data() const { return data_; }
 
   // Adds inferencetime_{mean,median,std,min,max} from target_inference_step,
-  // the classification metrics from eval_confusion_matrix, and
-  // session_utilization_*_mean. `rules` judge inference_statistics (a test
+  // the classification metrics from eval_confusion_matrix,
+  // session_utilization_*_mean, the detection metrics, and for a remote run
+  // protocol_overhead_step and protocol_overhead_median. `rules` judge inference_statistics (a test
   // mode's minimum duration and count).
   void compute_derived(const VerdictRules& rules = {});
 
@@ -36,6 +37,12 @@ class Measurements {
  private:
   nlohmann::json data_ = nlohmann::json::object();
 };
+
+// What the host/target link costs per batch of a remote run: the host's
+// round trip (protocol_inference_step) minus the target's own time
+// (target_inference_step). Empty unless both are lists of numbers of one
+// length.
+std::vector<double> protocol_overhead_steps(const nlohmann::json& data);
 
 // Writes `text` to `path` through a temporary file in the same folder and a
 // rename, so readers see the old file or the complete new one. Throws IoError
