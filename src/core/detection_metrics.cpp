@@ -72,11 +72,9 @@ std::string shortened_dump(const nlohmann::json& j) {
 // One eval_det entry: upstream's [score, tp, iou] or ours with tp_mask appended.
 ScoredMatch parse_det_entry(const nlohmann::json& e, const std::string& key, std::size_t index) {
   const std::string where = "measurements: " + key + "[" + std::to_string(index) + "]: ";
-  // tp may also be a JSON boolean, as the old reader accepted.
-  const auto numeric = [&](std::size_t i) { return e[i].is_number() || (i == 1 && e[i].is_boolean()); };
-  if (!e.is_array() || (e.size() != 3 && e.size() != 4) || !numeric(0) || !numeric(1) || !numeric(2) ||
-      (e.size() == 4 && !numeric(3))) {
-    throw ConfigError(where + "expected 3 or 4 numbers [score, tp, iou(, tp_mask)], got " + shortened_dump(e));
+  if (!e.is_array() || (e.size() != 3 && e.size() != 4) ||
+      !std::all_of(e.begin(), e.end(), [](const nlohmann::json& v) { return v.is_number(); })) {
+    throw ConfigError(where + "expected 3 or 4 numbers, [score, tp, iou] or [score, tp, iou, tp_mask]; got " + shortened_dump(e));
   }
   ScoredMatch m{e[0].get<float>(), e[1].get<double>() > 0.5, e[2].get<float>()};
   if (e.size() == 4) {
