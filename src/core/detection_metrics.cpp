@@ -74,7 +74,8 @@ ScoredMatch parse_det_entry(const nlohmann::json& e, const std::string& key, std
   const std::string where = "measurements: " + key + "[" + std::to_string(index) + "]: ";
   if (!e.is_array() || (e.size() != 3 && e.size() != 4) ||
       !std::all_of(e.begin(), e.end(), [](const nlohmann::json& v) { return v.is_number(); })) {
-    throw ConfigError(where + "expected 3 or 4 numbers, [score, tp, iou] or [score, tp, iou, tp_mask]; got " + shortened_dump(e));
+    throw ConfigError(where + "expected 3 or 4 numbers, [score, tp, iou] or [score, tp, iou, tp_mask]; got " +
+                      shortened_dump(e));
   }
   ScoredMatch m{e[0].get<float>(), e[1].get<double>() > 0.5, e[2].get<float>()};
   if (e.size() == 4) {
