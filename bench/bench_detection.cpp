@@ -40,14 +40,17 @@ void BM_DecodeBlazeFaceAndNMS(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeBlazeFaceAndNMS)->Arg(0)->Arg(16)->Arg(128)->Unit(benchmark::kMicrosecond);
 
-// compute_detection_metrics over n predictions of one class (10 IoU thresholds).
+// compute_detection_metrics over n predictions of one class (10 IoU
+// thresholds), entries with a tp_mask as DetectionDataset writes them.
 void BM_DetectionMetrics(benchmark::State& state) {
   std::mt19937 rng(2);
   std::uniform_real_distribution<float> u(0, 1);
   nlohmann::json det = nlohmann::json::array();
   for (std::int64_t i = 0; i < state.range(0); ++i) {
     const float iou = u(rng);
-    det.push_back({u(rng), iou >= 0.5f ? 1 : 0, iou});
+    int mask = 0;
+    for (int k = 0; k < kIoUThresholdCount; ++k) mask |= iou >= iou_threshold_at(k) ? 1 << k : 0;
+    det.push_back({u(rng), iou >= 0.5f ? 1 : 0, iou, mask});
   }
   for (auto _ : state) {
     nlohmann::json data = {{"eval_det/face", det}, {"eval_gtcount/face", state.range(0) / 2}};

@@ -112,7 +112,7 @@ void DetectionDataset::evaluate(std::span<const Tensor> predictions, const Batch
     for (const Detection& d : gt[i]) ++gt_count[static_cast<std::size_t>(d.class_id)];
     for (std::size_t c = 0; c < names.size(); ++c) {
       for (const ScoredMatch& s : match_detections(pred, gt[i], static_cast<int>(c))) {
-        m.append("eval_det/" + names[c], nlohmann::json::array({s.score, s.tp ? 1 : 0, s.iou}));
+        m.append("eval_det/" + names[c], nlohmann::json::array({s.score, s.tp ? 1 : 0, s.iou, s.tp_mask}));
       }
     }
   }

@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "detection_dataset.h"
+#include "kenning/core/detection_metrics.h"
 #include "kenning/core/error.h"
 #include "kenning/core/measurements.h"
 #include "test_support.h"
@@ -170,6 +171,11 @@ TEST_F(DetectionDatasets, EvaluateAccumulatesMatchesPerClass) {
   ASSERT_EQ(m.at("eval_det/dog").size(), 2u);
   EXPECT_EQ(m.at("eval_det/dog")[0][1].get<int>(), 0);
   EXPECT_EQ(m.at("eval_det/dog")[1][1].get<int>(), 1);
+  // The 4th element: hits per IoU threshold 0.50..0.95 (an exact box: all ten).
+  ASSERT_EQ(m.at("eval_det/dog")[0].size(), 4u);
+  EXPECT_EQ(m.at("eval_det/dog")[0][3].get<int>(), 0);
+  EXPECT_EQ(m.at("eval_det/dog")[1][3].get<int>(), kFullTpMask);
+  EXPECT_EQ(m.at("eval_det/cat")[0][3].get<int>(), kFullTpMask);
   EXPECT_EQ(m.at("eval_skipped_images").get<int>(), 1);
   m.compute_derived();
   EXPECT_DOUBLE_EQ(m.at("eval_ap50/cat").get<double>(), 1.0);

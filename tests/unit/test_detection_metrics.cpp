@@ -5,7 +5,9 @@
 
 #include "kenning/core/box_ops.h"
 #include "kenning/core/detection_metrics.h"
+#include "kenning/core/error.h"
 #include "kenning/core/measurements.h"
+#include "test_support.h"
 
 namespace kenning {
 namespace {
@@ -64,6 +66,123 @@ TEST(Matching, GreedyByScoreOneClaimPerGroundTruth) {
   EXPECT_FLOAT_EQ(m[2].score, 0.5f);
   EXPECT_FALSE(m[2].tp);  // gt 0 already claimed
   EXPECT_NEAR(m[2].iou, 1.0f, 1e-6);
+  // Per threshold: the 0.9 one (IoU 0.8) hits at 0.50..0.80; above that it
+  // leaves gt 0 to the 0.5 one (IoU 1), a hit at 0.85..0.95.
+  EXPECT_EQ(m[0].tp_mask, 0b0001111111);
+  EXPECT_EQ(m[1].tp_mask, 0);
+  EXPECT_EQ(m[2].tp_mask, 0b1110000000);
+}
+
+// A crowded image where matching once at 0.5 and matching per threshold
+// (COCO) disagree. Ground truth A [0,0,20,10], B [40,0,60,10]; predictions
+// by descending score:
+//   P1 0.9 [0,0,12.5,10]   IoU 125/200 = 0.625 with A
+//   P2 0.8 [0,0,17.5,10]   IoU 175/200 = 0.875 with A
+//   P3 0.7 [40,0,58.5,10]  IoU 185/200 = 0.925 with B
+// At 0.50..0.60 P1 takes A first and P2 is a FP. From 0.65 P1 no longer
+// reaches A, so COCO lets P2 take it (0.65..0.85); matching once at 0.5
+// leaves A with P1, and P2 a FP at every threshold.
+std::vector<ScoredMatch> crowded_matches() {
+  const std::vector<Detection> gt{det(0, 0, 20, 10, 1), det(40, 0, 60, 10, 1)};
+  const std::vector<Detection> pred{det(0, 0, 17.5f, 10, 0.8f), det(40, 0, 58.5f, 10, 0.7f),
+                                    det(0, 0, 12.5f, 10, 0.9f)};
+  return match_detections(pred, gt, 0);
+}
+
+// Expected APs with 2 ground-truth boxes (101 recall points):
+//   TP FP TP (0.50..0.60): precision 1, 1/2, 2/3 at recall 1/2, 1/2, 1;
+//     envelope 1 for recall 0..0.50 (51 points), 2/3 for 0.51..1 (50):
+//     (51 + 50 * 2/3) / 101 = 253 / 303.
+//   FP TP TP (per threshold, 0.65..0.85): envelope 2/3 everywhere: 2/3.
+//   FP FP TP (matched once, 0.65..0.90; both at 0.90): precision 1/3 up to
+//     recall 1/2 (51 points): 17 / 101.
+//   0.95: nothing: 0.
+constexpr double kCrowdedAp50 = 253.0 / 303.0;
+constexpr double kCrowdedAp75PerThreshold = 2.0 / 3.0;
+constexpr double kCrowdedAp75MatchedOnce = 17.0 / 101.0;
+
+TEST(DetectionMetrics, MatchingRerunsPerThreshold) {
+  const auto m = crowded_matches();
+  ASSERT_EQ(m.size(), 3u);
+  // tp and iou keep their meaning: the match at 0.5.
+  EXPECT_FLOAT_EQ(m[0].score, 0.9f);
+  EXPECT_TRUE(m[0].tp);
+  EXPECT_FLOAT_EQ(m[0].iou, 0.625f);
+  EXPECT_FALSE(m[1].tp);
+  EXPECT_FLOAT_EQ(m[1].iou, 0.875f);  // its best IoU
+  EXPECT_TRUE(m[2].tp);
+  EXPECT_FLOAT_EQ(m[2].iou, 0.925f);
+  EXPECT_EQ(m[0].tp_mask, 0b0000000111);  // 0.50..0.60
+  EXPECT_EQ(m[1].tp_mask, 0b0011111000);  // 0.65..0.85
+  EXPECT_EQ(m[2].tp_mask, 0b0111111111);  // 0.50..0.90
+  EXPECT_NEAR(average_precision_101(m, 2, 0.75f), kCrowdedAp75PerThreshold, 1e-9);
+  // No ground truth of the class: every prediction a miss, best IoU 0.
+  const auto none = match_detections({det(0, 0, 1, 1, 0.9f)}, {}, 0);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].tp_mask, 0);
+  EXPECT_FLOAT_EQ(none[0].iou, 0.0f);
+}
+
+TEST(DetectionMetrics, TpMaskWhenPresentIoURuleForTriples) {
+  Measurements with_mask, triples;
+  for (const ScoredMatch& s : crowded_matches()) {
+    with_mask.append("eval_det/face", {s.score, s.tp ? 1 : 0, s.iou, s.tp_mask});
+    triples.append("eval_det/face", {s.score, s.tp ? 1 : 0, s.iou});
+  }
+  with_mask.set("eval_gtcount/face", 2);
+  triples.set("eval_gtcount/face", 2);
+  with_mask.compute_derived();
+  triples.compute_derived();
+  const auto& map_mask = with_mask.at("eval_map_per_iou")["map"];
+  const auto& map_triples = triples.at("eval_map_per_iou")["map"];
+  ASSERT_EQ(map_mask.size(), 10u);
+  EXPECT_NEAR(map_mask[0].get<double>(), kCrowdedAp50, 1e-9);
+  EXPECT_NEAR(map_triples[0].get<double>(), kCrowdedAp50, 1e-9);
+  EXPECT_NEAR(map_mask[5].get<double>(), kCrowdedAp75PerThreshold, 1e-9);   // IoU 0.75
+  EXPECT_NEAR(map_triples[5].get<double>(), kCrowdedAp75MatchedOnce, 1e-9);
+  const double per_threshold = (3 * kCrowdedAp50 + 5 * kCrowdedAp75PerThreshold + kCrowdedAp75MatchedOnce) / 10;
+  const double matched_once = (3 * kCrowdedAp50 + 6 * kCrowdedAp75MatchedOnce) / 10;
+  EXPECT_NEAR(with_mask.at("eval_ap50_95/face").get<double>(), per_threshold, 1e-9);
+  EXPECT_NEAR(with_mask.at("eval_map_50_95").get<double>(), per_threshold, 1e-9);
+  EXPECT_NEAR(triples.at("eval_map_50_95").get<double>(), matched_once, 1e-9);
+  // The PR curve and TP IoUs are about IoU 0.5 either way.
+  EXPECT_EQ(with_mask.at("eval_pr_curve/face"), triples.at("eval_pr_curve/face"));
+  EXPECT_EQ(with_mask.at("eval_tp_iou").size(), 2u);
+}
+
+// The ConfigError message compute_detection_metrics gives for `data`.
+std::string metrics_error(nlohmann::json data) {
+  return testing::error_of<ConfigError>([&] { compute_detection_metrics(data); });
+}
+
+nlohmann::json face_entries(nlohmann::json entries) {
+  return {{"eval_det/face", std::move(entries)}, {"eval_gtcount/face", 1}};
+}
+
+TEST(DetectionMetrics, MalformedEntriesNameKeyAndIndex) {
+  const nlohmann::json good = {0.9, 1, 0.8, 127};
+  EXPECT_HAS(metrics_error(face_entries({good, {0.9, 1}})), "eval_det/face[1]: expected 3 or 4 numbers");
+  EXPECT_HAS(metrics_error(face_entries({{0.9, 1, 0.8, 1, 5}})), "eval_det/face[0]: expected 3 or 4 numbers");
+  EXPECT_HAS(metrics_error(face_entries({good, good, {0.9, "1", 0.8}})), "eval_det/face[2]");
+  EXPECT_HAS(metrics_error(face_entries({"oops"})), "eval_det/face[0]");
+  EXPECT_HAS(metrics_error(face_entries({{0.9, 1, nullptr}})), "eval_det/face[0]");
+  for (const nlohmann::json mask : {nlohmann::json(1024), nlohmann::json(-1), nlohmann::json(2.5)}) {
+    const std::string msg = metrics_error(face_entries({good, {0.9, 1, 0.8, mask}}));
+    EXPECT_HAS(msg, "eval_det/face[1]: tp_mask must be an integer in 0..1023, got " + mask.dump());
+  }
+  EXPECT_HAS(metrics_error(face_entries({{"a", 1}})), "eval_det/face: expected a list");
+  EXPECT_HAS(metrics_error({{"eval_gtcount/face", -1}}), "eval_gtcount/face: expected a count");
+  EXPECT_HAS(metrics_error({{"eval_gtcount/face", "3"}}), "eval_gtcount/face: expected a count");
+  EXPECT_HAS(metrics_error(face_entries({{0.9, true, 0.8}})), "eval_det/face[0]");
+  // Accepted: the full mask, a whole number written as a float, a triple.
+  nlohmann::json ok = face_entries({{0.9, 1, 0.8, 1023}, {0.8, 1.0, 0.7, 7.0}, {0.7, 0, 0.1}});
+  compute_detection_metrics(ok);
+  EXPECT_EQ(ok.at("eval_tp_iou").size(), 2u);
+  // Through Measurements too, as `kenning test` reaches it.
+  Measurements m;
+  m.append("eval_det/face", {0.9, 1});
+  m.set("eval_gtcount/face", 1);
+  EXPECT_THROW(m.compute_derived(), ConfigError);
 }
 
 // Three ground-truth boxes; by descending score: TP FP TP FP TP.
