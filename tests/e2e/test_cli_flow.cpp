@@ -145,7 +145,7 @@ TEST(CliFlow, ModelRuntimeRunnerParametersAreCheckedAgainstItsDeclaration) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("parameters.runtime: expected scenario block object"), std::string::npos) << r.err;
 
-  flow[1]["parameters"].erase("model_wrapper");
+  flow[1]["parameters"] = {{"runtime", model_block()["runtime"]}};
   r = run_kenning({"flow", "--cfg", write_flow(dir, flow).string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("missing required parameter 'model_wrapper'"), std::string::npos) << r.err;
