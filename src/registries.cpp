@@ -12,6 +12,7 @@ const Registries& registries() {
     register_protocols(r.protocols);
     register_data_providers(r.data_providers);
     register_output_collectors(r.output_collectors);
+    register_runners(r.runners);
     return r;
   }();
   return all;

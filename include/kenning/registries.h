@@ -21,11 +21,14 @@ struct Registries {
   Registry<Protocol> protocols{"protocol", "protocols"};
   Registry<DataProvider> data_providers{"data_provider", "dataproviders"};
   Registry<OutputCollector> output_collectors{"output_collector", "outputcollectors"};
+  // Flow runners are built by the flow itself (src/flow), so this family
+  // only holds their declarations.
+  RegistryBase runners{"runner", "runners"};
 
   // All families, in the order `kenning list` prints them.
   std::vector<const RegistryBase*> all() const {
     return {&datasets, &model_wrappers, &optimizers, &runtimes,
-            &protocols, &data_providers, &output_collectors};
+            &protocols, &data_providers, &output_collectors, &runners};
   }
 };
 
@@ -40,5 +43,6 @@ void register_runtimes(Registry<Runtime>& r);
 void register_protocols(Registry<Protocol>& r);
 void register_data_providers(Registry<DataProvider>& r);
 void register_output_collectors(Registry<OutputCollector>& r);
+void register_runners(RegistryBase& r);
 
 }  // namespace kenning

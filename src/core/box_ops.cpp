@@ -4,6 +4,11 @@
 
 namespace kenning {
 
+Box box_from_center(float cx, float cy, float w, float h) {
+  const auto clip01 = [](float v) { return std::clamp(v, 0.0f, 1.0f); };
+  return {clip01(cx - w / 2), clip01(cy - h / 2), clip01(cx + w / 2), clip01(cy + h / 2)};
+}
+
 float box_iou(const Box& a, const Box& b) {
   const float area_a = std::max(0.0f, a.x2 - a.x1) * std::max(0.0f, a.y2 - a.y1);
   const float area_b = std::max(0.0f, b.x2 - b.x1) * std::max(0.0f, b.y2 - b.y1);

@@ -25,6 +25,7 @@ std::string type_word(ParamType t) {
     case ParamType::Path: return "path";
     case ParamType::Enum: return "string";
     case ParamType::List: return "list";
+    case ParamType::Block: return "scenario block object {\"type\": ..., \"parameters\": {...}}";
   }
   return "value";
 }
@@ -99,6 +100,17 @@ json check_scalar(const ParamDecl& d, ParamType type, const json& v, const std::
       if (!v.is_string()) return fail();
       if (std::find(d.choices.begin(), d.choices.end(), v.get<std::string>()) == d.choices.end()) fail();
       return v;
+    case ParamType::Block: {
+      // The block's class checks its parameters; a missing type would
+      // otherwise surface as a bare JSON lookup error.
+      if (!v.is_object() || !v.contains("type") || !v["type"].is_string()) return fail();
+      const json* params = v.contains("parameters") ? &v["parameters"] : nullptr;
+      if (params && !params->is_null() && !params->is_object()) return fail();
+      for (const auto& item : v.items()) {
+        if (item.key() != "type" && item.key() != "parameters") return fail();
+      }
+      return v;
+    }
     case ParamType::List:
       return fail();
   }
@@ -116,6 +128,7 @@ const char* param_type_name(ParamType type) {
     case ParamType::Path: return "path";
     case ParamType::Enum: return "enum";
     case ParamType::List: return "list";
+    case ParamType::Block: return "block";
   }
   return "?";
 }
@@ -224,6 +237,12 @@ json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& 
         if (l == "false" || l == "0" || l == "no" || l == "off") return false;
         throw ConfigError(where + ": expected true or false, got '" + s + "'");
       }
+      case ParamType::Block:
+        try {
+          return json::parse(s);
+        } catch (const json::parse_error&) {
+          throw ConfigError(where + ": expected a JSON scenario block, got '" + s + "'");
+        }
       default:
         return s;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -39,6 +40,15 @@ std::string names_of(const std::vector<TensorSpec>& specs) {
   return out.empty() ? "none" : out;
 }
 
+// A runner of the runner family (registries().runners), which holds the
+// declarations only: the classes need the flow, so they are built here.
+std::unique_ptr<FlowNode> make_runner(const ClassInfo& info, const RunnerBlock& block) {
+  if (info.name == ModelRuntimeRunner::schema().class_name()) {
+    return std::make_unique<ModelRuntimeRunner>(block.parameters, block.where);
+  }
+  throw std::logic_error("runner '" + info.name + "' is declared but the flow cannot build it");
+}
+
 }  // namespace
 
 double FlowStats::work_sum() const {
@@ -72,18 +82,19 @@ KenningFlow::KenningFlow(const FlowDefinition& definition, FlowOptions options, 
     Runner r;
     r.type = block.type;
     r.where = block.where;
-    if (ModelRuntimeRunner::is_type(block.type)) {
-      r.node = std::make_unique<ModelRuntimeRunner>(block.parameters, block.where);
+    if (const std::size_t i = reg.runners.index_of(block.type); i != std::string_view::npos) {
+      r.node = make_runner(reg.runners.classes()[i], block);
     } else if (reg.data_providers.index_of(block.type) != std::string_view::npos) {
       r.node = std::make_unique<ProviderNode>(reg.data_providers.create(block.type, block.parameters, block.where),
                                               options_.pipeline, stop_);
     } else if (reg.output_collectors.index_of(block.type) != std::string_view::npos) {
       r.node = std::make_unique<CollectorNode>(reg.output_collectors.create(block.type, block.parameters, block.where));
     } else {
-      std::string known = ModelRuntimeRunner::kType;
+      std::string known;
       for (const RegistryBase* family : {static_cast<const RegistryBase*>(&reg.data_providers),
+                                         static_cast<const RegistryBase*>(&reg.runners),
                                          static_cast<const RegistryBase*>(&reg.output_collectors)}) {
-        for (const auto& c : family->classes()) known += ", " + c.name;
+        for (const auto& c : family->classes()) known += (known.empty() ? "" : ", ") + c.name;
       }
       throw ConfigError(block.where + ": unknown runner type '" + block.type + "'; known: " + known);
     }

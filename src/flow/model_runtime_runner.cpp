@@ -17,18 +17,12 @@ cv::Mat frame_mat(const TensorView& frame) {
 }
 }  // namespace
 
-bool ModelRuntimeRunner::is_type(const std::string& type) {
-  return type == kType || type == "kenning.runners.modelruntime.ModelRuntimeRunner";
-}
-
 ModelRuntimeRunner::ModelRuntimeRunner(const nlohmann::json& parameters, const std::string& where)
     : where_(where) {
-  for (const auto& [key, value] : parameters.items()) {
-    if (key != "model_wrapper" && key != "runtime") {
-      throw ConfigError(where + ".parameters: unknown key '" + key + "'; expected model_wrapper, runtime");
-    }
-  }
-  pipeline_ = build_pipeline(parameters, where + ".parameters", {"model_wrapper"});
+  const Params params = schema().parse(parameters, where + ".parameters");
+  nlohmann::json blocks = {{"model_wrapper", params.model_wrapper}};
+  if (!params.runtime.is_null()) blocks["runtime"] = params.runtime;
+  pipeline_ = build_pipeline(blocks, where + ".parameters", {"model_wrapper"});
   if (pipeline_.runtime) check_format_chain(pipeline_);
   ModelWrapper& wrapper = *pipeline_.model_wrapper;
   model_ = wrapper.model_path();

@@ -1,6 +1,6 @@
 // ModelRuntimeRunner: the model step of a flow. Parameters are two scenario
 // blocks, {"model_wrapper": {...}, "runtime": {...}} (no runtime: the wrapper
-// runs the model natively). Its input "input" takes frames, turned into the
+// runs the model natively), declared in model_runtime_runner_params.h. Its input "input" takes frames, turned into the
 // model's image input (frame_input.h); its outputs are the model wrapper's
 // postprocessed outputs, named and described by its I/O spec (class names
 // included), e.g. "output" for the Fashion-MNIST CNN.
@@ -14,17 +14,21 @@
 
 #include "flow_node.h"
 #include "frame_input.h"
+#include "model_runtime_runner_params.h"
 #include "pipeline.h"
 
 namespace kenning {
 
 class ModelRuntimeRunner : public FlowNode {
  public:
-  static constexpr const char* kType = "ModelRuntimeRunner";
-  static bool is_type(const std::string& type);
+  // Declared in the runner registry (src/runners), which `kenning info`
+  // reads and the constructor validates against.
+  using Params = ModelRuntimeRunnerParams;
+  static const ParamSchema<Params>& schema() { return model_runtime_runner_schema(); }
 
-  // Builds the blocks and checks the model's input can take frames; throws
-  // ConfigError naming `where` and the key. Loads no model yet.
+  // Validates the parameters, builds the blocks and checks the model's input
+  // can take frames; throws ConfigError naming `where` and the key. Loads no
+  // model yet.
   ModelRuntimeRunner(const nlohmann::json& parameters, const std::string& where);
 
   std::vector<TensorSpec> input_spec() const override;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "image_input_params.h"
 #include "image_normalize.h"
 #include "kenning/core/error.h"
 
@@ -51,23 +52,17 @@ std::vector<std::string> read_label_file(const std::filesystem::path& path) {
 }  // namespace
 
 const ParamSchema<ONNXImageClassifier::Params>& ONNXImageClassifier::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass,
-                          "Any ONNX image classifier: layout conversion, per-channel normalisation, "
-                          "softmax, class names from a label file")
-          .field("model_path", &Params::model_path,
-                 "ONNX model with one image input of rank 4 and a score output [n, classes]")
-          .required()
-          .field("input_layout", &Params::input_layout, "Layout of the model's image input")
-          .one_of({"NCHW", "NHWC"})
-          .field("mean", &Params::mean,
-                 "Per-channel mean subtracted from the dataset's values (1 value: every channel)")
-          .field("std", &Params::std,
-                 "Per-channel standard deviation the values are divided by (1 value: every channel)")
-          .field("class_names_path", &Params::class_names_path,
-                 "Label file, one class name per line (empty: the sidecar's names, else class_<i>)")
-          .field("apply_softmax", &Params::apply_softmax,
-                 "Softmax over the output (false when the model already outputs probabilities)");
+  static const auto s = [] {
+    ParamSchema<Params> out(kClass,
+                            "Any ONNX image classifier: layout conversion, per-channel normalisation, "
+                            "softmax, class names from a label file");
+    declare_image_input(out, "ONNX model with one image input of rank 4 and a score output [n, classes]");
+    out.field("class_names_path", &Params::class_names_path,
+              "Label file, one class name per line (empty: the sidecar's names, else class_<i>)")
+        .field("apply_softmax", &Params::apply_softmax,
+               "Softmax over the output (false when the model already outputs probabilities)");
+    return out;
+  }();
   return s;
 }
 

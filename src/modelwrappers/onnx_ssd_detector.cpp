@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "image_input_params.h"
 #include "image_normalize.h"
 #include "kenning/core/box_ops.h"
 #include "kenning/core/detection.h"
@@ -26,25 +27,22 @@ std::int64_t rows_of(const Shape& s) { return s.size() == 3 ? s[1] : -1; }
 }  // namespace
 
 const ParamSchema<ONNXSSDDetector::Params>& ONNXSSDDetector::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass,
-                          "ONNX anchor-based (SSD-style) detector, e.g. BlazeFace: anchor generation, box "
-                          "decoding, non-maximum suppression")
-          .field("model_path", &Params::model_path, "ONNX model: one image input, score and box outputs")
-          .required()
-          .field("input_layout", &Params::input_layout, "Layout of the model's image input")
-          .one_of({"NCHW", "NHWC"})
-          .field("mean", &Params::mean, "Per-channel mean subtracted from the [0, 1] images (1 value: every channel)")
-          .field("std", &Params::std, "Per-channel standard deviation the values are divided by")
-          .field("strides", &Params::strides, "Stride in input pixels of each feature layer with anchors")
-          .field("anchors_per_cell", &Params::anchors_per_cell, "Anchors per cell of each feature layer")
-          .field("class_names", &Params::class_names, "Names of the score output's classes")
-          .field("score_threshold", &Params::score_threshold, "Lowest score (after sigmoid) kept")
-          .range(0, 1)
-          .field("iou_threshold", &Params::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")
-          .range(0, 1)
-          .field("max_detections", &Params::max_detections, "Most detections kept per image")
-          .range(1, 100000);
+  static const auto s = [] {
+    ParamSchema<Params> out(kClass,
+                            "ONNX anchor-based (SSD-style) detector, e.g. BlazeFace: anchor generation, box "
+                            "decoding, non-maximum suppression");
+    declare_image_input(out, "ONNX model: one image input, score and box outputs");
+    out.field("strides", &Params::strides, "Stride in input pixels of each feature layer with anchors")
+        .field("anchors_per_cell", &Params::anchors_per_cell, "Anchors per cell of each feature layer")
+        .field("class_names", &Params::class_names, "Names of the score output's classes")
+        .field("score_threshold", &Params::score_threshold, "Lowest score (after sigmoid) kept")
+        .range(0, 1)
+        .field("iou_threshold", &Params::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")
+        .range(0, 1)
+        .field("max_detections", &Params::max_detections, "Most detections kept per image")
+        .range(1, 100000);
+    return out;
+  }();
   return s;
 }
 

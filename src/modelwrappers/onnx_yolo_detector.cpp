@@ -1,5 +1,6 @@
 #include "onnx_yolo_detector.h"
 
+#include "image_input_params.h"
 #include "image_normalize.h"
 #include "kenning/core/box_ops.h"
 #include "kenning/core/detection.h"
@@ -15,26 +16,23 @@ constexpr const char* kClass = "ONNXYOLODetector";
 }  // namespace
 
 const ParamSchema<ONNXYOLODetector::Params>& ONNXYOLODetector::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, "ONNX YOLOv2/v3-style detector: grid decoding of raw maps, non-maximum suppression")
-          .field("model_path", &Params::model_path, "ONNX model: one image input, one raw map per scale")
-          .required()
-          .field("input_layout", &Params::input_layout, "Layout of the model's image input")
-          .one_of({"NCHW", "NHWC"})
-          .field("mean", &Params::mean, "Per-channel mean subtracted from the [0, 1] images (1 value: every channel)")
-          .field("std", &Params::std, "Per-channel standard deviation the values are divided by")
-          .field("anchors", &Params::anchors, "Anchor width, height pairs in input pixels, output after output")
-          .required()
-          .field("anchors_per_output", &Params::anchors_per_output, "Anchors of each output map")
-          .range(1, 64)
-          .field("class_names", &Params::class_names, "Names of the classes, in the maps' order")
-          .required()
-          .field("score_threshold", &Params::score_threshold, "Lowest objectness x class score kept")
-          .range(0, 1)
-          .field("iou_threshold", &Params::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")
-          .range(0, 1)
-          .field("max_detections", &Params::max_detections, "Most detections kept per image")
-          .range(1, 100000);
+  static const auto s = [] {
+    ParamSchema<Params> out(kClass, "ONNX YOLOv2/v3-style detector: grid decoding of raw maps, non-maximum suppression");
+    declare_image_input(out, "ONNX model: one image input, one raw map per scale");
+    out.field("anchors", &Params::anchors, "Anchor width, height pairs in input pixels, output after output")
+        .required()
+        .field("anchors_per_output", &Params::anchors_per_output, "Anchors of each output map")
+        .range(1, 64)
+        .field("class_names", &Params::class_names, "Names of the classes, in the maps' order")
+        .required()
+        .field("score_threshold", &Params::score_threshold, "Lowest objectness x class score kept")
+        .range(0, 1)
+        .field("iou_threshold", &Params::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")
+        .range(0, 1)
+        .field("max_detections", &Params::max_detections, "Most detections kept per image")
+        .range(1, 100000);
+    return out;
+  }();
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "kenning/core/box_ops.h"
 #include "kenning/core/error.h"
 
 namespace kenning {
@@ -11,7 +12,6 @@ namespace kenning {
 namespace {
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-float clip01(float v) { return std::clamp(v, 0.0f, 1.0f); }
 
 }  // namespace
 
@@ -71,9 +71,7 @@ std::vector<Detection> decode_ssd(std::span<const float> scores, std::span<const
     const float cy = a.cy + b[1] / o.y_scale * a.h;
     const float w = b[2] / o.x_scale * a.w;
     const float h = b[3] / o.y_scale * a.h;
-    Detection d;
-    d.x1 = clip01(cx - w / 2), d.y1 = clip01(cy - h / 2);
-    d.x2 = clip01(cx + w / 2), d.y2 = clip01(cy + h / 2);
+    Detection d = detection_of(box_from_center(cx, cy, w, h));
     d.score = score;
     d.class_id = static_cast<int>(best);
     out.push_back(d);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "kenning/core/box_ops.h"
 #include "kenning/core/error.h"
 
 namespace kenning {
@@ -11,7 +12,6 @@ namespace kenning {
 namespace {
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-float clip01(float v) { return std::clamp(v, 0.0f, 1.0f); }
 
 }  // namespace
 
@@ -48,9 +48,7 @@ std::vector<Detection> decode_yolo_grid(std::span<const float> map, const YoloGr
       const float cy = (row + sigmoid(at(a, 1, c))) / static_cast<float>(o.grid_h);
       const float w = o.anchors[2 * a] * std::exp(at(a, 2, c)) / o.input_w;
       const float h = o.anchors[2 * a + 1] * std::exp(at(a, 3, c)) / o.input_h;
-      Detection d;
-      d.x1 = clip01(cx - w / 2), d.y1 = clip01(cy - h / 2);
-      d.x2 = clip01(cx + w / 2), d.y2 = clip01(cy + h / 2);
+      Detection d = detection_of(box_from_center(cx, cy, w, h));
       d.score = score;
       d.class_id = static_cast<int>(best);
       out.push_back(d);

@@ -64,6 +64,23 @@ TEST(Cli, InfoRendersTheDeclaration) {
   EXPECT_NE(bad.err.find("unknown class 'NoSuchClass'"), std::string::npos);
 }
 
+TEST(Cli, ListAndInfoShowTheFlowRunners) {
+  const auto r = run_kenning({"list", "runners"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("runners:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ModelRuntimeRunner"), std::string::npos) << r.out;
+  EXPECT_NE(run_kenning({"list"}).out.find("ModelRuntimeRunner"), std::string::npos);
+
+  for (const char* name : {"ModelRuntimeRunner", "kenning.runners.modelruntime.ModelRuntimeRunner"}) {
+    const auto info = run_kenning({"info", name});
+    ASSERT_EQ(info.exit_code, 0) << info.err;
+    for (const char* s : {"ModelRuntimeRunner (runner)", "model_wrapper / --model-wrapper", "runtime / --runtime",
+                          "block: scenario block object", "required", "default: null"}) {
+      EXPECT_NE(info.out.find(s), std::string::npos) << s << "\n" << info.out;
+    }
+  }
+}
+
 TEST(Cli, HelpListsTheFlagsOfTheScenarioClasses) {
   const auto r = run_kenning({"test", "--cfg", kScenario, "--help"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -124,6 +124,34 @@ TEST(CliFlow, BadFlowsFailWithClearErrorsAndNoOutput) {
   fs::remove_all(dir);
 }
 
+TEST(CliFlow, ModelRuntimeRunnerParametersAreCheckedAgainstItsDeclaration) {
+  const auto dir = e2e_temp_dir("flow", "runner-params");
+  json flow = classification_flow({{"type", "ImageFolderDataProvider"}, {"parameters", {{"directory", "/tmp"}}}},
+                                  dir / "p.jsonl");
+  flow[1]["parameters"]["runtme"] = flow[1]["parameters"]["runtime"];
+  auto r = run_kenning({"flow", "--cfg", write_flow(dir, flow).string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("runner 1 (ModelRuntimeRunner).parameters: unknown parameter 'runtme' for "
+                       "ModelRuntimeRunner (did you mean 'runtime'?)"),
+            std::string::npos)
+      << r.err;
+
+  // The upstream dotted name names the same runner; a block must have a type.
+  flow = classification_flow({{"type", "ImageFolderDataProvider"}, {"parameters", {{"directory", "/tmp"}}}},
+                             dir / "p.jsonl");
+  flow[1]["type"] = "kenning.runners.modelruntime.ModelRuntimeRunner";
+  flow[1]["parameters"]["runtime"].erase("type");
+  r = run_kenning({"flow", "--cfg", write_flow(dir, flow).string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("parameters.runtime: expected scenario block object"), std::string::npos) << r.err;
+
+  flow[1]["parameters"] = {{"runtime", model_block()["runtime"]}};
+  r = run_kenning({"flow", "--cfg", write_flow(dir, flow).string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing required parameter 'model_wrapper'"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
 TEST(CliFlow, UnreadableImagesAreSkippedWithAWarningAndCounted) {
   const auto dir = e2e_temp_dir("flow", "unreadable");
   write_image_folder(load_fashion_samples(4), dir / "images");

@@ -28,6 +28,20 @@ TEST(BoxIoU, OverlapDisjointAndIdentical) {
   EXPECT_FLOAT_EQ(box_iou({0, 0, 1, 1}, {0, 0, 2, 1}), 0.5f);
 }
 
+TEST(BoxFromCenter, CornersClippedToTheFrame) {
+  const Box b = box_from_center(0.5f, 0.5f, 0.2f, 0.4f);
+  EXPECT_FLOAT_EQ(b.x1, 0.4f);
+  EXPECT_FLOAT_EQ(b.y1, 0.3f);
+  EXPECT_FLOAT_EQ(b.x2, 0.6f);
+  EXPECT_FLOAT_EQ(b.y2, 0.7f);
+  const Box edge = box_from_center(0.05f, 0.95f, 0.2f, 0.2f);
+  EXPECT_FLOAT_EQ(edge.x1, 0.0f);
+  EXPECT_FLOAT_EQ(edge.y2, 1.0f);
+  const Detection d = detection_of(edge);
+  EXPECT_FLOAT_EQ(d.x2, edge.x2);
+  EXPECT_FLOAT_EQ(d.y1, edge.y1);
+}
+
 TEST(NMS, KeepsBestOfOverlappingSameClassOnly) {
   std::vector<Detection> in{
       det(0, 0, 2, 2, 0.6f),        // IoU 4 / 4.4 with the best: suppressed

@@ -169,3 +169,39 @@ TEST(ParamStrings, BadValuesNameTheFlag) {
   EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"x"}, "--runtime-num-threads"); }).find("--runtime-num-threads:"),
             std::string::npos);
 }
+
+namespace {
+struct RunnerParams {
+  json model_wrapper;
+  json runtime;
+};
+const ParamSchema<RunnerParams>& runner_schema() {
+  static const auto s = ParamSchema<RunnerParams>("ExampleRunner", "Nested blocks")
+      .field("model_wrapper", &RunnerParams::model_wrapper, "Model wrapper block").required()
+      .field("runtime", &RunnerParams::runtime, "Runtime block");
+  return s;
+}
+}  // namespace
+
+TEST(ParamSchema, BlocksAreScenarioBlockObjectsBoundAsJson) {
+  const auto& d = runner_schema().decls();
+  EXPECT_EQ(d[0].type, ParamType::Block);
+  EXPECT_STREQ(kenning::param_type_name(d[1].type), "block");
+  EXPECT_TRUE(d[1].default_value.is_null());
+  const json wrapper = {{"type", "W"}, {"parameters", {{"model_path", "m.onnx"}}}};
+  const RunnerParams p = runner_schema().parse({{"model_wrapper", wrapper}}, "flow.json: runner 1.parameters");
+  EXPECT_EQ(p.model_wrapper, wrapper);
+  EXPECT_TRUE(p.runtime.is_null());
+  for (const json& bad : {json("W"), json({{"parameters", json::object()}}), json({{"type", "W"}, {"parameters", 3}}),
+                          json({{"type", "W"}, {"extra", 1}})}) {
+    try {
+      runner_schema().parse({{"model_wrapper", bad}}, "flow.json: runner 1.parameters");
+      ADD_FAILURE() << bad.dump();
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("runner 1.parameters.model_wrapper: expected scenario block object"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(kenning::parse_param_strings(d[1], {R"({"type": "R"})"}), json({{"type", "R"}}));
+}

@@ -67,6 +67,16 @@ TEST(Registry, CreateValidatesWithBlockName) {
   }
 }
 
+TEST(Registry, DeclaredClassIsDescribedFromItsSchema) {
+  kenning::RegistryBase r("widget", "widgets");
+  r.add_declared(Widget::schema(), "test_widget");
+  const auto& info = r.find("kenning.widgets.test_widget.TestWidget");
+  EXPECT_TRUE(info.available);
+  EXPECT_EQ(info.description, "A widget for tests");
+  ASSERT_EQ(info.params.size(), 2u);
+  EXPECT_EQ(info.params[1].choices, (std::vector<std::string>{"red", "blue"}));
+}
+
 TEST(Registry, UnavailableClassIsListedButNotCreated) {
   const auto r = make_registry();
   EXPECT_FALSE(r.find("GpuWidget").available);

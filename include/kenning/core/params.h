@@ -34,9 +34,12 @@ namespace kenning {
 
 using json = nlohmann::json;
 
-enum class ParamType { Int, Float, Bool, String, Path, Enum, List };
+// Block: a nested scenario block {"type": ..., "parameters": {...}}, which
+// the class builds through its own family's registry (a flow runner's
+// model_wrapper, say); only its shape is checked here.
+enum class ParamType { Int, Float, Bool, String, Path, Enum, List, Block };
 
-// "int", "float", "bool", "string", "path", "enum", "list".
+// "int", "float", "bool", "string", "path", "enum", "list", "block".
 const char* param_type_name(ParamType type);
 
 struct ParamDecl {
@@ -82,6 +85,7 @@ template <> struct ParamTraits<int> { static constexpr ParamType type = ParamTyp
 template <> struct ParamTraits<double> { static constexpr ParamType type = ParamType::Float; };
 template <> struct ParamTraits<std::string> { static constexpr ParamType type = ParamType::String; };
 template <> struct ParamTraits<std::filesystem::path> { static constexpr ParamType type = ParamType::Path; };
+template <> struct ParamTraits<json> { static constexpr ParamType type = ParamType::Block; };
 template <class E> struct ParamTraits<std::vector<E>> {
   static constexpr ParamType type = ParamType::List;
   static constexpr ParamType item = ParamTraits<E>::type;

@@ -53,6 +53,13 @@ class RegistryBase {
   void add_unavailable(std::string name, std::string module, std::string description,
                        std::string reason, std::vector<ParamDecl> params = {});
 
+  // A class this registry describes but does not build: its owner builds it
+  // from the same schema (a flow runner needs the whole pipeline, which the
+  // registries sit below). Listed by `kenning list` / `kenning info`.
+  template <class P> void add_declared(const ParamSchema<P>& schema, const std::string& module) {
+    infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
+  }
+
  protected:
   ClassInfo make_info(std::string name, const std::string& module, std::string description,
                       std::vector<ParamDecl> params) const;
