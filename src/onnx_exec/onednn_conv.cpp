@@ -218,6 +218,12 @@ Entry* DirectConv::acquire(const Key& key) {
 
 bool direct_conv_available() { return true; }
 
+bool direct_int8_conv_exact() {
+  // The VNNI bits of oneDNN's ISA values (avx512_core_vnni 0x40, avx2_vnni 0x400).
+  static const bool vnni = (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & 0x440u) != 0;
+  return vnni;
+}
+
 namespace {
 
 std::optional<dt> int8_type(at::ScalarType t) {
@@ -236,7 +242,7 @@ std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params) {
       w.size(0) % params.group != 0 || w.numel() == 0) {
     return nullptr;
   }
-  if (q && (!int8_type(q->src) || !int8_type(q->dst) || q->output_scales.empty() ||
+  if (q && (!direct_int8_conv_exact() || !int8_type(q->src) || !int8_type(q->dst) || q->output_scales.empty() ||
             (q->output_scales.size() != 1 && static_cast<std::int64_t>(q->output_scales.size()) != w.size(0)))) {
     return nullptr;
   }
@@ -347,6 +353,7 @@ std::size_t direct_conv_cache_size(const DirectConv& conv) {
 class DirectConv {};
 
 bool direct_conv_available() { return false; }
+bool direct_int8_conv_exact() { return false; }
 std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams) { return nullptr; }
 at::Tensor run_direct_conv(DirectConv&, const at::Tensor&, const at::Tensor&, const at::Tensor&) {
   return {};

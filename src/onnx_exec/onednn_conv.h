@@ -63,9 +63,17 @@ struct DirectConvParams {
   std::optional<Quantized> quantized;
 };
 
+// True when oneDNN's int8 convolutions are exact on this CPU: with VNNI
+// (AVX512-VNNI or AVX-VNNI). Without it oneDNN multiplies u8 by s8 pairs
+// with vpmaddubsw, whose int16 sums saturate (by tens of output steps on
+// ordinary weights), so quantized convolutions keep to the exact int32
+// kernels instead.
+bool direct_int8_conv_exact();
+
 // Returns null when the direct path does not apply (built without oneDNN, a
-// weight that is not a 4-D float32 tensor, or not int8 for a quantized
-// convolution); the caller then uses ATen.
+// weight that is not a 4-D float32 tensor, not int8 for a quantized
+// convolution, or a quantized one on a CPU without VNNI); the caller then
+// uses ATen or the int32 kernels.
 std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params);
 
 // Runs x [N, C, H, W] (float32, any layout: made channels-last if it is not)

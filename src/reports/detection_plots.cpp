@@ -98,8 +98,9 @@ DetectionFigure tp_iou_histogram(const std::string& run, const DetectionSummary&
   constexpr int kBins = 20;
   std::vector<double> centre(kBins), count(kBins, 0.0);
   for (int b = 0; b < kBins; ++b) centre[b] = 0.5 + 0.025 * (b + 0.5);
-  // An IoU on a bin edge (0.85) goes to the bin above despite rounding.
-  for (double iou : s.tp_iou) count[std::clamp(static_cast<int>((iou - 0.5) / 0.025 + 1e-9), 0, kBins - 1)] += 1;
+  // An IoU on a bin edge (0.85) goes to the bin above despite its float
+  // rounding (IoUs are computed and stored in single precision).
+  for (double iou : s.tp_iou) count[std::clamp(static_cast<int>((iou - 0.5) / 0.025 + 1e-4), 0, kBins - 1)] += 1;
   std::vector<double> sorted = s.tp_iou;
   std::sort(sorted.begin(), sorted.end());
   const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
@@ -108,7 +109,10 @@ DetectionFigure tp_iou_histogram(const std::string& run, const DetectionSummary&
   script += fmt::format("set title {}\n", gp_quote(fmt::format("{}: IoU of the {} true positives at 0.5", run,
                                                                s.tp_iou.size())));
   script += "set xlabel 'IoU with the matched ground-truth box'\nset ylabel 'true positives'\n";
-  script += "set xrange [0.5:1]\nset yrange [0:*]\nset xtics 0.05\n";
+  // Whole counts on the y axis, about five tics.
+  const double most = *std::max_element(count.begin(), count.end());
+  script += fmt::format("set xrange [0.5:1]\nset yrange [0:*]\nset xtics 0.05\nset ytics {}\n",
+                        num(std::max(1.0, std::ceil(most / 5))));
   script += "set style fill solid 0.85 border -1\nset boxwidth 0.025\n";
   script += fmt::format("set arrow 1 from {0},graph 0 to {0},graph 1 nohead dt 2 lw 2 lc rgb '{1}'\n", num(median),
                         colour(1));

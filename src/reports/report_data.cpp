@@ -173,7 +173,8 @@ std::optional<DetectionSummary> detection_of(const json& d, std::string& why) {
     return std::nullopt;
   }
   order_classes(d, out.classes);
-  if (d.contains("eval_skipped_images") && d["eval_skipped_images"].is_number_unsigned()) {
+  if (d.contains("eval_skipped_images") && d["eval_skipped_images"].is_number_integer() &&
+      d["eval_skipped_images"].get<std::int64_t>() >= 0) {
     out.skipped_images = d["eval_skipped_images"].get<std::size_t>();
   }
   return out;

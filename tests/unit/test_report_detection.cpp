@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "detection_plots.h"
@@ -158,7 +159,7 @@ TEST(ReportDetection, ManyClassesDrawTheTenWithTheMostBoxes) {
   EXPECT_EQ(figures[0].script.find("'class0 "), std::string::npos);
   EXPECT_EQ(figures[0].script.find("'class1 "), std::string::npos);
   EXPECT_HAS(figures[0].script, "'class11 (AP@0.5 0.089, 12 boxes)'");
-  EXPECT_HAS(figures[1].script, "'class11' 11)");  // every class has its bars
+  for (int c = 0; c < 12; ++c) EXPECT_HAS(figures[1].script, fmt::format("'class{}' ", c));  // every class has its bars
 }
 
 TEST(ReportDetection, UpstreamRawListsAloneMakeAReport) {
