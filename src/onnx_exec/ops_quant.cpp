@@ -10,14 +10,15 @@
 // saturated to the output type.
 //
 // With oneDNN, QLinearConv and QLinearGemm with constant weights, scales and
-// zero points (and symmetric weights) run as oneDNN int8 convolutions
-// (onednn_conv.h); these kernels remain the reference and the fallback.
+// zero points (and symmetric weights) run as oneDNN convolutions
+// (int8_conv_path.h); these kernels remain the reference and the fallback.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
 
 #include "fusion.h"
+#include "int8_conv_path.h"
 #include "int8_loops.h"
 #include "kenning/core/error.h"
 #include "onednn_conv.h"
@@ -115,8 +116,8 @@ struct Activation {
 // The oneDNN int8 convolution for weight `w` (a constant [OC, IC/g, KH, KW]
 // int8 tensor) when everything it needs is constant: x and y scale and zero
 // point, a symmetric weight. Input indices follow QLinearConv's layout.
-std::shared_ptr<DirectConv> quantized_direct_conv(const OpContext& ctx, DirectConvParams p,
-                                                  const Activation& act) {
+std::shared_ptr<Int8ConvPath> quantized_direct_conv(const OpContext& ctx, DirectConvParams p,
+                                                    const Activation& act) {
   if (!direct_conv_available() || !p.weight.defined()) return nullptr;
   const at::Tensor* x_scale = ctx.constant_input(1);
   const at::Tensor* x_zp = ctx.constant_input(2);
@@ -145,7 +146,7 @@ std::shared_ptr<DirectConv> quantized_direct_conv(const OpContext& ctx, DirectCo
   const float s = y_scale->to(at::kFloat).item<float>();
   p.activation_min = act.lo / s;
   p.activation_max = act.hi / s;
-  return make_direct_conv(std::move(p));
+  return Int8ConvPath::make(std::move(p));
 }
 
 std::int64_t axis_attr(const OpContext& ctx) {
@@ -297,7 +298,7 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
   a.dilations = ctx.attr_ints("dilations");
   a.pads = ctx.attr_ints("pads");
   const Activation act = Activation::read(ctx);
-  std::shared_ptr<DirectConv> direct;
+  std::shared_ptr<Int8ConvPath> direct;
   if (const at::Tensor* w = ctx.constant_input(3); w && w->dim() == 4) {
     direct = quantized_direct_conv(ctx, direct_conv_params(ctx, *w, a.group, a.auto_pad), act);
   }
@@ -306,7 +307,7 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
     const at::Tensor& x = in[0];
     const at::Tensor& w = in[3];
     if (direct) {
-      at::Tensor y = run_direct_conv(*direct, x, w, in.size() > 8 ? in[8] : at::Tensor());
+      at::Tensor y = direct->run(x, w, in.size() > 8 ? in[8] : at::Tensor());
       if (y.defined()) return Values{std::move(y)};
     }
     const std::int64_t n = w.dim() - 2;
@@ -363,7 +364,7 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
 // convolution over a [M, K, 1, 1].
 Kernel make_qlinear_gemm(const OpContext& ctx) {
   const Activation act = Activation::read(ctx);
-  std::shared_ptr<DirectConv> direct;
+  std::shared_ptr<Int8ConvPath> direct;
   at::Tensor w4;  // the constant weight as the 1x1 convolution's [N, K, 1, 1]
   if (const at::Tensor* w = ctx.constant_input(3); w && w->dim() == 2) {
     DirectConvParams p;
@@ -378,7 +379,7 @@ Kernel make_qlinear_gemm(const OpContext& ctx) {
     // MatMul + Add may have carried a [1, N] bias.
     const at::Tensor bias = in.size() > 8 && in[8].defined() ? in[8].reshape({-1}) : at::Tensor();
     if (direct && a.dim() == 2 && w.unsafeGetTensorImpl() == w_const.unsafeGetTensorImpl()) {
-      at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), w4, bias);
+      at::Tensor y = direct->run(a.reshape({a.size(0), a.size(1), 1, 1}), w4, bias);
       if (y.defined()) return Values{y.reshape({a.size(0), -1})};
     }
     if (a.dim() < 1 || w.dim() != 2 || a.size(-1) != w.size(1)) {

@@ -27,6 +27,7 @@
 
 #include "executor.h"
 #include "kenning/core/error.h"
+#include "int8_conv_path.h"
 #include "onednn_conv.h"
 #include "onnx_graph_builder.h"
 #include "qdq_test_model.h"
@@ -529,8 +530,8 @@ TEST(OnnxExecQdq, WrongInputTypeIsRefusedByName) {
 
 // The oneDNN int8 convolution itself, against integer arithmetic done in
 // double (exact for these sizes): u8 and s8 sources, per-tensor and
-// per-channel scales, zero points, bias, Relu. On a CPU without VNNI the
-// path must be refused (direct_int8_conv_exact).
+// per-channel scales, zero points, bias, Relu: oneDNN's int8 convolution with
+// VNNI, its float one on the integers without (int8_conv_path.h).
 TEST(OnnxExecQdq, DirectInt8ConvolutionMatchesIntegerArithmetic) {
   if (!direct_conv_available()) GTEST_SKIP() << "built without oneDNN";
   at::manual_seed(9);
@@ -555,14 +556,12 @@ TEST(OnnxExecQdq, DirectInt8ConvolutionMatchesIntegerArithmetic) {
         p.quantized = q;
         p.fused = relu;
         p.activation_max = std::numeric_limits<float>::infinity();
-        const auto conv = make_direct_conv(p);
-        if (!direct_int8_conv_exact()) {
-          // vpmaddubsw's int16 sums would saturate: the int32 kernels run instead.
-          EXPECT_FALSE(conv) << "a CPU without VNNI must not get oneDNN's int8 convolution";
-          continue;
-        }
-        ASSERT_TRUE(conv) << c10::toString(src);
-        const at::Tensor y = run_direct_conv(*conv, x, w, bias);
+        // oneDNN's own int8 convolution only with VNNI: without, its int16 sums saturate.
+        EXPECT_EQ(static_cast<bool>(make_direct_conv(p)), direct_int8_conv_exact()) << c10::toString(src);
+        const auto path = Int8ConvPath::make(p);
+        ASSERT_TRUE(path) << c10::toString(src);
+        EXPECT_EQ(path->emulated(), !direct_int8_conv_exact());
+        const at::Tensor y = path->run(x, w, bias);
         ASSERT_TRUE(y.defined()) << "oneDNN refused the " << c10::toString(src) << " convolution";
         ASSERT_EQ(y.scalar_type(), src);
 
@@ -577,5 +576,4 @@ TEST(OnnxExecQdq, DirectInt8ConvolutionMatchesIntegerArithmetic) {
       }
     }
   }
-  if (!direct_int8_conv_exact()) GTEST_SKIP() << "no VNNI on this CPU: oneDNN's int8 convolution is refused";
 }
