@@ -34,13 +34,8 @@ const ParamSchema<ONNXSSDDetector::Params>& ONNXSSDDetector::schema() {
     declare_image_input(out, "ONNX model: one image input, score and box outputs");
     out.field("strides", &Params::strides, "Stride in input pixels of each feature layer with anchors")
         .field("anchors_per_cell", &Params::anchors_per_cell, "Anchors per cell of each feature layer")
-        .field("class_names", &Params::class_names, "Names of the score output's classes")
-        .field("score_threshold", &Params::score_threshold, "Lowest score (after sigmoid) kept")
-        .range(0, 1)
-        .field("iou_threshold", &Params::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")
-        .range(0, 1)
-        .field("max_detections", &Params::max_detections, "Most detections kept per image")
-        .range(1, 100000);
+        .field("class_names", &Params::class_names, "Names of the score output's classes");
+    declare_detection_limits(out, "Lowest score (after sigmoid) kept");
     return out;
   }();
   return s;

@@ -24,13 +24,8 @@ const ParamSchema<ONNXYOLODetector::Params>& ONNXYOLODetector::schema() {
         .field("anchors_per_output", &Params::anchors_per_output, "Anchors of each output map")
         .range(1, 64)
         .field("class_names", &Params::class_names, "Names of the classes, in the maps' order")
-        .required()
-        .field("score_threshold", &Params::score_threshold, "Lowest objectness x class score kept")
-        .range(0, 1)
-        .field("iou_threshold", &Params::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")
-        .range(0, 1)
-        .field("max_detections", &Params::max_detections, "Most detections kept per image")
-        .range(1, 100000);
+        .required();
+    declare_detection_limits(out, "Lowest objectness x class score kept");
     return out;
   }();
   return s;

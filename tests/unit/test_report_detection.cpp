@@ -15,11 +15,15 @@
 #include "report_input.h"
 #include "report_plots.h"
 #include "report_writer.h"
+#include "report_test_files.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;
+using kenning::testing::image_links;
+using kenning::testing::read_file;
 using kenning::testing::TempDir;
+using kenning::testing::write_json;
 using nlohmann::json;
 
 namespace {
@@ -48,25 +52,6 @@ json detection_run(double step) {
 }
 
 constexpr double kFaceAp50 = 56.0 / 101, kFaceAp50_95 = 338.0 / 1010;
-
-fs::path write(const fs::path& p, const json& j) {
-  std::ofstream(p) << j.dump();
-  return p;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<std::string> image_links(const std::string& md) {
-  std::vector<std::string> links;
-  const std::regex image(R"(!\[[^\]]*\]\(([^)]+)\))");
-  for (auto it = std::sregex_iterator(md.begin(), md.end(), image); it != std::sregex_iterator(); ++it) {
-    links.push_back((*it)[1]);
-  }
-  return links;
-}
 
 ReportOptions options(const fs::path& report, bool plots = true) {
   ReportOptions o;
@@ -101,10 +86,10 @@ TEST(ReportDetection, NumbersComeFromTheRawLists) {
 
 TEST(ReportDetection, SectionTablesAndFiguresOfOneRun) {
   TempDir dir;
-  const auto runs = load_report_runs({write(dir.path() / "blazeface.json", detection_run(0.01))});
+  const auto runs = load_report_runs({write_json(dir.path() / "blazeface.json", detection_run(0.01))});
   EXPECT_EQ(deduce_report_types(runs), (std::vector<std::string>{"performance", "detection"}));
   const auto files = write_report(runs, options(dir.path() / "r.md"));
-  const std::string md = read(files.markdown);
+  const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "## Detection");
   EXPECT_HAS(md, "| mAP@0.5 | mAP@0.5:0.95 | ground-truth boxes | predictions | true positives at 0.5 | skipped images |");
   EXPECT_HAS(md, "| 0.7772 | 0.6673 | 4 | 5 | 3 | 0 |");
@@ -114,7 +99,7 @@ TEST(ReportDetection, SectionTablesAndFiguresOfOneRun) {
   // The summary gains mAP columns next to accuracy.
   EXPECT_HAS(md, "| run | model | runtime | accuracy | mAP@0.5 | mAP@0.5:0.95 | median (ms) |");
   EXPECT_HAS(md, "| blazeface | – | – | – | 0.7772 | 0.6673 |");
-  const json summary = json::parse(read(files.summary));
+  const json summary = json::parse(read_file(files.summary));
   EXPECT_NEAR(summary[0]["map_50_95"].get<double>(), (kFaceAp50_95 + 1) / 2, 1e-9);
   for (const char* figure : {"pr-curves", "ap-per-class", "map-per-iou", "tp-iou"}) {
     const std::string link = fmt::format("r-img/detection-0-{}.png", figure);
@@ -165,9 +150,9 @@ TEST(ReportDetection, ManyClassesDrawTheTenWithTheMostBoxes) {
 TEST(ReportDetection, UpstreamRawListsAloneMakeAReport) {
   TempDir dir;
   json raw = {{"eval_det/face", {{0.9, 1, 0.85}}}, {"eval_gtcount/face", 2}};
-  const auto runs = load_report_runs({write(dir.path() / "upstream.json", raw)});
+  const auto runs = load_report_runs({write_json(dir.path() / "upstream.json", raw)});
   EXPECT_EQ(deduce_report_types(runs), (std::vector<std::string>{"detection"}));
-  const std::string md = read(write_report(runs, options(dir.path() / "r.md", false)).markdown);
+  const std::string md = read_file(write_report(runs, options(dir.path() / "r.md", false)).markdown);
   EXPECT_HAS(md, "| face | 2 | 1 | 1 | 1.0000 | 0.5000 | 0.5050 | 0.4040 |");  // 51 of 101 recall points; none above 0.85
 }
 
@@ -177,9 +162,9 @@ TEST(ReportDetection, MalformedListsAreReportedNotFatal) {
   bad["eval_det/face"] = "oops";
   json bad_count = detection_run(0.01);
   bad_count["eval_gtcount/cat"] = -3;
-  const auto runs = load_report_runs({write(dir.path() / "bad.json", bad), write(dir.path() / "count.json", bad_count)});
+  const auto runs = load_report_runs({write_json(dir.path() / "bad.json", bad), write_json(dir.path() / "count.json", bad_count)});
   const auto files = write_report(runs, options(dir.path() / "r.md"));
-  const std::string md = read(files.markdown);
+  const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "_malformed detection evaluation (eval_det/<class>, eval_gtcount/<class>):");
   for (const auto& link : image_links(md)) EXPECT_EQ(link.find("detection-"), std::string::npos) << link;
   // Performance is still reported for both.
@@ -192,8 +177,8 @@ TEST(ReportDetection, ComparisonOfDetectorsPlotsMapAgainstLatencyAndIoU) {
   json weaker = detection_run(0.004);
   weaker["eval_det/cat"] = json::array();  // the cat missed
   weaker["compiled_model_size"] = 100'000;
-  const auto runs = load_report_runs({write(dir.path() / "big.json", detection_run(0.01)),
-                                      write(dir.path() / "small.json", weaker)});
+  const auto runs = load_report_runs({write_json(dir.path() / "big.json", detection_run(0.01)),
+                                      write_json(dir.path() / "small.json", weaker)});
   const auto planned = plan_report_figures(runs, deduce_report_types(runs), dir.path(), "img/");
   const auto& comparison = planned.index.at("comparison");
   std::vector<std::string> links;

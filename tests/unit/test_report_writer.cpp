@@ -14,12 +14,16 @@
 #include "report_input.h"
 #include "report_plots.h"
 #include "report_writer.h"
+#include "report_test_files.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;
 using kenning::testing::error_of;
+using kenning::testing::image_links;
+using kenning::testing::read_file;
 using kenning::testing::TempDir;
+using kenning::testing::write_json;
 using nlohmann::json;
 
 namespace {
@@ -50,16 +54,6 @@ json full_run(double step, std::int64_t size) {
   return j;
 }
 
-fs::path write(const fs::path& p, const json& j) {
-  std::ofstream(p) << j.dump();
-  return p;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Width and height from a PNG's IHDR chunk.
 std::pair<int, int> png_size(const std::string& bytes) {
   if (bytes.size() < 24 || bytes.compare(1, 3, "PNG") != 0) return {0, 0};
@@ -68,15 +62,6 @@ std::pair<int, int> png_size(const std::string& bytes) {
            (static_cast<unsigned char>(bytes[at + 2]) << 8) | static_cast<unsigned char>(bytes[at + 3]);
   };
   return {be32(16), be32(20)};
-}
-
-std::vector<std::string> image_links(const std::string& md) {
-  std::vector<std::string> links;
-  const std::regex image(R"(!\[[^\]]*\]\(([^)]+)\))");
-  for (auto it = std::sregex_iterator(md.begin(), md.end(), image); it != std::sregex_iterator(); ++it) {
-    links.push_back((*it)[1]);
-  }
-  return links;
 }
 
 ReportOptions options(const fs::path& report, bool plots = true, bool to_html = false) {
@@ -108,16 +93,16 @@ class ScopedEnv {
 
 TEST(ReportWriter, OneRunDrawsEveryFigureAndLinksIt) {
   TempDir dir;
-  const auto runs = load_report_runs({write(dir.path() / "fp32.json", full_run(0.002, 1'000'000))});
+  const auto runs = load_report_runs({write_json(dir.path() / "fp32.json", full_run(0.002, 1'000'000))});
   const auto files = write_report(runs, options(dir.path() / "report.md"));
-  const std::string md = read(files.markdown);
+  const std::string md = read_file(files.markdown);
   const auto links = image_links(md);
   // inference time, CPU, memory; 2 confusion matrices + per-class bars; loss and accuracy.
   ASSERT_EQ(links.size(), 8u) << md;
   ASSERT_EQ(files.figures, 8u);
   for (const auto& link : links) {
     EXPECT_EQ(link.rfind("report-img/", 0), 0u) << link;
-    const std::string png = read(dir.path() / link);
+    const std::string png = read_file(dir.path() / link);
     EXPECT_EQ(png_size(png), (std::pair<int, int>{kPlotWidth, kPlotHeight})) << link;
     EXPECT_GT(png.size(), 5000u) << link << ": an empty canvas";
   }
@@ -135,10 +120,10 @@ TEST(ReportWriter, OneRunDrawsEveryFigureAndLinksIt) {
 
 TEST(ReportWriter, ComparisonHasBubbleBoxAndRadarAndSelfContainedHtml) {
   TempDir dir;
-  const auto runs = load_report_runs({write(dir.path() / "fp32.json", full_run(0.002, 1'600'000)),
-                                      write(dir.path() / "int8.json", full_run(0.001, 400'000))});
+  const auto runs = load_report_runs({write_json(dir.path() / "fp32.json", full_run(0.002, 1'600'000)),
+                                      write_json(dir.path() / "int8.json", full_run(0.001, 400'000))});
   const auto files = write_report(runs, options(dir.path() / "cmp.md", true, true));
-  const std::string md = read(files.markdown);
+  const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "## Comparison");
   EXPECT_HAS(md, "(cmp-img/comparison-accuracy-latency.png)");
   EXPECT_HAS(md, "(cmp-img/comparison-latency-box.png)");
@@ -146,7 +131,7 @@ TEST(ReportWriter, ComparisonHasBubbleBoxAndRadarAndSelfContainedHtml) {
   const std::size_t figures = image_links(md).size();
   EXPECT_EQ(figures, 3u + 2 * 8u);
   ASSERT_EQ(files.html, dir.path() / "cmp.html");
-  const std::string html = read(files.html);
+  const std::string html = read_file(files.html);
   EXPECT_HAS(html, "<table>");
   EXPECT_HAS(html, "<title>Kenning report: cmp</title>");
   // Every image is inline; nothing points at the image folder.
@@ -158,7 +143,7 @@ TEST(ReportWriter, ComparisonHasBubbleBoxAndRadarAndSelfContainedHtml) {
 
 TEST(ReportWriter, PlotScriptsCarryTitlesUnitsLegendsAndTheData) {
   TempDir dir;
-  const auto runs = load_report_runs({write(dir.path() / "fp32.json", full_run(0.002, 1'000'000))});
+  const auto runs = load_report_runs({write_json(dir.path() / "fp32.json", full_run(0.002, 1'000'000))});
   const auto planned = plan_report_figures(runs, {"performance", "classification"}, dir.path(), "img/");
   ASSERT_EQ(planned.jobs.size(), 6u);
   const std::string& latency = planned.jobs[0].script;
@@ -176,15 +161,15 @@ TEST(ReportWriter, PlotScriptsCarryTitlesUnitsLegendsAndTheData) {
 
 TEST(ReportWriter, FailingOrMissingGnuplotLeavesNoReport) {
   TempDir dir;
-  const auto runs = load_report_runs({write(dir.path() / "fp32.json", full_run(0.002, 1000))});
+  const auto runs = load_report_runs({write_json(dir.path() / "fp32.json", full_run(0.002, 1000))});
   const fs::path report = dir.path() / "report.md";
   {
     ScopedEnv env("KENNING_GNUPLOT", "/nonexistent/gnuplot");
     EXPECT_HAS(error_of<NotSupported>([&] { write_report(runs, options(report)); }), "--no-plots");
     // Tables only need no gnuplot.
     const auto files = write_report(runs, options(report, false, true));
-    EXPECT_TRUE(image_links(read(files.markdown)).empty());
-    EXPECT_HAS(read(files.html), "<td>fp32</td>");
+    EXPECT_TRUE(image_links(read_file(files.markdown)).empty());
+    EXPECT_HAS(read_file(files.html), "<td>fp32</td>");
     fs::remove(report);
   }
   {
@@ -213,9 +198,9 @@ TEST(ReportWriter, OlderAndNewerMeasurementFormatsAreNoted) {
   json old = {{"inferencetime", std::vector<double>(100, 0.004)}};
   json newer = full_run(0.001, 1000);
   newer["kenning_version"] = "99.0.0";
-  const auto runs = load_report_runs({write(dir.path() / "old.json", old), write(dir.path() / "new.json", newer)});
+  const auto runs = load_report_runs({write_json(dir.path() / "old.json", old), write_json(dir.path() / "new.json", newer)});
   const auto files = write_report(runs, options(dir.path() / "r.md", false));
-  const std::string md = read(files.markdown);
+  const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "older measurements format: inference times read from `inferencetime`");
   EXPECT_HAS(md, "| old | – | – | – | 4.0000 |");
   EXPECT_HAS(md, "written by kenning 99.0.0, newer than this kenning");
@@ -225,13 +210,13 @@ TEST(ReportWriter, UnoptimizedRunIsComparedAsARunOfItsOwn) {
   TempDir dir;
   json optimized = full_run(0.001, 400'000);
   optimized["__unoptimized__"] = full_run(0.002, 1'600'000);
-  const auto runs = load_report_runs({write(dir.path() / "int8.json", optimized)});
+  const auto runs = load_report_runs({write_json(dir.path() / "int8.json", optimized)});
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].name, "int8-unoptimized");
   EXPECT_EQ(runs[1].name, "int8");
   EXPECT_FALSE(runs[1].data.contains("__unoptimized__"));
   const auto files = write_report(runs, options(dir.path() / "r.md"));
-  const std::string md = read(files.markdown);
+  const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "| int8-unoptimized | `m.onnx` | – | 0.8333 | 2.6000 |");
   EXPECT_HAS(md, "(r-img/comparison-latency-box.png)");
 }

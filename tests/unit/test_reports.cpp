@@ -9,12 +9,14 @@
 #include "markdown_report.h"
 #include "report_data.h"
 #include "report_input.h"
+#include "report_test_files.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;
 using kenning::testing::error_of;
 using kenning::testing::TempDir;
+using kenning::testing::write_json;
 using nlohmann::json;
 
 namespace {
@@ -31,16 +33,11 @@ json run_json(double step, const std::vector<std::string>& classes) {
   return j;
 }
 
-fs::path write(const fs::path& p, const json& j) {
-  std::ofstream(p) << j.dump();
-  return p;
-}
-
 }  // namespace
 
 TEST(Reports, OneRunHasPerformanceAndClassificationSections) {
   TempDir dir;
-  const auto runs = load_report_runs({write(dir.path() / "fp32.json", run_json(0.01, {"cat", "dog"}))});
+  const auto runs = load_report_runs({write_json(dir.path() / "fp32.json", run_json(0.01, {"cat", "dog"}))});
   const auto types = deduce_report_types(runs);
   ASSERT_EQ(types, (std::vector<std::string>{"performance", "classification"}));
   const std::string md = render_markdown_report(runs, types);
@@ -55,9 +52,9 @@ TEST(Reports, OneRunHasPerformanceAndClassificationSections) {
 TEST(Reports, ComparisonNamesRunsAndFlagsDifferentClassLists) {
   TempDir dir;
   fs::create_directories(dir.path() / "other");
-  const auto runs = load_report_runs({write(dir.path() / "a.json", run_json(0.002, {"cat", "dog"})),
-                                      write(dir.path() / "b.json", run_json(0.001, {"car", "bus"})),
-                                      write(dir.path() / "other" / "a.json", run_json(0.002, {"cat", "dog"}))});
+  const auto runs = load_report_runs({write_json(dir.path() / "a.json", run_json(0.002, {"cat", "dog"})),
+                                      write_json(dir.path() / "b.json", run_json(0.001, {"car", "bus"})),
+                                      write_json(dir.path() / "other" / "a.json", run_json(0.002, {"cat", "dog"}))});
   EXPECT_EQ(runs[2].name, "a-2");
   const std::string md = render_markdown_report(runs, deduce_report_types(runs));
   EXPECT_HAS(md, "**Partial comparison:** runs a and b have different class lists");
@@ -71,14 +68,14 @@ TEST(Reports, BadFilesGiveClearErrorsAndMalformedPartsArePartial) {
   EXPECT_HAS(error_of<IoError>([&] { load_report_runs({dir.path() / "missing.json"}); }), "missing.json");
   std::ofstream(dir.path() / "broken.json") << "{\"target_inference_step\": [1, 2";
   EXPECT_HAS(error_of<IoError>([&] { load_report_runs({dir.path() / "broken.json"}); }), "not valid JSON");
-  write(dir.path() / "other.json", json{{"hello", 1}});
+  write_json(dir.path() / "other.json", json{{"hello", 1}});
   EXPECT_HAS(error_of<ConfigError>([&] { load_report_runs({dir.path() / "other.json"}); }), "not measurements");
   EXPECT_HAS(error_of<ConfigError>([&] { load_report_runs({}); }), "at least one");
   // Malformed pieces are named in their section, the rest still renders.
   json bad = run_json(0.002, {"cat", "dog"});
   bad["eval_confusion_matrix"] = {{1, 2, 3}, {4}};
   bad["target_inference_step"] = {"fast", "slow"};
-  const auto runs = load_report_runs({write(dir.path() / "bad.json", bad)});
+  const auto runs = load_report_runs({write_json(dir.path() / "bad.json", bad)});
   const std::string md = render_markdown_report(runs, {"performance", "classification"});
   EXPECT_HAS(md, "malformed: target_inference_step is not a list of numbers");
   EXPECT_HAS(md, "malformed eval_confusion_matrix");
