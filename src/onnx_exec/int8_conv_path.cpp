@@ -43,12 +43,8 @@ std::shared_ptr<Int8ConvPath> Int8ConvPath::make(DirectConvParams p) {
     path->int8_ = make_direct_conv(std::move(p));
     return path->int8_ ? path : nullptr;
   }
+  if (!quantized_params_fit(p)) return nullptr;
   const DirectConvParams::Quantized q = *p.quantized;
-  if ((q.src != at::kByte && q.src != at::kChar) || (q.dst != at::kByte && q.dst != at::kChar) ||
-      !p.weight.defined() || p.weight.scalar_type() != at::kChar || q.output_scales.empty() ||
-      (q.output_scales.size() != 1 && static_cast<std::int64_t>(q.output_scales.size()) != p.weight.size(0))) {
-    return nullptr;
-  }
   path->scales_ = q.output_scales;
   path->src_zero_point_ = q.src_zero_point;
   path->dst_zero_point_ = q.dst_zero_point;

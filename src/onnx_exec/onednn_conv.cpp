@@ -15,6 +15,14 @@
 
 namespace kenning::onnx_exec {
 
+bool quantized_params_fit(const DirectConvParams& p) {
+  const auto& q = p.quantized;
+  const auto is_8_bit = [](at::ScalarType t) { return t == at::kByte || t == at::kChar; };
+  return q && p.weight.defined() && p.weight.dim() == 4 && p.weight.scalar_type() == at::kChar && is_8_bit(q->src) &&
+         is_8_bit(q->dst) && !q->output_scales.empty() &&
+         (q->output_scales.size() == 1 || static_cast<std::int64_t>(q->output_scales.size()) == p.weight.size(0));
+}
+
 #ifdef KENNING_DIRECT_CONV
 
 namespace {
@@ -242,10 +250,7 @@ std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params) {
       w.size(0) % params.group != 0 || w.numel() == 0) {
     return nullptr;
   }
-  if (q && (!direct_int8_conv_exact() || !int8_type(q->src) || !int8_type(q->dst) || q->output_scales.empty() ||
-            (q->output_scales.size() != 1 && static_cast<std::int64_t>(q->output_scales.size()) != w.size(0)))) {
-    return nullptr;
-  }
+  if (q && (!direct_int8_conv_exact() || !quantized_params_fit(params))) return nullptr;
   for (int i = 0; i < 2; ++i) {
     if (params.strides[i] < 1 || params.dilations[i] < 1) return nullptr;
   }

@@ -70,6 +70,11 @@ struct DirectConvParams {
 // kernels instead.
 bool direct_int8_conv_exact();
 
+// True when `p` describes an int8 convolution either path can run: quantized
+// set, a 4-D int8 weight, uint8/int8 source and destination, one output
+// scale or one per output channel.
+bool quantized_params_fit(const DirectConvParams& p);
+
 // Returns null when the direct path does not apply (built without oneDNN, a
 // weight that is not a 4-D float32 tensor, not int8 for a quantized
 // convolution, or a quantized one on a CPU without VNNI); the caller then

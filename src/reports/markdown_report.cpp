@@ -129,10 +129,9 @@ void classification_section(const ReportRun& r, const std::string& key, const Fi
 
 void detection_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
   out += fmt::format("### {}\n\n", r.name);
-  std::string why;
-  const auto d = detection_of(r.data, why);
+  const auto& d = r.detection;
   if (!d) {
-    out += fmt::format("_{}._\n\n", why);
+    out += fmt::format("_{}._\n\n", r.detection_why);
     return;
   }
   std::size_t boxes = 0, predictions = 0, tp = 0;
@@ -211,9 +210,8 @@ json report_summary(const std::vector<ReportRun>& runs) {
     std::string why;
     const auto m = matrix_of(r.data, why);
     e["accuracy"] = m ? json(compute_classification_metrics(*m, 0).accuracy) : json(nullptr);
-    const auto det = detection_of(r.data, why);
-    e["map_50"] = det ? json(det->map50) : json(nullptr);
-    e["map_50_95"] = det ? json(det->map50_95) : json(nullptr);
+    e["map_50"] = r.detection ? json(r.detection->map50) : json(nullptr);
+    e["map_50_95"] = r.detection ? json(r.detection->map50_95) : json(nullptr);
     const auto st = stats_of(r.data, why);
     e["latency_median_s"] = st ? (*st)["steady_state"]["median"] : json(nullptr);
     e["latency_p99_s"] = st ? (*st)["percentiles"]["p99"] : json(nullptr);

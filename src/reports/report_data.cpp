@@ -5,8 +5,6 @@
 #include <numeric>
 #include <string_view>
 
-#include <fmt/format.h>
-
 #include "kenning/core/detection_metrics.h"
 #include "kenning/core/latency_stats.h"
 #include "kenning/core/measurements.h"
@@ -129,12 +127,6 @@ void order_classes(const json& d, std::vector<ClassDetection>& classes) {
 std::optional<DetectionSummary> detection_of(const json& d, std::string& why) {
   json raw = json::object();
   for (const auto& [key, value] : d.items()) {
-    if (starts_with(key, kGtPrefix) && !(value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
-      why = fmt::format("malformed detection evaluation (eval_det/<class>, eval_gtcount/<class>): {} is {}, expected "
-                        "a count of ground-truth boxes (a whole number >= 0)",
-                        key, value.dump());
-      return std::nullopt;
-    }
     if (starts_with(key, kDetPrefix) || starts_with(key, kGtPrefix)) raw[key] = value;
   }
   if (raw.empty()) {

@@ -77,6 +77,8 @@ std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem
     runs.push_back(std::move(before));
   }
   runs.push_back(std::move(run));
+  // Derived once here: the sections, the summary and the figures all use it.
+  for (auto& r : runs) r.detection = detection_of(r.data, r.detection_why);
   return runs;
 }
 

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report_data.h"
+
 namespace kenning {
 
 struct ReportRun {
@@ -18,6 +20,10 @@ struct ReportRun {
   // What the report should say about the file's format: an older key read
   // under its current name, or a newer kenning whose extra keys are ignored.
   std::vector<std::string> notes;
+  // The detection evaluation, derived once from the raw lists when the run
+  // is read (detection_of); nullopt with the reason in detection_why.
+  std::optional<DetectionSummary> detection;
+  std::string detection_why;
 };
 
 // IoError for a missing or unreadable file or malformed JSON (with the

@@ -194,10 +194,10 @@ struct Quality {
   double value;
   const char* label;
 };
-std::optional<Quality> quality_of(const json& d) {
+std::optional<Quality> quality_of(const ReportRun& r) {
   std::string why;
-  if (const auto m = matrix_of(d, why)) return Quality{compute_classification_metrics(*m, 0).accuracy, "accuracy"};
-  if (const auto det = detection_of(d, why)) return Quality{det->map50_95, "mAP@0.5:0.95"};
+  if (const auto m = matrix_of(r.data, why)) return Quality{compute_classification_metrics(*m, 0).accuracy, "accuracy"};
+  if (r.detection) return Quality{r.detection->map50_95, "mAP@0.5:0.95"};
   return std::nullopt;
 }
 
@@ -211,7 +211,7 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::string why;
     const auto st = stats_of(runs[i].data, why);
-    const auto q = quality_of(runs[i].data);
+    const auto q = quality_of(runs[i]);
     if (!st || !q) continue;
     if (!label.empty() && label != q->label) return;
     label = q->label;
@@ -247,15 +247,9 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
 
 // mAP against the IoU threshold of every run that evaluated detection.
 void detection_comparison_figure(Planner& p, const std::vector<ReportRun>& runs) {
-  std::vector<DetectionSummary> summaries;
   std::vector<NamedDetection> named;
-  summaries.reserve(runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    std::string why;
-    if (auto d = detection_of(runs[i].data, why)) {
-      summaries.push_back(std::move(*d));
-      named.push_back({runs[i].name, i, &summaries.back()});
-    }
+    if (runs[i].detection) named.push_back({runs[i].name, i, &*runs[i].detection});
   }
   if (named.size() < 2) return;
   p.add("comparison", "comparison-map-per-iou.png", "mAP against the IoU threshold of each run",
@@ -411,12 +405,9 @@ PlannedFigures plan_report_figures(const std::vector<ReportRun>& runs, const std
               per_class_script(r.name, compute_classification_metrics(*m, 0), names));
       }
     }
-    if (wants("detection")) {
-      std::string why;
-      if (const auto d = detection_of(r.data, why)) {
-        for (const auto& f : detection_figures(r.name, *d)) {
-          p.add(fmt::format("detection:{}", i), fmt::format("detection-{}-{}.png", i, f.name), f.caption, f.script);
-        }
+    if (wants("detection") && r.detection) {
+      for (const auto& f : detection_figures(r.name, *r.detection)) {
+        p.add(fmt::format("detection:{}", i), fmt::format("detection-{}-{}.png", i, f.name), f.caption, f.script);
       }
     }
     if (wants("training")) training_figures(p, i, r);
