@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kenning/core/error.h"
+#include "kenning/core/float16.h"
 
 namespace kenning {
 
@@ -35,30 +36,6 @@ SplitMix64 sample_stream(std::uint64_t seed, Split split, std::size_t index, std
   mix.state ^= SplitMix64{static_cast<std::uint64_t>(input) * 0x100000001B3ull + 7}.next() * 5;
   mix.next();
   return mix;
-}
-
-// IEEE 754 binary16 bits of a finite float, rounded to nearest even.
-std::uint16_t float_to_half(float value) {
-  std::uint32_t x;
-  std::memcpy(&x, &value, sizeof x);
-  const std::uint16_t sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
-  const std::int32_t exponent = static_cast<std::int32_t>((x >> 23) & 0xFFu) - 127 + 15;
-  std::uint32_t mantissa = x & 0x7FFFFFu;
-  if (exponent >= 31) return static_cast<std::uint16_t>(sign | 0x7C00u);  // overflow: inf
-  if (exponent <= 0) {  // subnormal or zero
-    if (exponent < -10) return sign;
-    mantissa |= 0x800000u;
-    const int shift = 14 - exponent;
-    std::uint32_t half = mantissa >> shift;
-    const std::uint32_t rest = mantissa & ((1u << shift) - 1);
-    const std::uint32_t midpoint = 1u << (shift - 1);
-    if (rest > midpoint || (rest == midpoint && (half & 1u))) ++half;
-    return static_cast<std::uint16_t>(sign | half);
-  }
-  std::uint32_t half = (static_cast<std::uint32_t>(exponent) << 10) | (mantissa >> 13);
-  const std::uint32_t rest = mantissa & 0x1FFFu;
-  if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half;  // may carry into the exponent
-  return static_cast<std::uint16_t>(sign | half);
 }
 
 std::string join_shapes(const std::vector<TensorSpec>& specs) {

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
+#include "kenning/core/float16.h"
 #include "onnx_graph_builder.h"
 #include "onnx_model_util.h"
 

@@ -31,10 +31,6 @@ std::int64_t onnx_element_count(const onnx::TensorProto& t);
 // Replaces `t`'s contents by `values` (FLOAT, raw_data), keeping name and dims.
 void set_onnx_float_values(onnx::TensorProto& t, const std::vector<float>& values);
 
-// IEEE binary32 -> binary16 with round to nearest even (overflow to inf).
-std::uint16_t float_to_half(float f);
-float half_to_float(std::uint16_t h);
-
 // onnx::checker, strict shape inference (graph.value_info refilled), then a
 // temporary file and a rename. BackendError / IoError name `path` and `cls`.
 void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path,
