@@ -1,6 +1,6 @@
 kenning_add_test(test_core
   SOURCES unit/test_params.cpp unit/test_scenario.cpp unit/test_registry.cpp unit/test_io_spec.cpp unit/test_npy.cpp
-          unit/test_tensor.cpp unit/test_measurements.cpp unit/test_latency_stats.cpp
+          unit/test_tensor.cpp unit/test_measurements.cpp unit/test_latency_stats.cpp unit/test_float16.cpp
   LIBS kenning_core)
 # Separate executables: the sampler test runs background threads for a while.
 kenning_add_test(test_host_info SOURCES unit/test_host_info.cpp LIBS kenning_core)
@@ -14,3 +14,5 @@ target_compile_definitions(test_resource_sampler PRIVATE FAKE_NVML_PATH="$<TARGE
 kenning_add_test(test_reports SOURCES unit/test_reports.cpp LIBS kenning_reports)
 # Whole reports on disk: gnuplot figures, HTML, summary, failures.
 kenning_add_test(test_report_writer SOURCES unit/test_report_writer.cpp LIBS kenning_reports)
+# Every registered class: declarations complete, parameters round-trip.
+kenning_add_test(test_conformance SOURCES unit/test_conformance.cpp LIBS kenning_plugins)

@@ -32,6 +32,10 @@ struct ClassInfo {
   bool available = true;           // false when its backend was not built in
   std::string unavailable_reason;  // e.g. "built without KENNING_WITH_TORCH"
   std::vector<ParamDecl> params;
+  // Binds validated parameters to the class's Params struct and writes them
+  // back (ParamSchema::from_validated, then to_json); empty for classes
+  // declared without a schema. The conformance tests check it is lossless.
+  std::function<json(const json&)> rebind;
 };
 
 // Non-template part: lookup and error messages.
@@ -58,6 +62,7 @@ class RegistryBase {
   // registries sit below). Listed by `kenning list` / `kenning info`.
   template <class P> void add_declared(const ParamSchema<P>& schema, const std::string& module) {
     infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
+    infos_.back().rebind = [&schema](const json& validated) { return schema.to_json(schema.from_validated(validated)); };
   }
 
  protected:
@@ -77,6 +82,7 @@ template <class Base> class Registry : public RegistryBase {
   template <class C> void add(const std::string& module) {
     const auto& schema = C::schema();
     infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
+    infos_.back().rebind = [](const json& validated) { return C::schema().to_json(C::schema().from_validated(validated)); };
     factories_.resize(infos_.size());
     factories_.back() = [](const json& validated) -> std::unique_ptr<Base> {
       return std::make_unique<C>(C::schema().from_validated(validated));
