@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache lld
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libasio-dev
   zlib1g-dev libprotobuf-dev protobuf-compiler libonnx-dev
   libopencv-dev libxml2-dev
