@@ -1,4 +1,4 @@
-# Build-time levers: ccache, lld, precompiled headers, and --as-needed links. Each one is on when
+# Build-time levers: ccache, lld and precompiled headers. Each one is on when
 # its tool is there and can be turned off (-DKENNING_CCACHE=OFF, ...). None of
 # them changes what is built: they change how long building it takes.
 # CONTRIBUTING.md has the measured effect.
@@ -26,12 +26,6 @@ if(KENNING_LLD)
     add_link_options(-fuse-ld=lld)
   endif()
 endif()
-
-# Every program records only the shared libraries it calls. Without this a
-# test of anchor arithmetic loaded libtorch and OpenCV's whole tree (about
-# 290 libraries, close to a second of CPU) because a static library it links
-# also holds units that call them.
-add_link_options(LINKER:--as-needed)
 
 # Precompiled headers are made once by small "host" targets and reused by every
 # other target (REUSE_FROM), so that each header set is parsed once per build,
