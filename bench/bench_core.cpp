@@ -3,7 +3,7 @@
 // sample, benchmarking.md).
 #include <benchmark/benchmark.h>
 
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/registries.h"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "kenning/core/box_ops.h"
-#include "kenning/core/detection_metrics.h"
-#include "ssd_anchors.h"
+#include "kenning/measurement/detection_metrics.h"
+#include "modelwrappers/ssd_anchors.h"
 
 namespace {
 

@@ -19,12 +19,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "camera_data_provider.h"
+#include "dataproviders/camera_data_provider.h"
 #include "fashion_mnist_frames.h"
 #include "kenning/core/frame.h"
-#include "kenning_flow.h"
-#include "model_runtime_runner.h"
-#include "video_recorder.h"
+#include "flow/kenning_flow.h"
+#include "flow/model_runtime_runner.h"
+#include "outputcollectors/video_recorder.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;

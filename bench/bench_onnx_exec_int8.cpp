@@ -16,7 +16,7 @@
 #include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
 
-#include "executor.h"
+#include "onnx_exec/executor.h"
 #include "qdq_test_model.h"
 
 namespace {

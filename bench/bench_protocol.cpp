@@ -25,10 +25,10 @@
 #include <spdlog/spdlog.h>
 
 #include "echo_runtime.h"
-#include "inference_server.h"
-#include "network_protocol.h"
+#include "server/inference_server.h"
+#include "protocols/network_protocol.h"
 #include "pty_link.h"
-#include "uart_protocol.h"
+#include "protocols/uart_protocol.h"
 
 using namespace kenning;
 using Clock = std::chrono::steady_clock;

@@ -24,13 +24,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "dataset_calibration.h"
-#include "executor.h"
+#include "scenarios/dataset_calibration.h"
+#include "onnx_exec/executor.h"
 #include "kenning/core/io_spec.h"
 #include "kenning/registries.h"
-#include "onnx_graph_optimizer.h"
-#include "onnx_int8_quantizer.h"
-#include "tensor_proto.h"
+#include "optimizers/onnx_graph_optimizer.h"
+#include "optimizers/onnx_int8_quantizer.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;

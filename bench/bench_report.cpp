@@ -23,8 +23,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "report_input.h"
-#include "report_writer.h"
+#include "reports/report_input.h"
+#include "reports/report_writer.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -22,8 +22,8 @@
 
 #include "alloc_counter.h"
 #include "kenning/registries.h"
-#include "onnx_flops.h"
-#include "onnx_io_spec.h"
+#include "onnx/onnx_flops.h"
+#include "onnx/onnx_io_spec.h"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "executor.h"
-#include "graph.h"
+#include "onnx_exec/executor.h"
+#include "onnx_exec/graph.h"
 #include "kenning/core/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

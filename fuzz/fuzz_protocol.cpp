@@ -11,14 +11,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "channel.h"
-#include "frame.h"
+#include "protocols/channel.h"
+#include "protocols/frame.h"
 #include "copy_optimizer.h"
 #include "echo_runtime.h"
-#include "inference_server.h"
+#include "server/inference_server.h"
 #include "kenning/core/error.h"
-#include "memory_transport.h"
-#include "message_assembler.h"
+#include "protocols/memory_transport.h"
+#include "protocols/message_assembler.h"
 
 namespace {
 

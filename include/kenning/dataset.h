@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kenning/core/io_spec.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/core/plugin.h"
 #include "kenning/core/tensor.h"
 

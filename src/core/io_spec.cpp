@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
+#include "kenning/core/file_io.h"
 
 namespace kenning {
 

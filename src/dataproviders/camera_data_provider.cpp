@@ -1,4 +1,4 @@
-#include "camera_data_provider.h"
+#include "dataproviders/camera_data_provider.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 
 #include <opencv2/videoio.hpp>
 
-#include "frame_conversion.h"
+#include "dataproviders/frame_conversion.h"
 #include "kenning/core/error.h"
 #include "kenning/core/frame.h"
 

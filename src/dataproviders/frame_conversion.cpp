@@ -1,4 +1,4 @@
-#include "frame_conversion.h"
+#include "dataproviders/frame_conversion.h"
 
 #include <cstring>
 

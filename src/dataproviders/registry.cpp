@@ -4,9 +4,9 @@
 #include "kenning/registries.h"
 
 #if KENNING_WITH_OPENCV
-#include "camera_data_provider.h"
-#include "image_folder_data_provider.h"
-#include "tcp_data_provider.h"
+#include "dataproviders/camera_data_provider.h"
+#include "dataproviders/image_folder_data_provider.h"
+#include "dataproviders/tcp_data_provider.h"
 #endif
 
 namespace kenning {

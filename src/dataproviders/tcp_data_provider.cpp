@@ -1,4 +1,4 @@
-#include "tcp_data_provider.h"
+#include "dataproviders/tcp_data_provider.h"
 
 #include <array>
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <spdlog/spdlog.h>
 
-#include "frame_conversion.h"
+#include "dataproviders/frame_conversion.h"
 #include "kenning/core/error.h"
 #include "kenning/core/frame.h"
 

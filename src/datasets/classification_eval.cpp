@@ -1,10 +1,10 @@
-#include "classification_eval.h"
+#include "datasets/classification_eval.h"
 
 #include <cstdint>
 #include <vector>
 
 #include "kenning/core/error.h"
-#include "kenning/core/metrics.h"
+#include "kenning/measurement/metrics.h"
 
 namespace kenning {
 

@@ -7,7 +7,7 @@
 #include <span>
 #include <string>
 
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/core/tensor.h"
 #include "kenning/dataset.h"
 

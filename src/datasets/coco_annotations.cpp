@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "detection_annotations.h"
+#include "datasets/detection_annotations.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

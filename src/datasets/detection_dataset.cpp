@@ -1,10 +1,10 @@
-#include "detection_dataset.h"
+#include "datasets/detection_dataset.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
-#include "kenning/core/detection_metrics.h"
+#include "kenning/measurement/detection_metrics.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "detection_annotations.h"
+#include "datasets/detection_annotations.h"
 #include "kenning/core/params.h"
 #include "kenning/dataset.h"
 

@@ -1,4 +1,4 @@
-#include "fashion_mnist_dataset.h"
+#include "datasets/fashion_mnist_dataset.h"
 
 #include <cmath>
 #include <numeric>
@@ -6,8 +6,8 @@
 #include <system_error>
 #include <utility>
 
-#include "classification_eval.h"
-#include "idx_reader.h"
+#include "datasets/classification_eval.h"
+#include "datasets/idx_reader.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

@@ -1,4 +1,4 @@
-#include "idx_reader.h"
+#include "datasets/idx_reader.h"
 
 #include <zlib.h>
 

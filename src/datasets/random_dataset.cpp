@@ -1,6 +1,6 @@
-#include "random_dataset.h"
+#include "datasets/random_dataset.h"
 
-#include "classification_eval.h"
+#include "datasets/classification_eval.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

@@ -1,4 +1,4 @@
-#include "random_tensor_dataset.h"
+#include "datasets/random_tensor_dataset.h"
 
 #include <climits>
 #include <cmath>

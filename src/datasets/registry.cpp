@@ -1,12 +1,12 @@
 // The dataset family's list of classes (explicit: see core/registry.h).
-#include "fashion_mnist_dataset.h"
+#include "datasets/fashion_mnist_dataset.h"
 #include "kenning/config.h"
 #if KENNING_WITH_OPENCV
-#include "detection_dataset.h"
+#include "datasets/detection_dataset.h"
 #endif
 #include "kenning/registries.h"
-#include "random_dataset.h"
-#include "random_tensor_dataset.h"
+#include "datasets/random_dataset.h"
+#include "datasets/random_tensor_dataset.h"
 
 namespace kenning {
 

@@ -6,7 +6,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "detection_annotations.h"
+#include "datasets/detection_annotations.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

@@ -1,4 +1,4 @@
-#include "collector_node.h"
+#include "flow/collector_node.h"
 
 #include <chrono>
 

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "flow_node.h"
+#include "flow/flow_node.h"
 #include "kenning/output_collector.h"
 
 namespace kenning {

@@ -1,4 +1,4 @@
-#include "flow_definition.h"
+#include "flow/flow_definition.h"
 
 #include <algorithm>
 #include <fstream>

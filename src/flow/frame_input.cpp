@@ -1,4 +1,4 @@
-#include "frame_input.h"
+#include "flow/frame_input.h"
 
 #include <cstring>
 

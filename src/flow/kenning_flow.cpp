@@ -1,4 +1,4 @@
-#include "kenning_flow.h"
+#include "flow/kenning_flow.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,11 +7,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "collector_node.h"
+#include "flow/collector_node.h"
 #include "kenning/core/error.h"
 #include "kenning/registries.h"
-#include "model_runtime_runner.h"
-#include "provider_node.h"
+#include "flow/model_runtime_runner.h"
+#include "flow/provider_node.h"
 
 namespace kenning {
 namespace {

@@ -16,8 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "flow_definition.h"
-#include "flow_node.h"
+#include "flow/flow_definition.h"
+#include "flow/flow_node.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "model_runtime_runner.h"
+#include "flow/model_runtime_runner.h"
 
 #include <chrono>
 

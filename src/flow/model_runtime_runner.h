@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "flow_node.h"
-#include "frame_input.h"
-#include "model_runtime_runner_params.h"
-#include "pipeline.h"
+#include "flow/flow_node.h"
+#include "flow/frame_input.h"
+#include "runners/model_runtime_runner_params.h"
+#include "scenarios/pipeline.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "provider_node.h"
+#include "flow/provider_node.h"
 
 #include <chrono>
 

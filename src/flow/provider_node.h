@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "flow_node.h"
+#include "flow/flow_node.h"
 #include "kenning/data_provider.h"
 
 namespace kenning {

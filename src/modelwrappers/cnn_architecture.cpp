@@ -1,4 +1,4 @@
-#include "cnn_architecture.h"
+#include "modelwrappers/cnn_architecture.h"
 
 #include "kenning/core/error.h"
 

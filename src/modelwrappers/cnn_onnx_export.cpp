@@ -1,7 +1,7 @@
-#include "cnn_onnx_export.h"
+#include "modelwrappers/cnn_onnx_export.h"
 
 #include "kenning/core/error.h"
-#include "onnx_graph_builder.h"
+#include "onnx/onnx_graph_builder.h"
 
 namespace kenning {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cnn_architecture.h"
+#include "modelwrappers/cnn_architecture.h"
 
 namespace kenning {
 

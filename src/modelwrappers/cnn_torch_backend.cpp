@@ -1,6 +1,6 @@
 // libtorch implementation of cnn_torch_backend.h: the only file of this
 // library that includes <torch/torch.h> (it takes ~25 s to compile).
-#include "cnn_torch_backend.h"
+#include "modelwrappers/cnn_torch_backend.h"
 
 #include <algorithm>
 #include <chrono>
@@ -15,13 +15,13 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
-#include "cnn_onnx_export.h"
-#include "cnn_torchscript_export.h"
+#include "modelwrappers/cnn_onnx_export.h"
+#include "modelwrappers/cnn_torchscript_export.h"
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/core/progress_bar.h"
-#include "training_log.h"
+#include "modelwrappers/training_log.h"
 
 namespace kenning::cnn_torch {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "cnn_architecture.h"
+#include "modelwrappers/cnn_architecture.h"
 #include "kenning/core/tensor.h"
 #include "kenning/dataset.h"
 #include "kenning/model_wrapper.h"

@@ -1,6 +1,6 @@
 // cnn_torch_backend.h for builds without libtorch: the wrapper still offers
 // its I/O spec and post-processing, everything needing torch says why not.
-#include "cnn_torch_backend.h"
+#include "modelwrappers/cnn_torch_backend.h"
 
 #include "kenning/core/error.h"
 

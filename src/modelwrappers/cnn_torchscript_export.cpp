@@ -1,11 +1,11 @@
-#include "cnn_torchscript_export.h"
+#include "modelwrappers/cnn_torchscript_export.h"
 
 #include <sstream>
 
 #include <torch/script.h>
 
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "fashion_mnist_cnn.h"
+#include "modelwrappers/fashion_mnist_cnn.h"
 
 #include <algorithm>
 #include <cmath>

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "cnn_torch_backend.h"
+#include "modelwrappers/cnn_torch_backend.h"
 #include "kenning/core/params.h"
 #include "kenning/model_wrapper.h"
 

@@ -1,4 +1,4 @@
-#include "image_normalize.h"
+#include "modelwrappers/image_normalize.h"
 
 #include "kenning/core/error.h"
 

@@ -1,8 +1,8 @@
-#include "mobilenet_v2.h"
+#include "modelwrappers/mobilenet_v2.h"
 
 #include <cmath>
 
-#include "net_zoo.h"
+#include "modelwrappers/net_zoo.h"
 
 namespace kenning {
 

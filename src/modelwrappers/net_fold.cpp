@@ -1,4 +1,4 @@
-#include "net_fold.h"
+#include "modelwrappers/net_fold.h"
 
 #include <cmath>
 #include <map>

@@ -2,7 +2,7 @@
 // deployment exporters do: one op instead of two, same maths up to rounding.
 #pragma once
 
-#include "net_graph.h"
+#include "modelwrappers/net_graph.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "net_graph.h"
+#include "modelwrappers/net_graph.h"
 
 #include <cctype>
 #include <unordered_map>

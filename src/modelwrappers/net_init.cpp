@@ -1,4 +1,4 @@
-#include "net_init.h"
+#include "modelwrappers/net_init.h"
 
 #include <cmath>
 #include <functional>

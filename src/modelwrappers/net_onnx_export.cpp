@@ -1,8 +1,8 @@
-#include "net_onnx_export.h"
+#include "modelwrappers/net_onnx_export.h"
 
 #include "kenning/core/error.h"
-#include "net_fold.h"
-#include "onnx_graph_builder.h"
+#include "modelwrappers/net_fold.h"
+#include "onnx/onnx_graph_builder.h"
 
 namespace kenning {
 

@@ -1,6 +1,6 @@
 // libtorch implementation of net_torch_backend.h: the NetGraph as a
 // torch::nn::Module whose forward walks the nodes with aten ops.
-#include "net_torch_backend.h"
+#include "modelwrappers/net_torch_backend.h"
 
 #include <algorithm>
 #include <cstring>
@@ -11,8 +11,8 @@
 #include <torch/version.h>
 
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
-#include "net_torchscript_export.h"
+#include "kenning/measurement/measurements.h"
+#include "modelwrappers/net_torchscript_export.h"
 
 namespace kenning::net_torch {
 

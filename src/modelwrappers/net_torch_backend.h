@@ -11,9 +11,9 @@
 #include <string>
 
 #include "kenning/core/tensor.h"
-#include "net_graph.h"
-#include "net_init.h"
-#include "net_onnx_export.h"
+#include "modelwrappers/net_graph.h"
+#include "modelwrappers/net_init.h"
+#include "modelwrappers/net_onnx_export.h"
 
 namespace kenning::net_torch {
 

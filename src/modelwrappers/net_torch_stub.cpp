@@ -2,7 +2,7 @@
 // their I/O spec and pre- and post-processing; everything needing torch says
 // why not.
 #include "kenning/core/error.h"
-#include "net_torch_backend.h"
+#include "modelwrappers/net_torch_backend.h"
 
 namespace kenning::net_torch {
 

@@ -1,4 +1,4 @@
-#include "net_torchscript_export.h"
+#include "modelwrappers/net_torchscript_export.h"
 
 #include <algorithm>
 #include <sstream>
@@ -6,7 +6,7 @@
 #include <torch/script.h>
 
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 
 namespace kenning {
 

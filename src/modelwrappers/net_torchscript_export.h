@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "net_graph.h"
+#include "modelwrappers/net_graph.h"
 
 namespace kenning {
 

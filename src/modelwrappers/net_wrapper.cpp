@@ -1,4 +1,4 @@
-#include "net_wrapper.h"
+#include "modelwrappers/net_wrapper.h"
 
 #include <spdlog/spdlog.h>
 

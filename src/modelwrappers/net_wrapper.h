@@ -28,9 +28,9 @@
 
 #include "kenning/core/params.h"
 #include "kenning/model_wrapper.h"
-#include "net_graph.h"
-#include "net_init.h"
-#include "net_torch_backend.h"
+#include "modelwrappers/net_graph.h"
+#include "modelwrappers/net_init.h"
+#include "modelwrappers/net_torch_backend.h"
 
 namespace kenning {
 

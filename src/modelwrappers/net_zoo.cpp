@@ -1,4 +1,4 @@
-#include "net_zoo.h"
+#include "modelwrappers/net_zoo.h"
 
 #include <cmath>
 

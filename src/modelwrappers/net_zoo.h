@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "net_graph.h"
+#include "modelwrappers/net_graph.h"
 
 namespace kenning {
 

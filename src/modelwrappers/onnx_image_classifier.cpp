@@ -1,11 +1,11 @@
-#include "onnx_image_classifier.h"
+#include "modelwrappers/onnx_image_classifier.h"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 
-#include "image_input_params.h"
-#include "image_normalize.h"
+#include "modelwrappers/image_input_params.h"
+#include "modelwrappers/image_normalize.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

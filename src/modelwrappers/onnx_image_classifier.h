@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx_model.h"
+#include "modelwrappers/onnx_model.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "onnx_model.h"
+#include "modelwrappers/onnx_model.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -6,8 +6,8 @@
 
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
-#include "onnx_graph_builder.h"
-#include "onnx_io_spec.h"
+#include "onnx/onnx_graph_builder.h"
+#include "onnx/onnx_io_spec.h"
 
 namespace kenning {
 

@@ -1,10 +1,10 @@
-#include "onnx_ssd_detector.h"
+#include "modelwrappers/onnx_ssd_detector.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "image_input_params.h"
-#include "image_normalize.h"
+#include "modelwrappers/image_input_params.h"
+#include "modelwrappers/image_normalize.h"
 #include "kenning/core/box_ops.h"
 #include "kenning/core/detection.h"
 #include "kenning/core/error.h"

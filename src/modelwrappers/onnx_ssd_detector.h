@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "onnx_model.h"
-#include "ssd_anchors.h"
+#include "modelwrappers/onnx_model.h"
+#include "modelwrappers/ssd_anchors.h"
 
 namespace kenning {
 

@@ -1,11 +1,11 @@
-#include "onnx_yolo_detector.h"
+#include "modelwrappers/onnx_yolo_detector.h"
 
-#include "image_input_params.h"
-#include "image_normalize.h"
+#include "modelwrappers/image_input_params.h"
+#include "modelwrappers/image_normalize.h"
 #include "kenning/core/box_ops.h"
 #include "kenning/core/detection.h"
 #include "kenning/core/error.h"
-#include "yolo_decode.h"
+#include "modelwrappers/yolo_decode.h"
 
 namespace kenning {
 

@@ -2,16 +2,16 @@
 // PyTorchFashionMNISTCNN, PyTorchMobileNetV2 and PyTorchResNet are always
 // listed: without libtorch they still give their I/O spec and
 // post-processing; training, export and weight creation say what is missing.
-#include "fashion_mnist_cnn.h"
-#include "mobilenet_v2.h"
-#include "resnet.h"
+#include "modelwrappers/fashion_mnist_cnn.h"
+#include "modelwrappers/mobilenet_v2.h"
+#include "modelwrappers/resnet.h"
 #include "kenning/config.h"
 #include "kenning/registries.h"
 #if KENNING_WITH_ONNX
-#include "onnx_image_classifier.h"
-#include "onnx_model.h"
-#include "onnx_ssd_detector.h"
-#include "onnx_yolo_detector.h"
+#include "modelwrappers/onnx_image_classifier.h"
+#include "modelwrappers/onnx_model.h"
+#include "modelwrappers/onnx_ssd_detector.h"
+#include "modelwrappers/onnx_yolo_detector.h"
 #endif
 
 namespace kenning {

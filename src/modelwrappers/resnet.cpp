@@ -1,6 +1,6 @@
-#include "resnet.h"
+#include "modelwrappers/resnet.h"
 
-#include "net_zoo.h"
+#include "modelwrappers/net_zoo.h"
 
 namespace kenning {
 

@@ -4,7 +4,7 @@
 // see net_wrapper.h for the files it writes and what it outputs.
 #pragma once
 
-#include "net_wrapper.h"
+#include "modelwrappers/net_wrapper.h"
 
 namespace kenning {
 

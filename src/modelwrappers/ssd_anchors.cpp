@@ -1,4 +1,4 @@
-#include "ssd_anchors.h"
+#include "modelwrappers/ssd_anchors.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "training_log.h"
+#include "modelwrappers/training_log.h"
 
 #include <fstream>
 #include <system_error>
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 
 namespace kenning {
 

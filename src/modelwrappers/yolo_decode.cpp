@@ -1,4 +1,4 @@
-#include "yolo_decode.h"
+#include "modelwrappers/yolo_decode.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "onnx_flops.h"
+#include "onnx/onnx_flops.h"
 
 #include <set>
 #include <unordered_map>
@@ -8,7 +8,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "kenning/core/error.h"
-#include "onnx_graph_builder.h"
+#include "onnx/onnx_graph_builder.h"
 
 namespace kenning {
 

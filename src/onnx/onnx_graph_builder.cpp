@@ -1,4 +1,4 @@
-#include "onnx_graph_builder.h"
+#include "onnx/onnx_graph_builder.h"
 
 #include <fstream>
 #include <set>
@@ -9,7 +9,7 @@
 
 #include "kenning/config.h"
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 
 namespace kenning {
 

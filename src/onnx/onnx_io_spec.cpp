@@ -1,11 +1,11 @@
-#include "onnx_io_spec.h"
+#include "onnx/onnx_io_spec.h"
 
 #include <set>
 
 #include <onnx/onnx_pb.h>
 
 #include "kenning/core/error.h"
-#include "onnx_graph_builder.h"
+#include "onnx/onnx_graph_builder.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "arena.h"
+#include "onnx_exec/arena.h"
 
 #include <algorithm>
 #include <cstdlib>

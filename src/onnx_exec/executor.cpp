@@ -1,12 +1,12 @@
-#include "executor.h"
+#include "onnx_exec/executor.h"
 
 #include <map>
 #include <optional>
 
-#include "fusion.h"
-#include "qdq_fusion.h"
+#include "onnx_exec/fusion.h"
+#include "onnx_exec/qdq_fusion.h"
 #include "kenning/core/error.h"
-#include "tensor_proto.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning::onnx_exec {
 namespace {

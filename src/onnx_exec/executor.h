@@ -13,11 +13,11 @@
 
 #include <ATen/ATen.h>
 
-#include "arena.h"
-#include "fusion.h"
-#include "graph.h"
-#include "op_table.h"
-#include "qdq_fusion.h"
+#include "onnx_exec/arena.h"
+#include "onnx_exec/fusion.h"
+#include "onnx_exec/graph.h"
+#include "onnx_exec/op_table.h"
+#include "onnx_exec/qdq_fusion.h"
 
 namespace kenning::onnx_exec {
 

@@ -1,10 +1,10 @@
-#include "fusion.h"
+#include "onnx_exec/fusion.h"
 
 #include <limits>
 #include <map>
 #include <set>
 
-#include "tensor_proto.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning::onnx_exec {
 namespace {

@@ -10,7 +10,7 @@
 // is not a graph output, so nothing observable changes.
 #pragma once
 
-#include "graph.h"
+#include "onnx_exec/graph.h"
 
 namespace kenning::onnx_exec {
 

@@ -1,4 +1,4 @@
-#include "graph.h"
+#include "onnx_exec/graph.h"
 
 #include <fstream>
 #include <iterator>
@@ -10,7 +10,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "kenning/core/error.h"
-#include "tensor_proto.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning::onnx_exec {
 namespace {

@@ -1,4 +1,4 @@
-#include "int8_conv_path.h"
+#include "onnx_exec/int8_conv_path.h"
 
 #include <algorithm>
 #include <cmath>

@@ -14,7 +14,7 @@
 
 #include <ATen/ATen.h>
 
-#include "onednn_conv.h"
+#include "onnx_exec/onednn_conv.h"
 
 namespace kenning::onnx_exec {
 

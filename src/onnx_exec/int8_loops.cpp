@@ -1,4 +1,4 @@
-#include "int8_loops.h"
+#include "onnx_exec/int8_loops.h"
 
 #include <algorithm>
 #include <type_traits>

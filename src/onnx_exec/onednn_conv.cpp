@@ -1,4 +1,4 @@
-#include "onednn_conv.h"
+#include "onnx_exec/onednn_conv.h"
 
 #if defined(KENNING_WITH_ONEDNN) && __has_include(<oneapi/dnnl/dnnl.hpp>)
 #include <oneapi/dnnl/dnnl.hpp>

@@ -1,9 +1,9 @@
-#include "op_table.h"
+#include "onnx_exec/op_table.h"
 
 #include <algorithm>
 
 #include "kenning/core/error.h"
-#include "tensor_proto.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning::onnx_exec {
 

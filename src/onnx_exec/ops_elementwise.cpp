@@ -2,7 +2,7 @@
 #include <limits>
 
 #include "kenning/core/error.h"
-#include "op_table.h"
+#include "onnx_exec/op_table.h"
 
 namespace kenning::onnx_exec {
 namespace {

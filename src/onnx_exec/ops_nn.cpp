@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <limits>
 
-#include "fusion.h"
-#include "int8_loops.h"
+#include "onnx_exec/fusion.h"
+#include "onnx_exec/int8_loops.h"
 #include "kenning/core/error.h"
-#include "onednn_conv.h"
-#include "op_table.h"
+#include "onnx_exec/onednn_conv.h"
+#include "onnx_exec/op_table.h"
 
 namespace kenning::onnx_exec {
 namespace {

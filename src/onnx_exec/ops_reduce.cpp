@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "kenning/core/error.h"
-#include "op_table.h"
+#include "onnx_exec/op_table.h"
 
 namespace kenning::onnx_exec {
 namespace {

@@ -10,7 +10,7 @@
 #include <cmath>
 
 #include "kenning/core/error.h"
-#include "op_table.h"
+#include "onnx_exec/op_table.h"
 
 namespace kenning::onnx_exec {
 namespace {

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "kenning/core/error.h"
-#include "op_table.h"
-#include "tensor_proto.h"
+#include "onnx_exec/op_table.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning::onnx_exec {
 namespace {

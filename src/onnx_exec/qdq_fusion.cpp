@@ -1,13 +1,13 @@
-#include "qdq_fusion.h"
+#include "onnx_exec/qdq_fusion.h"
 
 #include <cmath>
 #include <map>
 #include <optional>
 #include <set>
 
-#include "fusion.h"
-#include "op_table.h"
-#include "tensor_proto.h"
+#include "onnx_exec/fusion.h"
+#include "onnx_exec/op_table.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning::onnx_exec {
 namespace {

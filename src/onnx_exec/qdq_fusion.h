@@ -21,7 +21,7 @@
 // as plain QuantizeLinear/DequantizeLinear/float ops.
 #pragma once
 
-#include "graph.h"
+#include "onnx_exec/graph.h"
 
 namespace kenning::onnx_exec {
 

@@ -1,4 +1,4 @@
-#include "tensor_proto.h"
+#include "onnx_exec/tensor_proto.h"
 
 #include <charconv>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "activation_calibration.h"
+#include "optimizers/activation_calibration.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 
 #include <ATen/ATen.h>
 
-#include "executor.h"
-#include "graph.h"
-#include "tensor_proto.h"
+#include "onnx_exec/executor.h"
+#include "onnx_exec/graph.h"
+#include "onnx_exec/tensor_proto.h"
 #include "kenning/core/error.h"
 
 namespace kenning {

@@ -1,4 +1,4 @@
-#include "constant_evaluation.h"
+#include "optimizers/constant_evaluation.h"
 
 #include <algorithm>
 #include <map>
@@ -6,10 +6,10 @@
 
 #include <onnx/shape_inference/implementation.h>
 
-#include "executor.h"
-#include "graph.h"
+#include "onnx_exec/executor.h"
+#include "onnx_exec/graph.h"
 #include "kenning/core/error.h"
-#include "onnx_model_util.h"
+#include "optimizers/onnx_model_util.h"
 
 namespace kenning {
 namespace {

@@ -1,4 +1,4 @@
-#include "onnx_fp16_compressor.h"
+#include "optimizers/onnx_fp16_compressor.h"
 
 #include <set>
 
@@ -8,8 +8,8 @@
 
 #include "kenning/core/error.h"
 #include "kenning/core/float16.h"
-#include "onnx_graph_builder.h"
-#include "onnx_model_util.h"
+#include "onnx/onnx_graph_builder.h"
+#include "optimizers/onnx_model_util.h"
 
 namespace kenning {
 namespace {

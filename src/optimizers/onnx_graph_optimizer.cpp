@@ -1,4 +1,4 @@
-#include "onnx_graph_optimizer.h"
+#include "optimizers/onnx_graph_optimizer.h"
 
 #include <cmath>
 #include <functional>
@@ -13,10 +13,10 @@
 #include "kenning/config.h"
 #include "kenning/core/error.h"
 #if KENNING_WITH_TORCH
-#include "constant_evaluation.h"
+#include "optimizers/constant_evaluation.h"
 #endif
-#include "onnx_graph_builder.h"
-#include "onnx_model_util.h"
+#include "onnx/onnx_graph_builder.h"
+#include "optimizers/onnx_model_util.h"
 
 namespace kenning {
 namespace {

@@ -1,14 +1,14 @@
-#include "onnx_int8_quantizer.h"
+#include "optimizers/onnx_int8_quantizer.h"
 
 #include <onnx/common/version.h>
 #include <onnx/onnx_pb.h>
 #include <spdlog/spdlog.h>
 
-#include "activation_calibration.h"
+#include "optimizers/activation_calibration.h"
 #include "kenning/core/error.h"
-#include "onnx_graph_optimizer.h"
-#include "onnx_model_util.h"
-#include "qdq_rewrite.h"
+#include "optimizers/onnx_graph_optimizer.h"
+#include "optimizers/onnx_model_util.h"
+#include "optimizers/qdq_rewrite.h"
 
 namespace kenning {
 namespace {

@@ -1,4 +1,4 @@
-#include "onnx_model_util.h"
+#include "optimizers/onnx_model_util.h"
 
 #include <cstring>
 
@@ -6,8 +6,8 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
-#include "onnx_graph_builder.h"
+#include "kenning/measurement/measurements.h"
+#include "onnx/onnx_graph_builder.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "optimizer_common.h"
+#include "optimizers/optimizer_common.h"
 
 #include <system_error>
 

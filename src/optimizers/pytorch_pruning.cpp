@@ -1,4 +1,4 @@
-#include "pytorch_pruning.h"
+#include "optimizers/pytorch_pruning.h"
 
 #include <fstream>
 #include <iterator>
@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <zlib.h>
 
-#include "cnn_torch_backend.h"
+#include "modelwrappers/cnn_torch_backend.h"
 #include "kenning/core/error.h"
 #include "kenning/dataset.h"
 

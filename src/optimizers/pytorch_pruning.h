@@ -16,7 +16,7 @@
 
 #include "kenning/core/params.h"
 #include "kenning/optimizer.h"
-#include "optimizer_common.h"
+#include "optimizers/optimizer_common.h"
 
 namespace kenning {
 

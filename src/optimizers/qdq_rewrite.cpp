@@ -1,4 +1,4 @@
-#include "qdq_rewrite.h"
+#include "optimizers/qdq_rewrite.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "kenning/core/error.h"
-#include "onnx_model_util.h"
+#include "optimizers/onnx_model_util.h"
 
 namespace kenning {
 namespace {

@@ -19,7 +19,7 @@
 
 #include <onnx/onnx_pb.h>
 
-#include "activation_calibration.h"
+#include "optimizers/activation_calibration.h"
 
 namespace kenning {
 

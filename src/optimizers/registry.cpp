@@ -4,15 +4,15 @@
 #include "kenning/registries.h"
 
 #if KENNING_WITH_ONNX
-#include "onnx_fp16_compressor.h"
-#include "onnx_graph_optimizer.h"
+#include "optimizers/onnx_fp16_compressor.h"
+#include "optimizers/onnx_graph_optimizer.h"
 #endif
 #if KENNING_WITH_TORCH
-#include "pytorch_pruning.h"
-#include "torchscript_optimizer.h"
+#include "optimizers/pytorch_pruning.h"
+#include "optimizers/torchscript_optimizer.h"
 #endif
 #if KENNING_WITH_ONNX && KENNING_WITH_TORCH
-#include "onnx_int8_quantizer.h"
+#include "optimizers/onnx_int8_quantizer.h"
 #endif
 
 namespace kenning {

@@ -1,4 +1,4 @@
-#include "torchscript_optimizer.h"
+#include "optimizers/torchscript_optimizer.h"
 
 #include <algorithm>
 #include <array>

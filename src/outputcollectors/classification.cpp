@@ -1,4 +1,4 @@
-#include "classification.h"
+#include "outputcollectors/classification.h"
 
 #include "kenning/core/error.h"
 

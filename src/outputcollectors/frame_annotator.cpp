@@ -1,11 +1,11 @@
-#include "frame_annotator.h"
+#include "outputcollectors/frame_annotator.h"
 
 #include <algorithm>
 #include <cstdio>
 
 #include <opencv2/imgproc.hpp>
 
-#include "classification.h"
+#include "outputcollectors/classification.h"
 #include "kenning/core/detection.h"
 #include "kenning/core/error.h"
 #include "kenning/core/frame.h"

@@ -1,11 +1,11 @@
-#include "json_lines_writer.h"
+#include "outputcollectors/json_lines_writer.h"
 
 #include <nlohmann/json.hpp>
 
-#include "classification.h"
+#include "outputcollectors/classification.h"
 #include "kenning/core/detection.h"
 #include "kenning/core/error.h"
-#include "partial_path.h"
+#include "outputcollectors/partial_path.h"
 
 namespace kenning {
 

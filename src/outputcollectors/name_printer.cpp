@@ -1,9 +1,9 @@
-#include "name_printer.h"
+#include "outputcollectors/name_printer.h"
 
 #include <cstdio>
 #include <iostream>
 
-#include "classification.h"
+#include "outputcollectors/classification.h"
 
 namespace kenning {
 

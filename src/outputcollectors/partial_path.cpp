@@ -1,4 +1,4 @@
-#include "partial_path.h"
+#include "outputcollectors/partial_path.h"
 
 #include "kenning/core/error.h"
 

@@ -4,10 +4,10 @@
 #include "kenning/registries.h"
 
 #if KENNING_WITH_OPENCV
-#include "json_lines_writer.h"
-#include "name_printer.h"
-#include "video_recorder.h"
-#include "window_visualizer.h"
+#include "outputcollectors/json_lines_writer.h"
+#include "outputcollectors/name_printer.h"
+#include "outputcollectors/video_recorder.h"
+#include "outputcollectors/window_visualizer.h"
 #endif
 
 namespace kenning {

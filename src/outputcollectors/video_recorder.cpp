@@ -1,4 +1,4 @@
-#include "video_recorder.h"
+#include "outputcollectors/video_recorder.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,7 +9,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "kenning/core/error.h"
-#include "partial_path.h"
+#include "outputcollectors/partial_path.h"
 
 namespace kenning {
 namespace fs = std::filesystem;

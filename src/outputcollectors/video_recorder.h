@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "frame_annotator.h"
+#include "outputcollectors/frame_annotator.h"
 #include "kenning/core/params.h"
 #include "kenning/output_collector.h"
 

@@ -1,4 +1,4 @@
-#include "window_visualizer.h"
+#include "outputcollectors/window_visualizer.h"
 
 #include <cstdlib>
 

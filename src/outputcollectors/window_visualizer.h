@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "frame_annotator.h"
+#include "outputcollectors/frame_annotator.h"
 #include "kenning/core/params.h"
 #include "kenning/output_collector.h"
 

@@ -1,9 +1,9 @@
-#include "channel.h"
+#include "protocols/channel.h"
 
 #include <algorithm>
 
 #include "kenning/core/error.h"
-#include "server_status.h"
+#include "protocols/server_status.h"
 
 namespace kenning::protocol {
 

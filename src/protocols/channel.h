@@ -24,8 +24,8 @@
 #include <span>
 #include <string>
 
-#include "message_assembler.h"
-#include "transport.h"
+#include "protocols/message_assembler.h"
+#include "protocols/transport.h"
 
 namespace kenning::protocol {
 

@@ -1,10 +1,10 @@
-#include "client_session.h"
+#include "protocols/client_session.h"
 
 #include <fstream>
 #include <iterator>
 
 #include "kenning/core/error.h"
-#include "server_status.h"
+#include "protocols/server_status.h"
 
 namespace kenning::protocol {
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "channel.h"
+#include "protocols/channel.h"
 #include "kenning/core/io_spec.h"
 
 namespace kenning::protocol {

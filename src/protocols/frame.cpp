@@ -1,4 +1,4 @@
-#include "frame.h"
+#include "protocols/frame.h"
 
 #include <cstring>
 

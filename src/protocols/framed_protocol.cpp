@@ -1,4 +1,4 @@
-#include "framed_protocol.h"
+#include "protocols/framed_protocol.h"
 
 #include "kenning/core/error.h"
 

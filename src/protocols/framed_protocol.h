@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "channel.h"
-#include "client_session.h"
+#include "protocols/channel.h"
+#include "protocols/client_session.h"
 #include "kenning/protocol.h"
-#include "transport.h"
+#include "protocols/transport.h"
 
 namespace kenning::protocol {
 

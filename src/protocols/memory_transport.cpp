@@ -1,4 +1,4 @@
-#include "memory_transport.h"
+#include "protocols/memory_transport.h"
 
 #include <algorithm>
 #include <condition_variable>

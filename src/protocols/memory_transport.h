@@ -7,7 +7,7 @@
 #include <memory>
 #include <utility>
 
-#include "transport.h"
+#include "protocols/transport.h"
 
 namespace kenning::protocol {
 

@@ -1,4 +1,4 @@
-#include "message_assembler.h"
+#include "protocols/message_assembler.h"
 
 namespace kenning::protocol {
 

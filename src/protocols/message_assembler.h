@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "frame.h"
+#include "protocols/frame.h"
 
 namespace kenning::protocol {
 

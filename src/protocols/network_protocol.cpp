@@ -1,9 +1,9 @@
-#include "network_protocol.h"
+#include "protocols/network_protocol.h"
 
 #include <asio/ip/address.hpp>
 
 #include "kenning/core/error.h"
-#include "tcp_transport.h"
+#include "protocols/tcp_transport.h"
 
 namespace kenning {
 

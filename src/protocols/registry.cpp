@@ -1,7 +1,7 @@
 // The protocol family's class list.
 #include "kenning/registries.h"
-#include "network_protocol.h"
-#include "uart_protocol.h"
+#include "protocols/network_protocol.h"
+#include "protocols/uart_protocol.h"
 
 namespace kenning {
 

@@ -1,11 +1,11 @@
-#include "serial_transport.h"
+#include "protocols/serial_transport.h"
 
 #include <poll.h>
 
 #include <thread>
 #include <termios.h>
 
-#include "asio_stream_io.h"
+#include "protocols/asio_stream_io.h"
 
 namespace kenning::protocol {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "transport.h"
+#include "protocols/transport.h"
 
 namespace kenning::protocol {
 

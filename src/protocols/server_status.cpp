@@ -1,4 +1,4 @@
-#include "server_status.h"
+#include "protocols/server_status.h"
 
 namespace kenning::protocol {
 

@@ -1,8 +1,8 @@
-#include "tcp_transport.h"
+#include "protocols/tcp_transport.h"
 
 #include <algorithm>
 
-#include "asio_stream_io.h"
+#include "protocols/asio_stream_io.h"
 
 namespace kenning::protocol {
 

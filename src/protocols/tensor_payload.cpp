@@ -1,4 +1,4 @@
-#include "tensor_payload.h"
+#include "protocols/tensor_payload.h"
 
 #include <cstring>
 

@@ -1,7 +1,7 @@
-#include "uart_protocol.h"
+#include "protocols/uart_protocol.h"
 
 #include "kenning/core/error.h"
-#include "serial_transport.h"
+#include "protocols/serial_transport.h"
 
 namespace kenning {
 

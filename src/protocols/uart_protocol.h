@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "framed_protocol.h"
+#include "protocols/framed_protocol.h"
 #include "kenning/core/params.h"
 
 namespace kenning {

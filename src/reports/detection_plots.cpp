@@ -1,4 +1,4 @@
-#include "detection_plots.h"
+#include "reports/detection_plots.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "gnuplot.h"
-#include "plot_script.h"
+#include "reports/gnuplot.h"
+#include "reports/plot_script.h"
 
 namespace kenning {
 

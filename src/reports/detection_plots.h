@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "report_data.h"
+#include "reports/report_data.h"
 
 namespace kenning {
 

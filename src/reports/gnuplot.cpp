@@ -1,4 +1,4 @@
-#include "gnuplot.h"
+#include "reports/gnuplot.h"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -1,4 +1,4 @@
-#include "html_report.h"
+#include "reports/html_report.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>

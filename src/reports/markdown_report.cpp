@@ -1,13 +1,13 @@
-#include "markdown_report.h"
+#include "reports/markdown_report.h"
 
 #include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "kenning/core/latency_stats.h"
-#include "kenning/core/metrics.h"
-#include "report_data.h"
+#include "kenning/measurement/latency_stats.h"
+#include "kenning/measurement/metrics.h"
+#include "reports/report_data.h"
 
 namespace kenning {
 namespace {

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report_input.h"
-#include "report_plots.h"
+#include "reports/report_input.h"
+#include "reports/report_plots.h"
 
 namespace kenning {
 

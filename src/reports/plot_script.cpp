@@ -1,11 +1,11 @@
-#include "plot_script.h"
+#include "reports/plot_script.h"
 
 #include <cmath>
 #include <iterator>
 
 #include <fmt/format.h>
 
-#include "gnuplot.h"
+#include "reports/gnuplot.h"
 
 namespace kenning {
 

@@ -1,13 +1,13 @@
-#include "report_data.h"
+#include "reports/report_data.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string_view>
 
-#include "kenning/core/detection_metrics.h"
-#include "kenning/core/latency_stats.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/detection_metrics.h"
+#include "kenning/measurement/latency_stats.h"
+#include "kenning/measurement/measurements.h"
 
 namespace kenning {
 

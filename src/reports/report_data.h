@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kenning/core/metrics.h"
+#include "kenning/measurement/metrics.h"
 
 namespace kenning {
 

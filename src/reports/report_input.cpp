@@ -1,4 +1,4 @@
-#include "report_input.h"
+#include "reports/report_input.h"
 
 #include <fstream>
 #include <array>

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report_data.h"
+#include "reports/report_data.h"
 
 namespace kenning {
 

@@ -1,13 +1,13 @@
-#include "report_plots.h"
+#include "reports/report_plots.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "detection_plots.h"
-#include "plot_script.h"
-#include "report_data.h"
+#include "reports/detection_plots.h"
+#include "reports/plot_script.h"
+#include "reports/report_data.h"
 
 namespace kenning {
 

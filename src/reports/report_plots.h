@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "gnuplot.h"
-#include "report_input.h"
+#include "reports/gnuplot.h"
+#include "reports/report_input.h"
 
 namespace kenning {
 

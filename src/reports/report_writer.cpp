@@ -1,4 +1,4 @@
-#include "report_writer.h"
+#include "reports/report_writer.h"
 
 #include <unistd.h>
 
@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "html_report.h"
+#include "reports/html_report.h"
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
-#include "markdown_report.h"
-#include "report_plots.h"
+#include "kenning/measurement/measurements.h"
+#include "reports/markdown_report.h"
+#include "reports/report_plots.h"
 
 namespace kenning {
 

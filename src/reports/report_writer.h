@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "report_input.h"
+#include "reports/report_input.h"
 
 namespace kenning {
 

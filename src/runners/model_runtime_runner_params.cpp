@@ -1,4 +1,4 @@
-#include "model_runtime_runner_params.h"
+#include "runners/model_runtime_runner_params.h"
 
 namespace kenning {
 

@@ -3,7 +3,7 @@
 // listed as unavailable.
 #include "kenning/config.h"
 #include "kenning/registries.h"
-#include "model_runtime_runner_params.h"
+#include "runners/model_runtime_runner_params.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "onnx_exec_runtime.h"
+#include "runtimes/onnx_exec_runtime.h"
 
 #include <algorithm>
 #include <cstring>
@@ -9,9 +9,9 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
-#include "executor.h"
+#include "onnx_exec/executor.h"
 #include "kenning/core/error.h"
-#include "tensor_proto.h"
+#include "onnx_exec/tensor_proto.h"
 
 namespace kenning {
 namespace {

@@ -1,4 +1,4 @@
-#include "opencv_runtime.h"
+#include "runtimes/opencv_runtime.h"
 
 #include <algorithm>
 #include <climits>

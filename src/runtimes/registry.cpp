@@ -4,13 +4,13 @@
 #include "kenning/registries.h"
 
 #if KENNING_WITH_OPENCV
-#include "opencv_runtime.h"
+#include "runtimes/opencv_runtime.h"
 #endif
 #if KENNING_WITH_TORCH
-#include "torchscript_runtime.h"
+#include "runtimes/torchscript_runtime.h"
 #endif
 #if KENNING_WITH_TORCH && KENNING_WITH_ONNX
-#include "onnx_exec_runtime.h"
+#include "runtimes/onnx_exec_runtime.h"
 #endif
 
 namespace kenning {

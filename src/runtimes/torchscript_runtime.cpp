@@ -1,4 +1,4 @@
-#include "torchscript_runtime.h"
+#include "runtimes/torchscript_runtime.h"
 
 #include <algorithm>
 #include <array>

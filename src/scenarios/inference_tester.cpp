@@ -1,4 +1,4 @@
-#include "inference_tester.h"
+#include "scenarios/inference_tester.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,17 +9,17 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
-#include "kenning/core/host_info.h"
+#include "measurement/host_info.h"
 #include "kenning/core/progress_bar.h"
 #include "kenning/core/quantization.h"
-#include "kenning/core/resource_sampler.h"
+#include "measurement/resource_sampler.h"
 #include "kenning/config.h"
 #include "kenning/registries.h"
-#include "dataset_calibration.h"
+#include "scenarios/dataset_calibration.h"
 #if KENNING_WITH_ONNX
-#include "onnx_flops.h"
+#include "onnx/onnx_flops.h"
 #endif
-#include "remote_inference.h"
+#include "scenarios/remote_inference.h"
 
 namespace kenning {
 

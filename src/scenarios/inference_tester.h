@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <string>
 
-#include "kenning/core/measurements.h"
-#include "pipeline.h"
-#include "test_mode.h"
+#include "kenning/measurement/measurements.h"
+#include "scenarios/pipeline.h"
+#include "scenarios/test_mode.h"
 
 namespace kenning {
 

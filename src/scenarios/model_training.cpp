@@ -1,4 +1,4 @@
-#include "model_training.h"
+#include "scenarios/model_training.h"
 
 #include <spdlog/spdlog.h>
 

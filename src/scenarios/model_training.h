@@ -2,8 +2,8 @@
 // per-epoch curves.
 #pragma once
 
-#include "kenning/core/measurements.h"
-#include "pipeline.h"
+#include "kenning/measurement/measurements.h"
+#include "scenarios/pipeline.h"
 
 namespace kenning {
 

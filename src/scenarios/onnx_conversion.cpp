@@ -1,4 +1,4 @@
-#include "onnx_conversion.h"
+#include "scenarios/onnx_conversion.h"
 
 #include <algorithm>
 #include <cmath>

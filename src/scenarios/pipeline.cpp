@@ -1,4 +1,4 @@
-#include "pipeline.h"
+#include "scenarios/pipeline.h"
 
 #include <algorithm>
 

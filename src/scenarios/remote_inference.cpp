@@ -1,13 +1,13 @@
-#include "remote_inference.h"
+#include "scenarios/remote_inference.h"
 
 #include <chrono>
 
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
-#include "kenning/core/latency_stats.h"
+#include "kenning/measurement/latency_stats.h"
 #include "kenning/model_wrapper.h"
-#include "tensor_payload.h"
+#include "protocols/tensor_payload.h"
 
 namespace kenning {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "kenning/core/io_spec.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/core/tensor.h"
 #include "kenning/optimizer.h"
 #include "kenning/protocol.h"

@@ -1,4 +1,4 @@
-#include "test_mode.h"
+#include "scenarios/test_mode.h"
 
 #include <cmath>
 #include <random>

@@ -1,12 +1,12 @@
-#include "inference_server.h"
+#include "server/inference_server.h"
 
 #include <fstream>
 
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
-#include "server_status.h"
-#include "tensor_payload.h"
+#include "protocols/server_status.h"
+#include "protocols/tensor_payload.h"
 
 namespace kenning {
 

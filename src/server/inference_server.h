@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "channel.h"
+#include "protocols/channel.h"
 #include "kenning/core/io_spec.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/runtime.h"
-#include "target_optimization.h"
+#include "server/target_optimization.h"
 
 namespace kenning {
 

@@ -1,4 +1,4 @@
-#include "target_optimization.h"
+#include "server/target_optimization.h"
 
 #include <chrono>
 #include <fstream>

@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kenning/core/io_spec.h"
-#include "kenning/core/measurements.h"
+#include "kenning/measurement/measurements.h"
 #include "kenning/optimizer.h"
 
 namespace kenning {

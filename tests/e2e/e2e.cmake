@@ -6,7 +6,7 @@ if(KENNING_WITH_TORCH)
                    LABELS "e2e;slow")
   add_dependencies(test_cli_train kenning)
 endif()
-kenning_add_test(test_cli_infer SOURCES e2e/test_cli_infer.cpp LIBS kenning_core LABELS e2e)
+kenning_add_test(test_cli_infer SOURCES e2e/test_cli_infer.cpp LIBS kenning_measurement LABELS e2e)
 add_dependencies(test_cli_infer kenning)
 # Generic ONNX wrappers and random tensors; the runs need ONNXExecRuntime.
 kenning_add_test(test_cli_generic SOURCES e2e/test_cli_generic.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)

@@ -11,7 +11,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "idx_reader.h"
+#include "datasets/idx_reader.h"
 
 inline const char* kFashionMnistRoot = "/usr/share/datasets/fashion-mnist";
 

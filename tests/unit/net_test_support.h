@@ -16,11 +16,11 @@
 
 #include "kenning/config.h"
 #include "kenning/core/io_spec.h"
-#include "mobilenet_v2.h"
-#include "onnx_exec_runtime.h"
-#include "resnet.h"
+#include "modelwrappers/mobilenet_v2.h"
+#include "runtimes/onnx_exec_runtime.h"
+#include "modelwrappers/resnet.h"
 #if KENNING_WITH_OPENCV
-#include "opencv_runtime.h"
+#include "runtimes/opencv_runtime.h"
 #endif
 
 namespace kenning::testing {

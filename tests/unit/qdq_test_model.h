@@ -22,8 +22,8 @@
 #include <ATen/ATen.h>
 #include <onnx/onnx_pb.h>
 
-#include "executor.h"
-#include "graph.h"
+#include "onnx_exec/executor.h"
+#include "onnx_exec/graph.h"
 
 namespace kenning::testing {
 

@@ -22,7 +22,7 @@
 #if KENNING_WITH_OPENCV
 #include <opencv2/core/utils/logger.hpp>
 
-#include "kenning_flow.h"
+#include "flow/kenning_flow.h"
 #endif
 
 namespace kenning::cli {

@@ -17,10 +17,10 @@
 #include "kenning/core/npy.h"
 #include "kenning/model_wrapper.h"
 #include "kenning/registries.h"
-#include "pipeline.h"
+#include "scenarios/pipeline.h"
 
 #if KENNING_WITH_ONNX
-#include "onnx_io_spec.h"
+#include "onnx/onnx_io_spec.h"
 #endif
 
 namespace kenning::cli {

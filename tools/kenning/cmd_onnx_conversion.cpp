@@ -13,8 +13,8 @@
 #include "command_line.h"
 #include "commands.h"
 #include "kenning/core/error.h"
-#include "kenning/core/measurements.h"
-#include "onnx_conversion.h"
+#include "kenning/measurement/measurements.h"
+#include "scenarios/onnx_conversion.h"
 
 namespace kenning::cli {
 

@@ -5,7 +5,7 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "report_input.h"
+#include "reports/report_input.h"
 #include "report_options.h"
 
 namespace kenning::cli {

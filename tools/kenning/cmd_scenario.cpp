@@ -7,12 +7,12 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "inference_tester.h"
+#include "scenarios/inference_tester.h"
 #include "kenning/core/error.h"
 #include "kenning/core/logging.h"
-#include "model_training.h"
-#include "pipeline.h"
-#include "report_input.h"
+#include "scenarios/model_training.h"
+#include "scenarios/pipeline.h"
+#include "reports/report_input.h"
 #include "report_options.h"
 
 namespace kenning::cli {

@@ -11,10 +11,10 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include "channel.h"
+#include "protocols/channel.h"
 #include "command_line.h"
 #include "commands.h"
-#include "inference_server.h"
+#include "server/inference_server.h"
 #include "kenning/core/error.h"
 #include "kenning/core/logging.h"
 #include "kenning/registries.h"

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "report_writer.h"
+#include "reports/report_writer.h"
 
 namespace kenning::cli {
 
