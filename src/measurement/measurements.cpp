@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <system_error>
 
 #include "kenning/measurement/detection_metrics.h"
 #include "kenning/core/error.h"
+#include "kenning/core/file_io.h"
 #include "kenning/measurement/latency_stats.h"
 #include "kenning/measurement/metrics.h"
 

@@ -19,7 +19,7 @@
 #include "modelwrappers/cnn_torchscript_export.h"
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 #include "kenning/core/progress_bar.h"
 #include "modelwrappers/training_log.h"
 

@@ -5,7 +5,7 @@
 #include <torch/script.h>
 
 #include "kenning/core/error.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 
 namespace kenning {
 

@@ -11,7 +11,7 @@
 #include <torch/version.h>
 
 #include "kenning/core/error.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 #include "modelwrappers/net_torchscript_export.h"
 
 namespace kenning::net_torch {

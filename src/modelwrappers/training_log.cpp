@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kenning/core/error.h"
+#include "kenning/core/file_io.h"
 #include "kenning/measurement/measurements.h"
 
 namespace kenning {

@@ -9,7 +9,7 @@
 
 #include "kenning/config.h"
 #include "kenning/core/error.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 
 namespace kenning {
 

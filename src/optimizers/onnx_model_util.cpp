@@ -6,7 +6,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "kenning/core/error.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 #include "onnx/onnx_graph_builder.h"
 
 namespace kenning {

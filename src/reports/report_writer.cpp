@@ -8,7 +8,7 @@
 
 #include "reports/html_report.h"
 #include "kenning/core/error.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 #include "reports/markdown_report.h"
 #include "reports/report_plots.h"
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
+#include "kenning/core/file_io.h"
 #include "kenning/measurement/latency_stats.h"
 #include "kenning/model_wrapper.h"
 #include "protocols/tensor_payload.h"

@@ -13,7 +13,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "kenning/core/error.h"
-#include "kenning/measurement/measurements.h"
+#include "kenning/core/file_io.h"
 #include "scenarios/onnx_conversion.h"
 
 namespace kenning::cli {

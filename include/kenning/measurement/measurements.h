@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kenning/core/file_io.h"
 #include "kenning/measurement/latency_stats.h"
 
 namespace kenning {
