@@ -23,7 +23,7 @@ void BM_RecordInferenceStep(benchmark::State& state) {
   kenning::Measurements m;
   double t = 0;
   for (auto _ : state) {
-    m.append_timed("target_inference_step", 0.001, t += 1);
+    m.append_timed(kenning::keys::target_inference_step, 0.001, t += 1);
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -5,6 +5,7 @@
 
 #include "kenning/core/error.h"
 #include "kenning/measurement/metrics.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -85,9 +86,9 @@ void evaluate_classification(std::span<const Tensor> predictions, const Batch& t
     throw ConfigError(who + ": " + e.what());
   }
 
-  m.set("eval_confusion_matrix", nlohmann::json(matrix));
-  m.set("top_5_count", top_5);
-  m.set("total", total + static_cast<std::int64_t>(truth.size));
+  m.set(keys::eval_confusion_matrix, nlohmann::json(matrix));
+  m.set(keys::top_5_count, top_5);
+  m.set(keys::total, total + static_cast<std::int64_t>(truth.size));
 }
 
 }  // namespace kenning

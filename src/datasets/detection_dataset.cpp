@@ -6,6 +6,7 @@
 
 #include "kenning/measurement/detection_metrics.h"
 #include "kenning/core/error.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -112,15 +113,15 @@ void DetectionDataset::evaluate(std::span<const Tensor> predictions, const Batch
     for (const Detection& d : gt[i]) ++gt_count[static_cast<std::size_t>(d.class_id)];
     for (std::size_t c = 0; c < names.size(); ++c) {
       for (const ScoredMatch& s : match_detections(pred, gt[i], static_cast<int>(c))) {
-        m.append("eval_det/" + names[c], nlohmann::json::array({s.score, s.tp ? 1 : 0, s.iou, s.tp_mask}));
+        m.append(keys::eval_det, names[c], nlohmann::json::array({s.score, s.tp ? 1 : 0, s.iou, s.tp_mask}));
       }
     }
   }
   for (std::size_t c = 0; c < names.size(); ++c) {
-    const std::string key = "eval_gtcount/" + names[c];
-    m.set(key, (m.contains(key) ? m.at(key).get<std::int64_t>() : 0) + gt_count[c]);
+    const std::string key = std::string(keys::eval_gtcount) + names[c];
+    m.set(keys::eval_gtcount, names[c], (m.contains(key) ? m.at(key).get<std::int64_t>() : 0) + gt_count[c]);
   }
-  m.set("eval_skipped_images", skipped_);
+  m.set(keys::eval_skipped_images, skipped_);
 }
 
 const ParamSchema<COCODetectionDataset::Params>& COCODetectionDataset::schema() {

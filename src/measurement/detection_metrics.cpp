@@ -7,6 +7,7 @@
 
 #include "kenning/core/box_ops.h"
 #include "kenning/core/error.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -60,9 +61,6 @@ std::vector<int> greedy_claims(const std::vector<float>& iou, std::size_t rows, 
   }
   return claim;
 }
-
-constexpr const char* kDetPrefix = "eval_det/";
-constexpr const char* kGtPrefix = "eval_gtcount/";
 
 std::string shortened_dump(const nlohmann::json& j) {
   std::string s = j.dump();
@@ -167,7 +165,7 @@ double average_precision_101(std::vector<ScoredMatch> matches, std::size_t gt_co
 void compute_detection_metrics(nlohmann::json& data) {
   std::map<std::string, std::size_t> gt;
   for (const auto& [key, value] : data.items()) {
-    if (key.rfind(kGtPrefix, 0) == 0) gt[key.substr(std::string(kGtPrefix).size())] = parse_gt_count(value, key);
+    if (key.rfind(keys::eval_gtcount, 0) == 0) gt[key.substr(keys::eval_gtcount.size())] = parse_gt_count(value, key);
   }
   if (gt.empty()) return;
   std::vector<float> thresholds;
@@ -176,14 +174,14 @@ void compute_detection_metrics(nlohmann::json& data) {
   std::vector<double> tp_iou;
   std::size_t classes = 0;
   for (const auto& [name, count] : gt) {
-    const std::string det_key = kDetPrefix + name;
+    const std::string det_key = std::string(keys::eval_det) + name;
     const std::vector<ScoredMatch> matches =
         data.contains(det_key) ? parse_det_list(data[det_key], det_key) : std::vector<ScoredMatch>{};
     for (const ScoredMatch& m : matches) {
       if (m.tp) tp_iou.push_back(m.iou);
     }
     const PRCurve curve = precision_recall_curve(matches, count, kMatchIoU);
-    data["eval_pr_curve/" + name] = {{"recall", curve.recall}, {"precision", curve.precision}};
+    data[std::string(keys::eval_pr_curve) + name] = {{"recall", curve.recall}, {"precision", curve.precision}};
     // Classes without ground truth have no defined AP; COCO leaves them out of the mean.
     if (count == 0) continue;
     ++classes;
@@ -192,9 +190,9 @@ void compute_detection_metrics(nlohmann::json& data) {
       const double ap = average_precision_101(matches, count, thresholds[t]);
       map_per_iou[t] += ap;
       ap_sum += ap;
-      if (t == 0) data["eval_ap50/" + name] = ap;
+      if (t == 0) data[std::string(keys::eval_ap50) + name] = ap;
     }
-    data["eval_ap50_95/" + name] = ap_sum / static_cast<double>(thresholds.size());
+    data[std::string(keys::eval_ap50_95) + name] = ap_sum / static_cast<double>(thresholds.size());
   }
   double mean_all = 0;
   for (double& v : map_per_iou) {
@@ -203,10 +201,10 @@ void compute_detection_metrics(nlohmann::json& data) {
   }
   std::vector<double> rounded_thresholds;
   for (float t : thresholds) rounded_thresholds.push_back(std::round(t * 100.0) / 100.0);
-  data["eval_map_per_iou"] = {{"thresholds", rounded_thresholds}, {"map", map_per_iou}};
-  data["eval_map_50"] = map_per_iou[0];
-  data["eval_map_50_95"] = mean_all / static_cast<double>(thresholds.size());
-  data["eval_tp_iou"] = tp_iou;
+  data[keys::eval_map_per_iou] = {{"thresholds", rounded_thresholds}, {"map", map_per_iou}};
+  data[keys::eval_map_50] = map_per_iou[0];
+  data[keys::eval_map_50_95] = mean_all / static_cast<double>(thresholds.size());
+  data[keys::eval_tp_iou] = tp_iou;
 }
 
 }  // namespace kenning

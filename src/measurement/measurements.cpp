@@ -53,45 +53,49 @@ std::vector<double> protocol_overhead_steps(const nlohmann::json& data) {
   return overhead;
 }
 
-void Measurements::append(const std::string& key, nlohmann::json value) {
+void Measurements::append_to(const std::string& key, nlohmann::json value) {
   auto& list = data_[key];
   if (!list.is_array()) list = nlohmann::json::array();
   list.push_back(std::move(value));
 }
 
-void Measurements::append_timed(const std::string& key, double value, double timestamp) {
-  append(key, value);
-  append(key + "_timestamp", timestamp);
+void Measurements::append_timed(MeasurementKey key, double value, double timestamp) {
+  append_to(std::string(key), value);
+  append_to(std::string(key) + "_timestamp", timestamp);
+}
+
+void Measurements::merge(const nlohmann::json& object) {
+  for (const auto& [key, value] : object.items()) data_[key] = value;
 }
 
 void Measurements::compute_derived(const VerdictRules& rules) {
-  if (data_.contains("target_inference_step")) {
-    const auto s = summarize(data_["target_inference_step"].get<std::vector<double>>());
-    data_["inferencetime_mean"] = s.mean;
-    data_["inferencetime_median"] = s.median;
-    data_["inferencetime_std"] = s.std;
-    data_["inferencetime_min"] = s.min;
-    data_["inferencetime_max"] = s.max;
-    data_["inference_statistics"] =
-        latency_statistics(data_["target_inference_step"].get<std::vector<double>>(), rules,
-                           data_.value("test_samples", std::size_t{0}));
+  if (data_.contains(keys::target_inference_step)) {
+    const auto s = summarize(data_[keys::target_inference_step].get<std::vector<double>>());
+    data_[keys::inferencetime_mean] = s.mean;
+    data_[keys::inferencetime_median] = s.median;
+    data_[keys::inferencetime_std] = s.std;
+    data_[keys::inferencetime_min] = s.min;
+    data_[keys::inferencetime_max] = s.max;
+    data_[keys::inference_statistics] =
+        latency_statistics(data_[keys::target_inference_step].get<std::vector<double>>(), rules,
+                           data_.value(keys::test_samples, std::size_t{0}));
     // Throughput of the inferences alone, and of the whole session with the
     // framework's own work (data loading, pre/postprocessing) included.
-    if (data_.contains("test_samples")) {
-      const double samples = data_["test_samples"].get<double>();
+    if (data_.contains(keys::test_samples)) {
+      const double samples = data_[keys::test_samples].get<double>();
       double busy = 0;
-      for (const auto& t : data_["target_inference_step"]) busy += t.get<double>();
-      if (busy > 0) data_["throughput_inference_only"] = samples / busy;
-      if (busy > 0 && data_.contains("flops_per_sample")) {
-        const double gflops = data_["flops_per_sample"].get<double>() * samples / busy * 1e-9;
-        data_["achieved_gflops"] = gflops;
-        const auto& host = data_.contains("host") ? data_["host"] : nlohmann::json::object();
+      for (const auto& t : data_[keys::target_inference_step]) busy += t.get<double>();
+      if (busy > 0) data_[keys::throughput_inference_only] = samples / busy;
+      if (busy > 0 && data_.contains(keys::flops_per_sample)) {
+        const double gflops = data_[keys::flops_per_sample].get<double>() * samples / busy * 1e-9;
+        data_[keys::achieved_gflops] = gflops;
+        const auto& host = data_.contains(keys::host) ? data_[keys::host] : nlohmann::json::object();
         if (host.contains("peak_gflops_single_core") && host["peak_gflops_single_core"].get<double>() > 0) {
-          data_["fraction_of_single_core_peak"] = gflops / host["peak_gflops_single_core"].get<double>();
+          data_[keys::fraction_of_single_core_peak] = gflops / host["peak_gflops_single_core"].get<double>();
         }
       }
-      if (data_.contains("session_time") && data_["session_time"].get<double>() > 0) {
-        data_["throughput_session"] = samples / data_["session_time"].get<double>();
+      if (data_.contains(keys::session_time) && data_[keys::session_time].get<double>() > 0) {
+        data_[keys::throughput_session] = samples / data_[keys::session_time].get<double>();
       }
     }
   }
@@ -103,31 +107,31 @@ void Measurements::compute_derived(const VerdictRules& rules) {
     data_[std::string(key) + "_median"] = s.median;
     data_[std::string(key) + "_std"] = s.std;
   }
-  if (data_.contains("session_utilization_cpus_percent")) {
+  if (data_.contains(keys::session_utilization_cpus_percent)) {
     std::vector<double> avg;  // mean over cores per sample
-    for (const auto& sample : data_["session_utilization_cpus_percent"]) {
+    for (const auto& sample : data_[keys::session_utilization_cpus_percent]) {
       double sum = 0;
       for (const auto& c : sample) sum += c.get<double>();
       avg.push_back(sample.empty() ? 0 : sum / sample.size());
     }
     const auto s = summarize(avg);
-    data_["session_utilization_cpus_percent_avg_mean"] = s.mean;
-    data_["session_utilization_cpus_percent_avg_median"] = s.median;
-    data_["session_utilization_cpus_percent_avg_std"] = s.std;
+    data_[keys::session_utilization_cpus_percent_avg_mean] = s.mean;
+    data_[keys::session_utilization_cpus_percent_avg_median] = s.median;
+    data_[keys::session_utilization_cpus_percent_avg_std] = s.std;
   }
-  if (data_.contains("eval_confusion_matrix")) {
-    const auto matrix = data_["eval_confusion_matrix"].get<ConfusionMatrix>();
-    const auto top5 = data_.value("top_5_count", std::int64_t{0});
+  if (data_.contains(keys::eval_confusion_matrix)) {
+    const auto matrix = data_[keys::eval_confusion_matrix].get<ConfusionMatrix>();
+    const auto top5 = data_.value(keys::top_5_count, std::int64_t{0});
     const auto m = compute_classification_metrics(matrix, top5);
-    data_["accuracy"] = m.accuracy;
-    data_["top_5_accuracy"] = m.top_5_accuracy;
-    data_["mean_precision"] = m.mean_precision;
-    data_["mean_sensitivity"] = m.mean_sensitivity;
-    data_["g_mean"] = m.g_mean;
+    data_[keys::accuracy] = m.accuracy;
+    data_[keys::top_5_accuracy] = m.top_5_accuracy;
+    data_[keys::mean_precision] = m.mean_precision;
+    data_[keys::mean_sensitivity] = m.mean_sensitivity;
+    data_[keys::g_mean] = m.g_mean;
   }
   if (auto overhead = protocol_overhead_steps(data_); !overhead.empty()) {
-    data_["protocol_overhead_median"] = summarize(overhead).median;
-    data_["protocol_overhead_step"] = std::move(overhead);
+    data_[keys::protocol_overhead_median] = summarize(overhead).median;
+    data_[keys::protocol_overhead_step] = std::move(overhead);
   }
   compute_detection_metrics(data_);
 }

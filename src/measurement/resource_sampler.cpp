@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "measurement/nvml_gpu.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 namespace {
@@ -165,23 +166,22 @@ void ResourceSampler::stop_into(Measurements& m) {
   if (thread_.joinable()) thread_.join();
 
   std::lock_guard<std::mutex> lock(mutex_);
-  const char* keys[] = {"session_utilization_cpus_percent", "session_utilization_mem_percent",
-                        "session_utilization_timestamp"};
-  for (const char* key : keys) {
+  for (MeasurementKey key : {keys::session_utilization_cpus_percent, keys::session_utilization_mem_percent,
+                             keys::session_utilization_timestamp}) {
     if (!m.contains(key)) m.set(key, nlohmann::json::array());
   }
   for (std::size_t i = 0; i < timestamps_.size(); ++i) {
-    m.append(keys[0], cpus_[i]);
-    m.append(keys[1], mem_[i]);
-    m.append(keys[2], timestamps_[i]);
+    m.append(keys::session_utilization_cpus_percent, cpus_[i]);
+    m.append(keys::session_utilization_mem_percent, mem_[i]);
+    m.append(keys::session_utilization_timestamp, timestamps_[i]);
   }
   if (!gpu_.empty() && gpu_.size() == timestamps_.size()) {
-    for (const char* key : {"session_utilization_gpu_utilization", "session_utilization_gpu_mem_utilization"}) {
+    for (MeasurementKey key : {keys::session_utilization_gpu_utilization, keys::session_utilization_gpu_mem_utilization}) {
       if (!m.contains(key)) m.set(key, nlohmann::json::array());
     }
     for (std::size_t i = 0; i < gpu_.size(); ++i) {
-      m.append("session_utilization_gpu_utilization", gpu_[i]);
-      m.append("session_utilization_gpu_mem_utilization", gpu_mem_[i]);
+      m.append(keys::session_utilization_gpu_utilization, gpu_[i]);
+      m.append(keys::session_utilization_gpu_mem_utilization, gpu_mem_[i]);
     }
   }
   // Handed over: a restarted sampler starts a fresh series.

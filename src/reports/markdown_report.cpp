@@ -8,6 +8,7 @@
 #include "kenning/measurement/latency_stats.h"
 #include "kenning/measurement/metrics.h"
 #include "reports/report_data.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 namespace {
@@ -47,17 +48,17 @@ void series_table(const ReportRun& r, std::string& out) {
 }
 
 std::string block_type(const json& d, const char* block) {
-  if (d.contains("build_cfg") && d["build_cfg"].is_object() && d["build_cfg"].contains(block) &&
-      d["build_cfg"][block].is_object() && d["build_cfg"][block].contains("type") &&
-      d["build_cfg"][block]["type"].is_string()) {
-    return d["build_cfg"][block]["type"].get<std::string>();
+  if (d.contains(keys::build_cfg) && d[keys::build_cfg].is_object() && d[keys::build_cfg].contains(block) &&
+      d[keys::build_cfg][block].is_object() && d[keys::build_cfg][block].contains("type") &&
+      d[keys::build_cfg][block]["type"].is_string()) {
+    return d[keys::build_cfg][block]["type"].get<std::string>();
   }
   return "–";
 }
 
 std::string model_of(const json& d) {
-  return d.contains("compiled_model_path") && d["compiled_model_path"].is_string()
-             ? fmt::format("`{}`", d["compiled_model_path"].get<std::string>())
+  return d.contains(keys::compiled_model_path) && d[keys::compiled_model_path].is_string()
+             ? fmt::format("`{}`", d[keys::compiled_model_path].get<std::string>())
              : "–";
 }
 
@@ -104,7 +105,7 @@ void classification_section(const ReportRun& r, const std::string& key, const Fi
     out += fmt::format("_{}._\n\n", why);
     return;
   }
-  const auto metrics = compute_classification_metrics(*m, r.data.value("top_5_count", std::int64_t{0}));
+  const auto metrics = compute_classification_metrics(*m, r.data.value(keys::top_5_count, std::int64_t{0}));
   const auto names = class_names_of(r.data, m->size());
   out += "| accuracy | top-5 accuracy | mean precision | mean sensitivity | G-mean |\n|---|---|---|---|---|\n";
   out += fmt::format("| {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} |\n\n", metrics.accuracy, metrics.top_5_accuracy,
@@ -164,21 +165,21 @@ void detection_section(const ReportRun& r, const std::string& key, const FigureI
 void training_section(const ReportRun& r, const std::string& key, const FigureIndex& figures, std::string& out) {
   out += fmt::format("### {}\n\n", r.name);
   const json& d = r.data;
-  if (!d.contains("training_epoch") || !d["training_epoch"].is_array()) {
+  if (!d.contains(keys::training_epoch) || !d[keys::training_epoch].is_array()) {
     out += "_no training epochs in this run._\n\n";
     return;
   }
   out += "| epoch | train loss | train accuracy | val loss | val accuracy | time (s) |\n|---|---|---|---|---|---|\n";
-  auto at = [&](const char* key, std::size_t i) -> std::optional<double> {
+  auto at = [&](std::string_view key, std::size_t i) -> std::optional<double> {
     if (!d.contains(key) || !d[key].is_array() || i >= d[key].size() || !d[key][i].is_number()) return std::nullopt;
     return d[key][i].get<double>();
   };
-  for (std::size_t i = 0; i < d["training_epoch"].size(); ++i) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", fmt_opt(at("training_epoch", i), "{:.0f}"),
-                       fmt_opt(at("training_train_loss", i), "{:.4f}"),
-                       fmt_opt(at("training_train_accuracy", i), "{:.4f}"),
-                       fmt_opt(at("training_val_loss", i), "{:.4f}"), fmt_opt(at("training_val_accuracy", i), "{:.4f}"),
-                       fmt_opt(at("training_epoch_time", i), "{:.1f}"));
+  for (std::size_t i = 0; i < d[keys::training_epoch].size(); ++i) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", fmt_opt(at(keys::training_epoch, i), "{:.0f}"),
+                       fmt_opt(at(keys::training_train_loss, i), "{:.4f}"),
+                       fmt_opt(at(keys::training_train_accuracy, i), "{:.4f}"),
+                       fmt_opt(at(keys::training_val_loss, i), "{:.4f}"), fmt_opt(at(keys::training_val_accuracy, i), "{:.4f}"),
+                       fmt_opt(at(keys::training_epoch_time, i), "{:.1f}"));
   }
   out += "\n";
   figures_of(figures, key, out);
@@ -189,10 +190,10 @@ std::string class_list_note(const std::vector<ReportRun>& runs) {
   const ReportRun* first = nullptr;
   std::string note;
   for (const auto& r : runs) {
-    if (!r.data.contains("class_names")) continue;
+    if (!r.data.contains(keys::class_names)) continue;
     if (!first) {
       first = &r;
-    } else if (r.data["class_names"] != first->data["class_names"]) {
+    } else if (r.data[keys::class_names] != first->data[keys::class_names]) {
       note += fmt::format("> **Partial comparison:** runs {} and {} have different class lists; their "
                           "classification numbers are shown per run but not comparable.\n\n",
                           first->name, r.name);
@@ -230,8 +231,8 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
   std::string out = "# Kenning report\n\n";
   for (const auto& r : runs) {
     out += fmt::format("- **{}**: `{}`", r.name, r.file.string());
-    if (r.data.contains("command") && r.data["command"].is_string()) {
-      out += fmt::format(" (`{}`)", r.data["command"].get<std::string>());
+    if (r.data.contains(keys::command) && r.data[keys::command].is_string()) {
+      out += fmt::format(" (`{}`)", r.data[keys::command].get<std::string>());
     }
     out += "\n";
     for (const auto& note : r.notes) out += fmt::format("  - _{}_\n", note);
@@ -244,7 +245,7 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
                      detection ? " mAP@0.5 | mAP@0.5:0.95 |" : "", detection ? "---|---|" : "");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const json& s = summary[i];
-    auto num = [&](const char* key, const char* format, double scale) {
+    auto num = [&](std::string_view key, const char* format, double scale) {
       return s[key].is_null() ? std::string("–") : fmt::format(fmt::runtime(format), s[key].get<double>() * scale);
     };
     const std::string map = detection ? fmt::format(" {} | {} |", num("map_50", "{:.4f}", 1), num("map_50_95", "{:.4f}", 1)) : "";

@@ -32,7 +32,7 @@ std::optional<std::vector<double>> numbers_of(const json& d, const std::string& 
 }
 
 std::optional<std::vector<double>> steps_of(const json& d, std::string& why) {
-  if (!d.contains("target_inference_step")) {
+  if (!d.contains(keys::target_inference_step)) {
     why = "no timed inferences in this run";
     return std::nullopt;
   }
@@ -50,7 +50,7 @@ namespace {
 // verdict), else the defaults: a report agrees with the run's own verdict.
 VerdictRules recorded_rules(const json& d) {
   VerdictRules rules;
-  const json* stats = d.contains("inference_statistics") ? &d["inference_statistics"] : nullptr;
+  const json* stats = d.contains(keys::inference_statistics) ? &d[keys::inference_statistics] : nullptr;
   if (!stats || !stats->contains("verdict") || !(*stats)["verdict"].contains("rules")) return rules;
   const json& r = (*stats)["verdict"]["rules"];
   if (!r.is_object()) return rules;
@@ -66,20 +66,20 @@ VerdictRules recorded_rules(const json& d) {
 std::optional<json> stats_of(const json& d, std::string& why) {
   const auto steps = steps_of(d, why);
   if (!steps) return std::nullopt;
-  const std::size_t samples = d.contains("test_samples") && d["test_samples"].is_number_integer() &&
-                                      d["test_samples"].get<std::int64_t>() > 0
-                                  ? d["test_samples"].get<std::size_t>()
+  const std::size_t samples = d.contains(keys::test_samples) && d[keys::test_samples].is_number_integer() &&
+                                      d[keys::test_samples].get<std::int64_t>() > 0
+                                  ? d[keys::test_samples].get<std::size_t>()
                                   : 0;
   return latency_statistics(*steps, recorded_rules(d), samples);
 }
 
 std::optional<ConfusionMatrix> matrix_of(const json& d, std::string& why) {
-  if (!d.contains("eval_confusion_matrix")) {
+  if (!d.contains(keys::eval_confusion_matrix)) {
     why = "no confusion matrix in this run";
     return std::nullopt;
   }
   try {
-    auto m = d["eval_confusion_matrix"].get<ConfusionMatrix>();
+    auto m = d[keys::eval_confusion_matrix].get<ConfusionMatrix>();
     for (const auto& row : m) {
       if (row.size() != m.size()) throw std::runtime_error("not square");
     }
@@ -93,8 +93,8 @@ std::optional<ConfusionMatrix> matrix_of(const json& d, std::string& why) {
 
 std::vector<std::string> class_names_of(const json& d, std::size_t n) {
   std::vector<std::string> names;
-  if (d.contains("class_names") && d["class_names"].is_array()) {
-    for (const auto& c : d["class_names"]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+  if (d.contains(keys::class_names) && d[keys::class_names].is_array()) {
+    for (const auto& c : d[keys::class_names]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
   }
   if (names.size() != n) {
     names.clear();
@@ -112,8 +112,8 @@ bool starts_with(const std::string& s, std::string_view prefix) { return s.compa
 // Classes in the run's class_names order; those not listed follow by name.
 void order_classes(const json& d, std::vector<ClassDetection>& classes) {
   std::vector<std::string> names;
-  if (d.contains("class_names") && d["class_names"].is_array()) {
-    for (const auto& c : d["class_names"]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+  if (d.contains(keys::class_names) && d[keys::class_names].is_array()) {
+    for (const auto& c : d[keys::class_names]) names.push_back(c.is_string() ? c.get<std::string>() : c.dump());
   }
   auto rank = [&](const ClassDetection& c) {
     return static_cast<std::size_t>(std::find(names.begin(), names.end(), c.name) - names.begin());
@@ -137,12 +137,12 @@ std::optional<DetectionSummary> detection_of(const json& d, std::string& why) {
   try {
     json derived = raw;
     compute_detection_metrics(derived);
-    if (!derived.contains("eval_map_50")) throw std::runtime_error("no eval_gtcount/<class> with a count");
-    out.map50 = derived["eval_map_50"].get<double>();
-    out.map50_95 = derived["eval_map_50_95"].get<double>();
-    out.thresholds = derived["eval_map_per_iou"]["thresholds"].get<std::vector<double>>();
-    out.map_per_threshold = derived["eval_map_per_iou"]["map"].get<std::vector<double>>();
-    out.tp_iou = derived["eval_tp_iou"].get<std::vector<double>>();
+    if (!derived.contains(keys::eval_map_50)) throw std::runtime_error("no eval_gtcount/<class> with a count");
+    out.map50 = derived[keys::eval_map_50].get<double>();
+    out.map50_95 = derived[keys::eval_map_50_95].get<double>();
+    out.thresholds = derived[keys::eval_map_per_iou]["thresholds"].get<std::vector<double>>();
+    out.map_per_threshold = derived[keys::eval_map_per_iou]["map"].get<std::vector<double>>();
+    out.tp_iou = derived[keys::eval_tp_iou].get<std::vector<double>>();
     for (const auto& [key, value] : raw.items()) {
       if (!starts_with(key, kGtPrefix)) continue;
       ClassDetection c;
@@ -153,11 +153,11 @@ std::optional<DetectionSummary> detection_of(const json& d, std::string& why) {
         c.predictions = raw[det_key].size();
         for (const auto& p : raw[det_key]) c.true_positives += p.at(1).get<double>() > 0.5 ? 1 : 0;
       }
-      const json& curve = derived["eval_pr_curve/" + c.name];
+      const json& curve = derived[std::string(keys::eval_pr_curve) + c.name];
       c.recall = curve["recall"].get<std::vector<double>>();
       c.precision = curve["precision"].get<std::vector<double>>();
-      c.ap50 = derived.value("eval_ap50/" + c.name, 0.0);
-      c.ap50_95 = derived.value("eval_ap50_95/" + c.name, 0.0);
+      c.ap50 = derived.value(std::string(keys::eval_ap50) + c.name, 0.0);
+      c.ap50_95 = derived.value(std::string(keys::eval_ap50_95) + c.name, 0.0);
       out.classes.push_back(std::move(c));
     }
   } catch (const std::exception& e) {
@@ -165,9 +165,9 @@ std::optional<DetectionSummary> detection_of(const json& d, std::string& why) {
     return std::nullopt;
   }
   order_classes(d, out.classes);
-  if (d.contains("eval_skipped_images") && d["eval_skipped_images"].is_number_integer() &&
-      d["eval_skipped_images"].get<std::int64_t>() >= 0) {
-    out.skipped_images = d["eval_skipped_images"].get<std::size_t>();
+  if (d.contains(keys::eval_skipped_images) && d[keys::eval_skipped_images].is_number_integer() &&
+      d[keys::eval_skipped_images].get<std::int64_t>() >= 0) {
+    out.skipped_images = d[keys::eval_skipped_images].get<std::size_t>();
   }
   return out;
 }
@@ -220,8 +220,8 @@ void add_series(const json& d, double t0, std::vector<TimeSeries>& out, const st
 
 std::vector<std::vector<double>> cpu_per_core_of(const json& d) {
   std::vector<std::vector<double>> cores;
-  if (!d.contains("session_utilization_cpus_percent") || !d["session_utilization_cpus_percent"].is_array()) return cores;
-  const json& samples = d["session_utilization_cpus_percent"];
+  if (!d.contains(keys::session_utilization_cpus_percent) || !d[keys::session_utilization_cpus_percent].is_array()) return cores;
+  const json& samples = d[keys::session_utilization_cpus_percent];
   for (const auto& sample : samples) {
     if (!sample.is_array() || (!cores.empty() && sample.size() != cores.size())) return {};
     if (cores.empty()) cores.resize(sample.size());

@@ -10,6 +10,7 @@
 
 #include "kenning/config.h"
 #include "kenning/core/error.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -24,13 +25,13 @@ std::optional<std::array<int, 3>> parse_version(const std::string& v) {
 
 void note_format(ReportRun& run) {
   nlohmann::json& d = run.data;
-  if (!d.contains("target_inference_step") && d.contains("inferencetime") && d["inferencetime"].is_array()) {
-    d["target_inference_step"] = d["inferencetime"];
+  if (!d.contains(keys::target_inference_step) && d.contains("inferencetime") && d["inferencetime"].is_array()) {
+    d[keys::target_inference_step] = d["inferencetime"];
     if (d.contains("inferencetime_timestamp")) d["target_inference_step_timestamp"] = d["inferencetime_timestamp"];
     run.notes.push_back("older measurements format: inference times read from `inferencetime`");
   }
-  if (d.contains("kenning_version") && d["kenning_version"].is_string()) {
-    const std::string theirs = d["kenning_version"].get<std::string>();
+  if (d.contains(keys::kenning_version) && d[keys::kenning_version].is_string()) {
+    const std::string theirs = d[keys::kenning_version].get<std::string>();
     const auto a = parse_version(theirs), b = parse_version(KENNING_VERSION);
     if (a && b && *a > *b) {
       run.notes.push_back(fmt::format("written by kenning {}, newer than this kenning ({}): keys this version does "
@@ -57,8 +58,8 @@ std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem
   run.data = std::move(data);
   if (!run.data.is_object()) throw ConfigError(file.string() + ": expected a JSON object of measurements");
   note_format(run);
-  if (!run.data.contains("target_inference_step") && !run.data.contains("eval_confusion_matrix") &&
-      !run.data.contains("training_epoch") && !has_detection(run.data)) {
+  if (!run.data.contains(keys::target_inference_step) && !run.data.contains(keys::eval_confusion_matrix) &&
+      !run.data.contains(keys::training_epoch) && !has_detection(run.data)) {
     throw ConfigError(file.string() +
                       ": no target_inference_step, eval_confusion_matrix, eval_gtcount/<class> or training_epoch: "
                       "not measurements written by `kenning test` or `kenning train`");
@@ -66,11 +67,11 @@ std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem
   std::vector<ReportRun> runs;
   // `kenning optimize test --evaluate-unoptimized` nests the run of the
   // model before optimization; it is compared as a run of its own.
-  if (run.data.contains("__unoptimized__") && run.data["__unoptimized__"].is_object()) {
+  if (run.data.contains(keys::unoptimized) && run.data[keys::unoptimized].is_object()) {
     ReportRun before;
     before.file = file;
     before.name = run.name + "-unoptimized";
-    before.data = std::move(run.data["__unoptimized__"]);
+    before.data = std::move(run.data[keys::unoptimized]);
     run.data.erase("__unoptimized__");
     before.notes.push_back("the model before optimization, from `__unoptimized__` of " + file.filename().string());
     note_format(before);
@@ -107,10 +108,10 @@ std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>
 std::vector<std::string> deduce_report_types(const std::vector<ReportRun>& runs) {
   bool performance = false, classification = false, detection = false, training = false;
   for (const auto& r : runs) {
-    performance = performance || r.data.contains("target_inference_step");
-    classification = classification || r.data.contains("eval_confusion_matrix");
+    performance = performance || r.data.contains(keys::target_inference_step);
+    classification = classification || r.data.contains(keys::eval_confusion_matrix);
     detection = detection || has_detection(r.data);
-    training = training || r.data.contains("training_epoch");
+    training = training || r.data.contains(keys::training_epoch);
   }
   std::vector<std::string> types;
   if (performance) types.push_back("performance");

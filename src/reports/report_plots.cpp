@@ -8,6 +8,7 @@
 #include "reports/detection_plots.h"
 #include "reports/plot_script.h"
 #include "reports/report_data.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -163,11 +164,11 @@ std::optional<std::vector<double>> epoch_column(const json& d, const char* key, 
 
 void training_figures(Planner& p, std::size_t i, const ReportRun& r) {
   const json& d = r.data;
-  if (!d.contains("training_epoch") || !d["training_epoch"].is_array() || d["training_epoch"].empty()) return;
-  const std::size_t n = d["training_epoch"].size();
+  if (!d.contains(keys::training_epoch) || !d[keys::training_epoch].is_array() || d[keys::training_epoch].empty()) return;
+  const std::size_t n = d[keys::training_epoch].size();
   std::vector<double> epochs(n);
   for (std::size_t e = 0; e < n; ++e) {
-    epochs[e] = d["training_epoch"][e].is_number() ? d["training_epoch"][e].get<double>() : static_cast<double>(e + 1);
+    epochs[e] = d[keys::training_epoch][e].is_number() ? d[keys::training_epoch][e].get<double>() : static_cast<double>(e + 1);
   }
   for (const auto& [what, unit, train_key, val_key] :
        {std::tuple{"loss", "loss", "training_train_loss", "training_val_loss"},

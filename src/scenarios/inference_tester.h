@@ -1,6 +1,7 @@
 // `kenning optimize` / `kenning test`: runs the optimizer chain, then runs the
-// final model on the dataset's test split with the scenario's runtime (or
-// natively in the model wrapper), timing each batch and scoring predictions.
+// final model on the dataset's test split on the scenario's InferenceTarget
+// (inference_target.h: its runtime, the model wrapper natively, or a remote
+// target), timing each batch and scoring predictions.
 #pragma once
 
 #include <filesystem>
@@ -38,17 +39,10 @@ void check_output_path(const std::filesystem::path& path, const std::string& wha
 // the target says each did.
 std::filesystem::path optimize_model(Pipeline& pipeline, nlohmann::json* target_reports = nullptr);
 
+// Records what runs, optimizes (unless options.run_optimizers is false),
+// runs the test queries on the pipeline's target, then finishes the run:
+// the target's own statistics, resource use, derived statistics and the
+// verdict. Saves to options.measurements_path when it is set.
 Measurements run_inference_test(Pipeline& pipeline, const TestOptions& options);
-
-// One line per headline number, for the terminal.
-std::string summarize_measurements(const Measurements& m);
-
-// Before against after optimization (`--evaluate-unoptimized`): model file
-// and size, accuracy and median inference time side by side, with ratios.
-std::string summarize_comparison(const Measurements& before, const Measurements& after);
-// The same as numbers for the measurements JSON: model_size_ratio,
-// inference_time_ratio (medians) and accuracy_change (after - before), each
-// only when both sides have it.
-nlohmann::json compare_measurements(const Measurements& before, const Measurements& after);
 
 }  // namespace kenning

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -16,14 +17,14 @@ void run_training(Pipeline& p, Measurements& m) {
                p.dataset->type_name(), p.dataset->size(Split::Train), p.dataset->size(Split::Validation));
   const std::vector<EpochStats> history = p.model_wrapper->train(*p.dataset);
   for (const auto& e : history) {
-    m.append("training_epoch", e.epoch);
-    m.append("training_train_loss", e.train_loss);
-    m.append("training_train_accuracy", e.train_accuracy);
-    m.append("training_val_loss", e.val_loss);
-    m.append("training_val_accuracy", e.val_accuracy);
-    m.append("training_epoch_time", e.seconds);
+    m.append(keys::training_epoch, e.epoch);
+    m.append(keys::training_train_loss, e.train_loss);
+    m.append(keys::training_train_accuracy, e.train_accuracy);
+    m.append(keys::training_val_loss, e.val_loss);
+    m.append(keys::training_val_accuracy, e.val_accuracy);
+    m.append(keys::training_epoch_time, e.seconds);
   }
-  m.set("trained_model_path", p.model_wrapper->model_path().string());
+  m.set(keys::trained_model_path, p.model_wrapper->model_path().string());
 }
 
 }  // namespace kenning

@@ -9,6 +9,7 @@
 #include "kenning/measurement/latency_stats.h"
 #include "kenning/model_wrapper.h"
 #include "protocols/tensor_payload.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -28,7 +29,7 @@ IOSpec optimize_on_target(Protocol& protocol, std::span<const std::unique_ptr<Op
       {"prev_block",
        {{"model_path", model.string()}, {"model_type", model_format_from_path(model)}, {"io_spec", spec.to_json()}}},
       {"optimizers", nlohmann::json::array()}};
-  for (const auto& o : optimizers) request["optimizers"].push_back(o->to_json());
+  for (const auto& o : optimizers) request[keys::optimizers].push_back(o->to_json());
   const auto start = Clock::now();
   protocol.initialize_client();
   // Whatever happens, the session ends: the test that follows opens its own.
@@ -44,11 +45,11 @@ IOSpec optimize_on_target(Protocol& protocol, std::span<const std::unique_ptr<Op
   spdlog::info("optimizing {} on the target with {} optimizer(s)", model.string(), optimizers.size());
   const auto compiled = protocol.optimize_on_target(request, model);
   const nlohmann::json stats = protocol.download_statistics(false);
-  if (!stats.contains("optimized_io_spec")) {
+  if (!stats.contains(keys::optimized_io_spec)) {
     throw ProtocolError("target " + protocol.endpoint() + ": no optimized_io_spec in its statistics after OPTIMIZE_MODEL");
   }
-  IOSpec result = IOSpec::from_json(stats["optimized_io_spec"], "the target's optimized_io_spec");
-  reports = stats.value("target_optimizers", nlohmann::json::array());
+  IOSpec result = IOSpec::from_json(stats[keys::optimized_io_spec], "the target's optimized_io_spec");
+  reports = stats.value(keys::target_optimizers, nlohmann::json::array());
   const auto out = optimizers.back()->compiled_model_path();
   write_file_atomically(out, std::string(reinterpret_cast<const char*>(compiled.data()), compiled.size()));
   save_io_spec(result, out);
@@ -68,17 +69,19 @@ void RemoteInference::prepare(const std::filesystem::path& model, const IOSpec& 
   protocol_.initialize_client();
   protocol_.upload_io_specification(spec);
   protocol_.upload_model(model);
-  m.set("model_upload_time", seconds_since(start));
+  m.set(keys::model_upload_time, seconds_since(start));
   output_specs_ = spec.model_outputs();
   spdlog::info("model {} uploaded to the target with {} in {:.3f} s", model.string(), protocol_.type_name(),
                seconds_since(start));
 }
 
-std::vector<Tensor> RemoteInference::infer(std::span<const TensorView> inputs, Measurements& m) {
+std::string RemoteInference::description() const { return protocol_.type_name() + " (remote)"; }
+
+QueryOutputs RemoteInference::infer(std::span<const TensorView> inputs, Measurements& m) {
   const auto start = Clock::now();
   const auto output = protocol_.infer(protocol::concat_tensors(inputs));
-  m.append_timed("protocol_inference_step", seconds_since(start), unix_time_now());
-  return protocol::split_tensors(output, output_specs_, "OUTPUT from the target");
+  m.append_timed(keys::protocol_inference_step, seconds_since(start), unix_time_now());
+  return {protocol::split_tensors(output, output_specs_, "OUTPUT from the target"), 0.0};
 }
 
 void RemoteInference::benchmark(std::span<const TensorView> inputs, std::size_t runs, std::size_t warmup) {
@@ -92,10 +95,10 @@ void RemoteInference::finish(Measurements& m) {
   const nlohmann::json stats = protocol_.download_statistics(true);
   // The target's numbers (target_inference_step, its runtime and versions)
   // stand in for what a local run would have measured on this host.
-  for (const auto& [key, value] : stats.items()) m.set(key, value);
-  if (stats.contains("target_benchmark_step") && stats["target_benchmark_step"].is_array()) {
-    m.set("target_benchmark_statistics",
-          latency_statistics(stats["target_benchmark_step"].get<std::vector<double>>()));
+  m.merge(stats);
+  if (stats.contains(keys::target_benchmark_step) && stats[keys::target_benchmark_step].is_array()) {
+    m.set(keys::target_benchmark_statistics,
+          latency_statistics(stats[keys::target_benchmark_step].get<std::vector<double>>()));
   }
   protocol_.disconnect();
 }

@@ -16,6 +16,7 @@
 #include "kenning/core/tensor.h"
 #include "kenning/optimizer.h"
 #include "kenning/protocol.h"
+#include "scenarios/inference_target.h"
 
 namespace kenning {
 
@@ -26,25 +27,30 @@ namespace kenning {
 IOSpec optimize_on_target(Protocol& protocol, std::span<const std::unique_ptr<Optimizer>> optimizers,
                           const std::filesystem::path& model, const IOSpec& spec, nlohmann::json& reports);
 
-class RemoteInference {
+// The remote InferenceTarget.
+class RemoteInference : public InferenceTarget {
  public:
   // `protocol` must outlive this object; the destructor disconnects.
   explicit RemoteInference(Protocol& protocol) : protocol_(protocol) {}
-  ~RemoteInference();
+  ~RemoteInference() override;
   RemoteInference(const RemoteInference&) = delete;
   RemoteInference& operator=(const RemoteInference&) = delete;
 
+  std::string description() const override;
+  bool runs_model_file() const override { return true; }
   // Connects, uploads the I/O spec and the model; records model_upload_time.
-  void prepare(const std::filesystem::path& model, const IOSpec& spec, Measurements& m);
-  // Runs one batch on the target and returns its outputs, shaped by the spec.
-  std::vector<Tensor> infer(std::span<const TensorView> inputs, Measurements& m);
+  void prepare(const std::filesystem::path& model, const IOSpec& spec, Measurements& m) override;
+  // Runs one batch on the target and returns its outputs, shaped by the
+  // spec; records protocol_inference_step (the target's own times come with
+  // finish()).
+  QueryOutputs infer(std::span<const TensorView> inputs, Measurements& m) override;
   // The target-side benchmark: `inputs` go over once, then the target runs
   // them `warmup` times untimed and `runs` times timed, so link time never
   // counts; the times arrive with finish() (target_benchmark_step, and
   // target_benchmark_statistics computed from them).
-  void benchmark(std::span<const TensorView> inputs, std::size_t runs, std::size_t warmup);
+  void benchmark(std::span<const TensorView> inputs, std::size_t runs, std::size_t warmup) override;
   // Downloads the target's statistics into `m` and disconnects.
-  void finish(Measurements& m);
+  void finish(Measurements& m) override;
 
  private:
   Protocol& protocol_;

@@ -7,6 +7,7 @@
 #include "kenning/core/error.h"
 #include "protocols/server_status.h"
 #include "protocols/tensor_payload.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -87,8 +88,8 @@ InferenceServer::InferenceServer(Runtime& runtime, std::filesystem::path model_d
 SessionSummary InferenceServer::serve(protocol::Channel& channel) {
   Session s;
   s.authorized = token_.empty();
-  s.stats.set("runtime_framework", runtime_.framework());
-  s.stats.set("runtime_version", runtime_.framework_version());
+  s.stats.set(keys::runtime_framework, runtime_.framework());
+  s.stats.set(keys::runtime_version, runtime_.framework_version());
   SessionSummary summary;
   try {
     for (;;) {
@@ -192,7 +193,7 @@ void InferenceServer::handle(protocol::Channel& channel, const Message& m, Sessi
         expect_flow(m, FlowControl::Request);
         const auto t0 = Clock::now();
         runtime_.run();
-        s.stats.append_timed("target_inference_step", std::chrono::duration<double>(Clock::now() - t0).count(),
+        s.stats.append_timed(keys::target_inference_step, std::chrono::duration<double>(Clock::now() - t0).count(),
                              unix_time_now());
         ++s.inferences;
       }
@@ -243,8 +244,8 @@ void InferenceServer::receive_model(const Message& m, Session& s) {
   std::filesystem::rename(temp_path, final_path);
   const auto t0 = Clock::now();
   runtime_.prepare_model(final_path, *s.spec);
-  s.stats.set("runtime_prepare_time", std::chrono::duration<double>(Clock::now() - t0).count());
-  s.stats.set("target_model_size", m.payload.size());
+  s.stats.set(keys::runtime_prepare_time, std::chrono::duration<double>(Clock::now() - t0).count());
+  s.stats.set(keys::target_model_size, m.payload.size());
   s.model_ready = true;
 }
 
@@ -277,10 +278,10 @@ void InferenceServer::run_benchmark(const Message& m, Session& s) {
   for (; done < runs && Clock::now() < deadline; ++done) {
     const auto t0 = Clock::now();
     runtime_.run();
-    s.stats.append_timed("target_benchmark_step", std::chrono::duration<double>(Clock::now() - t0).count(),
+    s.stats.append_timed(keys::target_benchmark_step, std::chrono::duration<double>(Clock::now() - t0).count(),
                          unix_time_now());
   }
-  s.stats.set("target_benchmark", {{"runs_requested", runs}, {"runs", done}, {"warmup", warmup},
+  s.stats.set(keys::target_benchmark, {{"runs_requested", runs}, {"runs", done}, {"warmup", warmup},
                                    {"truncated", done < runs}});
   if (done < runs) {
     spdlog::warn("benchmark stopped after {} of {} runs: the client's timeout would have passed", done, runs);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning {
 
@@ -113,8 +114,8 @@ std::vector<std::byte> TargetOptimization::run(Measurements& stats) {
                        {"time", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
                        {"report", optimizer->compile_report()}});
   }
-  stats.set("target_optimizers", reports);
-  stats.set("optimized_io_spec", spec.to_json());
+  stats.set(keys::target_optimizers, reports);
+  stats.set(keys::optimized_io_spec, spec.to_json());
   return read_whole(model);
 }
 

@@ -8,12 +8,14 @@
 #include "command_line.h"
 #include "commands.h"
 #include "scenarios/inference_tester.h"
+#include "scenarios/measurement_summary.h"
 #include "kenning/core/error.h"
 #include "kenning/core/logging.h"
 #include "scenarios/model_training.h"
 #include "scenarios/pipeline.h"
 #include "reports/report_input.h"
 #include "report_options.h"
+#include "kenning/measurement/keys.h"
 
 namespace kenning::cli {
 
@@ -60,8 +62,8 @@ int run_scenario_commands(const std::vector<std::string>& commands,
     if (!test && !cmd.measurements_path.empty()) check_output_path(cmd.measurements_path, "--measurements");
     run_training(pipeline, training);
     if (!test) {
-      training.set("command", cmd.command_text);
-      training.set("build_cfg", pipeline.to_json());
+      training.set(keys::command, cmd.command_text);
+      training.set(keys::build_cfg, pipeline.to_json());
       if (!cmd.measurements_path.empty()) training.save(cmd.measurements_path);
       std::cout << "trained model: " << pipeline.model_wrapper->model_path().string() << "\n";
       if (report) report_run(training, cmd);
@@ -92,12 +94,12 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   }
   Measurements m = run_inference_test(pipeline, options);
   if (cmd.evaluate_unoptimized) {
-    m.set("__unoptimized__", unoptimized.data());
-    m.set("optimization_effect", compare_measurements(unoptimized, m));
+    m.set(keys::unoptimized, unoptimized.data());
+    m.set(keys::optimization_effect, compare_measurements(unoptimized, m));
     if (!cmd.measurements_path.empty() && !train) m.save(cmd.measurements_path);
   }
   if (train) {
-    for (const auto& [key, value] : training.data().items()) m.set(key, value);
+    m.merge(training.data());
     if (!cmd.measurements_path.empty()) m.save(cmd.measurements_path);
   }
   if (test) std::cout << summarize_measurements(m);

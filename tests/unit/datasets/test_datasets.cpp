@@ -244,7 +244,7 @@ TEST_F(SyntheticIdx, EvaluateAccumulatesIntoMeasurements) {
   bad.emplace_back(DType::Float32, Shape{7, 9});
   EXPECT_HAS(error_of<ConfigError>([&] { ds->evaluate(bad, b, m); }), "[7, 10]");
   Measurements other;
-  other.set("eval_confusion_matrix", json::array({json::array({1, 0}), json::array({0, 1})}));
+  other.set(keys::eval_confusion_matrix, json::array({json::array({1, 0}), json::array({0, 1})}));
   EXPECT_HAS(error_of<ConfigError>([&] { ds->evaluate(preds, b, other); }), "10x10");
   EXPECT_EQ(m.at("total"), 14) << "a rejected batch must not change the counts";
 }

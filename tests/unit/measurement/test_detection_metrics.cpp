@@ -140,11 +140,11 @@ TEST(DetectionMetrics, MatchingRerunsPerThreshold) {
 TEST(DetectionMetrics, TpMaskWhenPresentIoURuleForTriples) {
   Measurements with_mask, triples;
   for (const ScoredMatch& s : crowded_matches()) {
-    with_mask.append("eval_det/face", {s.score, s.tp ? 1 : 0, s.iou, s.tp_mask});
-    triples.append("eval_det/face", {s.score, s.tp ? 1 : 0, s.iou});
+    with_mask.append(keys::eval_det, "face", {s.score, s.tp ? 1 : 0, s.iou, s.tp_mask});
+    triples.append(keys::eval_det, "face", {s.score, s.tp ? 1 : 0, s.iou});
   }
-  with_mask.set("eval_gtcount/face", 2);
-  triples.set("eval_gtcount/face", 2);
+  with_mask.set(keys::eval_gtcount, "face", 2);
+  triples.set(keys::eval_gtcount, "face", 2);
   with_mask.compute_derived();
   triples.compute_derived();
   const auto& map_mask = with_mask.at("eval_map_per_iou")["map"];
@@ -194,8 +194,8 @@ TEST(DetectionMetrics, MalformedEntriesNameKeyAndIndex) {
   EXPECT_EQ(ok.at("eval_tp_iou").size(), 2u);
   // Through Measurements too, as `kenning test` reaches it.
   Measurements m;
-  m.append("eval_det/face", {0.9, 1});
-  m.set("eval_gtcount/face", 1);
+  m.append(keys::eval_det, "face", {0.9, 1});
+  m.set(keys::eval_gtcount, "face", 1);
   EXPECT_THROW(m.compute_derived(), ConfigError);
 }
 
@@ -231,10 +231,10 @@ TEST(PrecisionRecall, CurveFollowsScoreOrder) {
 
 TEST(DetectionMetrics, DerivedFromRawMeasurements) {
   Measurements m;
-  for (const auto& s : tp_fp_sequence()) m.append("eval_det/face", {s.score, s.tp ? 1 : 0, s.iou});
-  m.set("eval_gtcount/face", 3);
+  for (const auto& s : tp_fp_sequence()) m.append(keys::eval_det, "face", {s.score, s.tp ? 1 : 0, s.iou});
+  m.set(keys::eval_gtcount, "face", 3);
   // A class with ground truth and no predictions: AP 0, counted in the mean.
-  m.set("eval_gtcount/cat", 1);
+  m.set(keys::eval_gtcount, "cat", 1);
   m.compute_derived();
   const double ap50 = 76.4 / 101.0;
   EXPECT_NEAR(m.at("eval_ap50/face").get<double>(), ap50, 1e-9);

@@ -62,9 +62,9 @@ TEST(LatencyStats, VerdictNamesEachFailedRule) {
 
 TEST(LatencyStats, MeasurementsDeriveStatisticsAndThroughput) {
   Measurements m;
-  for (int i = 0; i < 100; ++i) m.append_timed("target_inference_step", 0.01, i);
-  m.set("test_samples", 400);  // batches of 4
-  m.set("session_time", 2.0);
+  for (int i = 0; i < 100; ++i) m.append_timed(keys::target_inference_step, 0.01, i);
+  m.set(keys::test_samples, 400);  // batches of 4
+  m.set(keys::session_time, 2.0);
   m.compute_derived();
   EXPECT_NEAR(m.at("throughput_inference_only").get<double>(), 400.0, 1e-9);
   EXPECT_NEAR(m.at("throughput_session").get<double>(), 200.0, 1e-9);
@@ -72,8 +72,8 @@ TEST(LatencyStats, MeasurementsDeriveStatisticsAndThroughput) {
   EXPECT_FALSE(m.contains("achieved_gflops"));  // no FLOP count given
 
   // 1 MFLOP per sample, 400 samples in 1 s of inference: 0.4 GFLOP/s.
-  m.set("flops_per_sample", 1e6);
-  m.set("host", {{"peak_gflops_single_core", 4.0}});
+  m.set(keys::flops_per_sample, 1e6);
+  m.set(keys::host, {{"peak_gflops_single_core", 4.0}});
   m.compute_derived();
   EXPECT_NEAR(m.at("achieved_gflops").get<double>(), 0.4, 1e-9);
   EXPECT_NEAR(m.at("fraction_of_single_core_peak").get<double>(), 0.1, 1e-9);

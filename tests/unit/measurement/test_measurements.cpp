@@ -8,7 +8,7 @@
 
 TEST(Measurements, DerivedInferenceTimeStatistics) {
   kenning::Measurements m;
-  for (double v : {0.004, 0.001, 0.003, 0.002}) m.append_timed("target_inference_step", v, 100.0);
+  for (double v : {0.004, 0.001, 0.003, 0.002}) m.append_timed(kenning::keys::target_inference_step, v, 100.0);
   m.compute_derived();
   EXPECT_DOUBLE_EQ(m.at("inferencetime_mean").get<double>(), 0.0025);
   EXPECT_DOUBLE_EQ(m.at("inferencetime_median").get<double>(), 0.0025);
@@ -20,14 +20,14 @@ TEST(Measurements, DerivedInferenceTimeStatistics) {
 
 TEST(Measurements, ProtocolOverheadOfARemoteRun) {
   kenning::Measurements m;
-  for (double v : {0.004, 0.001, 0.003}) m.append("target_inference_step", v);
-  for (double v : {0.0041, 0.0013, 0.0032}) m.append("protocol_inference_step", v);
+  for (double v : {0.004, 0.001, 0.003}) m.append(kenning::keys::target_inference_step, v);
+  for (double v : {0.0041, 0.0013, 0.0032}) m.append(kenning::keys::protocol_inference_step, v);
   m.compute_derived();
   ASSERT_EQ(m.at("protocol_overhead_step").size(), 3u);
   EXPECT_NEAR(m.at("protocol_overhead_step")[1].get<double>(), 0.0003, 1e-12);
   EXPECT_NEAR(m.at("protocol_overhead_median").get<double>(), 0.0002, 1e-12);
   // Lists of different lengths (a run cut short) have no overhead to pair up.
-  m.append("protocol_inference_step", 0.005);
+  m.append(kenning::keys::protocol_inference_step, 0.005);
   EXPECT_TRUE(kenning::protocol_overhead_steps(m.data()).empty());
   EXPECT_TRUE(kenning::protocol_overhead_steps(nlohmann::json{{"target_inference_step", {0.1}}}).empty());
 }
@@ -37,10 +37,10 @@ TEST(Measurements, SaveIsAtomicAndFailsCleanly) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   kenning::Measurements m;
-  m.set("x", 1);
+  m.set(kenning::keys::total, 1);
   m.save(dir / "m.json");
   std::ifstream in(dir / "m.json");
-  EXPECT_EQ(nlohmann::json::parse(in)["x"], 1);
+  EXPECT_EQ(nlohmann::json::parse(in)["total"], 1);
   EXPECT_THROW(m.save(dir / "missing" / "m.json"), kenning::IoError);
   // Only the final file is left behind, no temporaries.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);

@@ -2,6 +2,7 @@
 kenning_add_test(test_measurement
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_measurements.cpp ${CMAKE_CURRENT_LIST_DIR}/test_latency_stats.cpp
           ${CMAKE_CURRENT_LIST_DIR}/test_metrics.cpp ${CMAKE_CURRENT_LIST_DIR}/test_detection_metrics.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/test_measurement_keys.cpp
   LIBS kenning_measurement)
 # Separate executables: the sampler test runs background threads for a while.
 kenning_add_test(test_host_info SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_host_info.cpp LIBS kenning_measurement)
