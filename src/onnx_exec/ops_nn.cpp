@@ -247,7 +247,7 @@ Kernel make_avg_pool(const OpContext& ctx) {
 }
 
 // Softmax-like ops: before opset 13 they work on x coerced to 2-D at `axis`.
-template <class Fn> Kernel make_softmax(const OpContext& ctx, Fn fn) {
+template <class Fn> Kernel make_softmax_like(const OpContext& ctx, Fn fn) {
   const bool legacy = ctx.opset() < 13;
   const std::int64_t axis_attr = ctx.attr_int("axis", legacy ? 1 : -1);
   const std::string where = ctx.where();
@@ -262,109 +262,124 @@ template <class Fn> Kernel make_softmax(const OpContext& ctx, Fn fn) {
   };
 }
 
+Kernel make_global_average_pool(const OpContext&) {
+  return [](const Values& in) {
+    const at::Tensor& x = in[0];
+    Ints dims;
+    for (std::int64_t i = 2; i < x.dim(); ++i) dims.push_back(i);
+    return Values{x.mean(dims, true)};
+  };
+}
+
+Kernel make_global_max_pool(const OpContext&) {
+  return [](const Values& in) {
+    const at::Tensor& x = in[0];
+    Ints dims;
+    for (std::int64_t i = 2; i < x.dim(); ++i) dims.push_back(i);
+    return Values{at::amax(x, dims, true)};
+  };
+}
+
+Kernel make_gemm(const OpContext& ctx) {
+  const double alpha = ctx.attr_float("alpha", 1.0f);
+  const double beta = ctx.attr_float("beta", 1.0f);
+  const bool ta = ctx.attr_int("transA", 0) != 0;
+  const bool tb = ctx.attr_int("transB", 0) != 0;
+  // A constant B makes Gemm a 1x1 convolution on the direct oneDNN path
+  // (onednn_conv.h), with a constant [N] C as its bias when alpha = beta = 1.
+  std::shared_ptr<DirectConv> direct;
+  at::Tensor source_b, direct_w;  // B as the graph holds it; as an [N, K, 1, 1] weight
+  bool c_as_bias = false;
+  if (const at::Tensor* b = ctx.constant_input(1);
+      b && !ta && b->dim() == 2 && b->scalar_type() == at::kFloat) {
+    source_b = *b;
+    const at::Tensor w = (tb ? *b : b->t()).contiguous();
+    direct_w = w.view({w.size(0), w.size(1), 1, 1});
+    DirectConvParams p;
+    p.weight = direct_w;
+    direct = make_direct_conv(p);
+    const at::Tensor* c = ctx.constant_input(2);
+    c_as_bias = c && alpha == 1.0 && beta == 1.0 && c->dim() == 1 && c->size(0) == w.size(0) &&
+                c->scalar_type() == at::kFloat;
+  }
+  return [=](const Values& in) {
+    if (direct && in[0].dim() == 2 && in[1].unsafeGetTensorImpl() == source_b.unsafeGetTensorImpl()) {
+      const at::Tensor& a = in[0];
+      at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), direct_w,
+                                     c_as_bias ? in[2] : at::Tensor());
+      if (y.defined()) {
+        y = y.view({a.size(0), direct_w.size(0)});
+        if (c_as_bias) return Values{std::move(y)};
+        if (alpha != 1.0) y = y * alpha;
+        if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
+        return Values{std::move(y)};
+      }
+    }
+    const at::Tensor a = ta ? in[0].t() : in[0];
+    // As a 1x1 convolution on oneDNN (see use_onednn): weight [N, K], input [M, K].
+    const at::Tensor w = tb ? in[1] : in[1].t();
+    at::Tensor y;
+    if (a.dim() == 2 && w.dim() == 2 && use_onednn(a.reshape({a.size(0), a.size(1), 1, 1}), w)) {
+      y = convolution(a.reshape({a.size(0), a.size(1), 1, 1}), w.reshape({w.size(0), w.size(1), 1, 1}),
+                      at::Tensor(), {1, 1}, {0, 0}, {1, 1}, 1)
+              .view({a.size(0), w.size(0)});
+    } else {
+      y = at::matmul(a, w.t());
+    }
+    if (alpha != 1.0) y = y * alpha;
+    if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
+    return Values{y};
+  };
+}
+
+Kernel make_matmul(const OpContext&) {
+  return [](const Values& in) { return Values{at::matmul(in[0], in[1])}; };
+}
+
+Kernel make_batch_normalization(const OpContext& ctx) {
+  if (ctx.attr_int("training_mode", 0) != 0) ctx.unsupported("training_mode=1");
+  if (ctx.attr_int("spatial", 1) != 1) ctx.unsupported("spatial=0");
+  if (ctx.num_outputs() > 1) ctx.unsupported("training outputs (running mean/var)");
+  const double eps = ctx.attr_float("epsilon", 1e-5f);
+  return [eps](const Values& in) {
+    const at::Tensor& x = in[0];
+    return Values{at::batch_norm(x, in[1].to(x.scalar_type()), in[2].to(x.scalar_type()),
+                                 in[3].to(x.scalar_type()), in[4].to(x.scalar_type()), false,
+                                 0.0, eps, false)};
+  };
+}
+
+Kernel make_softmax(const OpContext& ctx) {
+  return make_softmax_like(ctx, [](const at::Tensor& x, std::int64_t d) { return at::softmax(x, d); });
+}
+
+Kernel make_log_softmax(const OpContext& ctx) {
+  return make_softmax_like(ctx, [](const at::Tensor& x, std::int64_t d) { return at::log_softmax(x, d); });
+}
+
+Kernel make_dropout(const OpContext& ctx) {
+  if (ctx.has_input(2)) ctx.unsupported("Dropout's training_mode input");
+  const bool bool_mask = ctx.opset() >= 10;
+  return [bool_mask](const Values& in) {
+    const at::Tensor& x = in[0];
+    return Values{x, bool_mask ? at::ones_like(x, at::kBool) : at::ones_like(x)};
+  };
+}
+
 }  // namespace
 
 void register_nn_ops(OpTable& t) {
   t["Conv"] = make_conv;
   t["MaxPool"] = make_max_pool;
   t["AveragePool"] = make_avg_pool;
-  t["GlobalAveragePool"] = [](const OpContext&) -> Kernel {
-    return [](const Values& in) {
-      const at::Tensor& x = in[0];
-      Ints dims;
-      for (std::int64_t i = 2; i < x.dim(); ++i) dims.push_back(i);
-      return Values{x.mean(dims, true)};
-    };
-  };
-  t["GlobalMaxPool"] = [](const OpContext&) -> Kernel {
-    return [](const Values& in) {
-      const at::Tensor& x = in[0];
-      Ints dims;
-      for (std::int64_t i = 2; i < x.dim(); ++i) dims.push_back(i);
-      return Values{at::amax(x, dims, true)};
-    };
-  };
-  t["Gemm"] = [](const OpContext& ctx) -> Kernel {
-    const double alpha = ctx.attr_float("alpha", 1.0f);
-    const double beta = ctx.attr_float("beta", 1.0f);
-    const bool ta = ctx.attr_int("transA", 0) != 0;
-    const bool tb = ctx.attr_int("transB", 0) != 0;
-    // A constant B makes Gemm a 1x1 convolution on the direct oneDNN path
-    // (onednn_conv.h), with a constant [N] C as its bias when alpha = beta = 1.
-    std::shared_ptr<DirectConv> direct;
-    at::Tensor source_b, direct_w;  // B as the graph holds it; as an [N, K, 1, 1] weight
-    bool c_as_bias = false;
-    if (const at::Tensor* b = ctx.constant_input(1);
-        b && !ta && b->dim() == 2 && b->scalar_type() == at::kFloat) {
-      source_b = *b;
-      const at::Tensor w = (tb ? *b : b->t()).contiguous();
-      direct_w = w.view({w.size(0), w.size(1), 1, 1});
-      DirectConvParams p;
-      p.weight = direct_w;
-      direct = make_direct_conv(p);
-      const at::Tensor* c = ctx.constant_input(2);
-      c_as_bias = c && alpha == 1.0 && beta == 1.0 && c->dim() == 1 && c->size(0) == w.size(0) &&
-                  c->scalar_type() == at::kFloat;
-    }
-    return [=](const Values& in) {
-      if (direct && in[0].dim() == 2 && in[1].unsafeGetTensorImpl() == source_b.unsafeGetTensorImpl()) {
-        const at::Tensor& a = in[0];
-        at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), direct_w,
-                                       c_as_bias ? in[2] : at::Tensor());
-        if (y.defined()) {
-          y = y.view({a.size(0), direct_w.size(0)});
-          if (c_as_bias) return Values{std::move(y)};
-          if (alpha != 1.0) y = y * alpha;
-          if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
-          return Values{std::move(y)};
-        }
-      }
-      const at::Tensor a = ta ? in[0].t() : in[0];
-      // As a 1x1 convolution on oneDNN (see use_onednn): weight [N, K], input [M, K].
-      const at::Tensor w = tb ? in[1] : in[1].t();
-      at::Tensor y;
-      if (a.dim() == 2 && w.dim() == 2 && use_onednn(a.reshape({a.size(0), a.size(1), 1, 1}), w)) {
-        y = convolution(a.reshape({a.size(0), a.size(1), 1, 1}), w.reshape({w.size(0), w.size(1), 1, 1}),
-                        at::Tensor(), {1, 1}, {0, 0}, {1, 1}, 1)
-                .view({a.size(0), w.size(0)});
-      } else {
-        y = at::matmul(a, w.t());
-      }
-      if (alpha != 1.0) y = y * alpha;
-      if (in.size() > 2 && in[2].defined()) y = beta == 1.0 ? y + in[2] : y + in[2] * beta;
-      return Values{y};
-    };
-  };
-  t["MatMul"] = [](const OpContext&) -> Kernel {
-    return [](const Values& in) { return Values{at::matmul(in[0], in[1])}; };
-  };
-  t["BatchNormalization"] = [](const OpContext& ctx) -> Kernel {
-    if (ctx.attr_int("training_mode", 0) != 0) ctx.unsupported("training_mode=1");
-    if (ctx.attr_int("spatial", 1) != 1) ctx.unsupported("spatial=0");
-    if (ctx.num_outputs() > 1) ctx.unsupported("training outputs (running mean/var)");
-    const double eps = ctx.attr_float("epsilon", 1e-5f);
-    return [eps](const Values& in) {
-      const at::Tensor& x = in[0];
-      return Values{at::batch_norm(x, in[1].to(x.scalar_type()), in[2].to(x.scalar_type()),
-                                   in[3].to(x.scalar_type()), in[4].to(x.scalar_type()), false,
-                                   0.0, eps, false)};
-    };
-  };
-  t["Softmax"] = [](const OpContext& ctx) {
-    return make_softmax(ctx, [](const at::Tensor& x, std::int64_t d) { return at::softmax(x, d); });
-  };
-  t["LogSoftmax"] = [](const OpContext& ctx) {
-    return make_softmax(ctx,
-                        [](const at::Tensor& x, std::int64_t d) { return at::log_softmax(x, d); });
-  };
-  t["Dropout"] = [](const OpContext& ctx) -> Kernel {
-    if (ctx.has_input(2)) ctx.unsupported("Dropout's training_mode input");
-    const bool bool_mask = ctx.opset() >= 10;
-    return [bool_mask](const Values& in) {
-      const at::Tensor& x = in[0];
-      return Values{x, bool_mask ? at::ones_like(x, at::kBool) : at::ones_like(x)};
-    };
-  };
+  t["GlobalAveragePool"] = make_global_average_pool;
+  t["GlobalMaxPool"] = make_global_max_pool;
+  t["Gemm"] = make_gemm;
+  t["MatMul"] = make_matmul;
+  t["BatchNormalization"] = make_batch_normalization;
+  t["Softmax"] = make_softmax;
+  t["LogSoftmax"] = make_log_softmax;
+  t["Dropout"] = make_dropout;
 }
 
 }  // namespace kenning::onnx_exec

@@ -65,17 +65,22 @@ Kernel make_arg(const OpContext& ctx, bool is_max) {
   };
 }
 
+Kernel make_reduce_sum(const OpContext& ctx) { return make_reduce(ctx, reduce_sum, ctx.opset() >= 13); }
+Kernel make_reduce_prod(const OpContext& ctx) { return make_reduce(ctx, reduce_prod, false); }
+Kernel make_reduce_max(const OpContext& ctx) { return make_reduce(ctx, reduce_max, false); }
+Kernel make_reduce_min(const OpContext& ctx) { return make_reduce(ctx, reduce_min, false); }
+Kernel make_arg_max(const OpContext& ctx) { return make_arg(ctx, true); }
+Kernel make_arg_min(const OpContext& ctx) { return make_arg(ctx, false); }
+
 }  // namespace
 
 void register_reduce_ops(OpTable& t) {
-  t["ReduceSum"] = [](const OpContext& ctx) {
-    return make_reduce(ctx, reduce_sum, ctx.opset() >= 13);
-  };
-  t["ReduceProd"] = [](const OpContext& ctx) { return make_reduce(ctx, reduce_prod, false); };
-  t["ReduceMax"] = [](const OpContext& ctx) { return make_reduce(ctx, reduce_max, false); };
-  t["ReduceMin"] = [](const OpContext& ctx) { return make_reduce(ctx, reduce_min, false); };
-  t["ArgMax"] = [](const OpContext& ctx) { return make_arg(ctx, true); };
-  t["ArgMin"] = [](const OpContext& ctx) { return make_arg(ctx, false); };
+  t["ReduceSum"] = make_reduce_sum;
+  t["ReduceProd"] = make_reduce_prod;
+  t["ReduceMax"] = make_reduce_max;
+  t["ReduceMin"] = make_reduce_min;
+  t["ArgMax"] = make_arg_max;
+  t["ArgMin"] = make_arg_min;
 }
 
 }  // namespace kenning::onnx_exec

@@ -49,11 +49,13 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   endif()
   kenning_add_test(test_nets_torch
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_nets_torch.cpp
-    LIBS ${_net_test_libs})
+    LIBS ${_net_test_libs}
+    ATEN)
   kenning_add_test(test_nets_full_size
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_nets_full_size.cpp
     LIBS ${_net_test_libs}
-    LABELS slow)
+    LABELS slow
+    ATEN)
 endif()
 
 # Object detection wrappers: SSD anchors, YOLO decoding, the ONNX detectors.

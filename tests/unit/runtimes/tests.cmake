@@ -21,3 +21,11 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_runtime.cpp
     LIBS kenning_runtimes)
 endif()
+
+# Every available runtime in the registry against ONNXExecRuntime on the
+# committed CNN and real Fashion-MNIST test images (the reference needs both).
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  kenning_add_test(test_runtime_agreement
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_runtime_agreement.cpp
+    LIBS kenning_plugins)
+endif()
