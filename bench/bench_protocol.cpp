@@ -26,8 +26,10 @@
 
 #include "echo_runtime.h"
 #include "server/inference_server.h"
+#include "protocols/network_listener.h"
 #include "protocols/network_protocol.h"
 #include "pty_link.h"
+#include "protocols/uart_listener.h"
 #include "protocols/uart_protocol.h"
 
 using namespace kenning;
@@ -103,13 +105,13 @@ void bench_tcp(std::size_t requests, std::int64_t packet_size, const std::filesy
   NetworkProtocol::Params params;
   params.port = 0;
   params.packet_size = packet_size;
-  NetworkProtocol server_side(params);
-  server_side.initialize_server();
+  protocol::NetworkListener server_side(params);
+  server_side.listen();
   params.port = std::stoi(server_side.endpoint().substr(server_side.endpoint().rfind(':') + 1));
   testing::EchoRuntime runtime;
   std::thread target([&] {
-    auto& channel = server_side.accept_client();
-    InferenceServer(runtime, dir, ServerLimits{}, "").serve(channel);
+    auto connection = server_side.accept();
+    InferenceServer(runtime, dir, ServerLimits{}, "").serve(connection->channel());
   });
   NetworkProtocol client(params);
   client.initialize_client();
@@ -142,12 +144,12 @@ void bench_serial(std::size_t requests, std::int64_t baudrate, const std::filesy
   UARTProtocol::Params p;
   p.baudrate = baudrate;
   p.port = link->end_a();
-  UARTProtocol server_side(p);
-  server_side.initialize_server();
+  protocol::UARTListener server_side(p);
+  server_side.listen();
   testing::EchoRuntime runtime;
   std::thread target([&] {
-    auto& channel = server_side.accept_client();
-    InferenceServer(runtime, dir, ServerLimits{}, "").serve(channel);
+    auto connection = server_side.accept();
+    InferenceServer(runtime, dir, ServerLimits{}, "").serve(connection->channel());
   });
   p.port = link->end_b();
   UARTProtocol client(p);

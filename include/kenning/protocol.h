@@ -1,14 +1,21 @@
 // Protocol family: how the host talks to a target running `kenning server`
 // (upstream Kenning's framed protocol, src/protocols/, over a transport the
-// class picks: TCP for NetworkProtocol).
+// class picks: TCP for NetworkProtocol, a serial line for UARTProtocol).
 //
-// Client call order: initialize_client, upload_io_specification,
+// One scenario `protocol` block builds both sides. This header is the host
+// side, the registered class. The target side is a listener made from the
+// same validated parameters (protocol::make_listener, src/protocols/listener.h),
+// which only `kenning server` and src/server use, so its types (transport,
+// channel) stay out of this header.
+//
+// Host call order: initialize_client, upload_io_specification,
 // [optimize_on_target], upload_model, then per batch infer() (or
 // upload_input -> request_processing -> download_output), optionally
 // run_target_benchmark, and download_statistics(true) at the end; disconnect.
-// Server: initialize_server once, then accept_client for each client; the
-// channel it returns stays valid until the next accept_client or disconnect.
-// Every wait is bounded by the class's timeout; failures throw ProtocolError.
+// Target call order: listen once, then accept for each client; each client's
+// connection is closed (destroyed) before the next accept.
+// Every wait but the listener's wait for a client is bounded by the class's
+// timeout; failures throw ProtocolError.
 #pragma once
 
 #include <cstddef>
@@ -24,13 +31,8 @@
 
 namespace kenning {
 
-namespace protocol {
-class Channel;
-}
-
 class Protocol : public Plugin {
  public:
-  // Client side.
   virtual void initialize_client() = 0;
   virtual void upload_io_specification(const IOSpec& spec) = 0;
   virtual void upload_model(const std::filesystem::path& model) = 0;
@@ -48,17 +50,10 @@ class Protocol : public Plugin {
   virtual std::vector<std::byte> optimize_on_target(const nlohmann::json& request,
                                                     const std::filesystem::path& model) = 0;
   virtual nlohmann::json download_statistics(bool final) = 0;
-
-  // Server side.
-  virtual void initialize_server() = 0;
-  virtual protocol::Channel& accept_client() = 0;
-  // Where the server listens ("127.0.0.1:12345"), once initialized.
-  virtual std::string endpoint() const = 0;
-  // Shared secret a client must send in its first PING; empty: none.
-  virtual std::string access_token() const = 0;
-
-  // Both sides.
   virtual void disconnect() = 0;
+
+  // The target this client talks to ("127.0.0.1:12345", "/dev/ttyUSB0"), for messages.
+  virtual std::string endpoint() const = 0;
 };
 
 }  // namespace kenning

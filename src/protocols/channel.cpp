@@ -7,6 +7,17 @@
 
 namespace kenning::protocol {
 
+ChannelOptions make_channel_options(std::int64_t packet_size, std::int64_t max_message_size, double timeout_s,
+                                    bool error_recovery, bool is_host) {
+  ChannelOptions o;
+  o.packet_size = static_cast<std::size_t>(packet_size);
+  o.max_message_size = static_cast<std::size_t>(max_message_size);
+  o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
+  o.error_recovery = error_recovery;
+  o.is_host = is_host;
+  return o;
+}
+
 Channel::Channel(Transport& transport, ChannelOptions options)
     : transport_(transport), options_(options), assembler_(options.max_message_size) {
   options_.packet_size = std::max<std::size_t>(1, std::min(options_.packet_size, options_.max_message_size));

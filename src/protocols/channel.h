@@ -38,6 +38,10 @@ struct ChannelOptions {
   bool is_host = true;                          // sets IS_HOST_MESSAGE on what we send
 };
 
+// ChannelOptions from the parameters every protocol class declares.
+ChannelOptions make_channel_options(std::int64_t packet_size, std::int64_t max_message_size, double timeout_s,
+                                    bool error_recovery, bool is_host);
+
 class Channel {
  public:
   // Transmissions awaiting acknowledgement, and messages held back while

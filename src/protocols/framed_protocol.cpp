@@ -4,17 +4,6 @@
 
 namespace kenning::protocol {
 
-ChannelOptions make_channel_options(std::int64_t packet_size, std::int64_t max_message_size, double timeout_s,
-                                    bool error_recovery, bool is_host) {
-  ChannelOptions o;
-  o.packet_size = static_cast<std::size_t>(packet_size);
-  o.max_message_size = static_cast<std::size_t>(max_message_size);
-  o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
-  o.error_recovery = error_recovery;
-  o.is_host = is_host;
-  return o;
-}
-
 FramedProtocol::~FramedProtocol() {
   try {
     disconnect();
@@ -28,13 +17,6 @@ void FramedProtocol::start_client(std::unique_ptr<Transport> link, ChannelOption
   channel_ = std::make_unique<Channel>(*link_, options);
   client_ = std::make_unique<ClientSession>(*channel_);
   client_->hello(token);
-}
-
-Channel& FramedProtocol::start_server_session(std::unique_ptr<Transport> link, ChannelOptions options) {
-  disconnect();
-  link_ = std::move(link);
-  channel_ = std::make_unique<Channel>(*link_, options);
-  return *channel_;
 }
 
 ClientSession& FramedProtocol::client() {

@@ -1,6 +1,6 @@
-// What NetworkProtocol and UARTProtocol share: the client side of a session
-// (a ClientSession over a Channel over the link the subclass opens) and the
-// server side's channel per client.
+// What NetworkProtocol and UARTProtocol share: the host side of a session
+// (a ClientSession over a Channel over the link the subclass opens), and a
+// factory for the target side, a Listener from the same parameters.
 #pragma once
 
 #include <memory>
@@ -9,13 +9,10 @@
 #include "protocols/channel.h"
 #include "protocols/client_session.h"
 #include "kenning/protocol.h"
+#include "protocols/listener.h"
 #include "protocols/transport.h"
 
 namespace kenning::protocol {
-
-// The parameters both protocols declare, as ChannelOptions.
-ChannelOptions make_channel_options(std::int64_t packet_size, std::int64_t max_message_size, double timeout_s,
-                                    bool error_recovery, bool is_host);
 
 class FramedProtocol : public Protocol {
  public:
@@ -36,14 +33,14 @@ class FramedProtocol : public Protocol {
 
   void disconnect() override;
 
+  // The target side, from this object's parameters (see make_listener).
+  virtual std::unique_ptr<Listener> make_listener() const = 0;
+
  protected:
   // Takes over an open link as the client: PING (with `token`) and its STATUS.
   void start_client(std::unique_ptr<Transport> link, ChannelOptions options, const std::string& token);
-  // Takes over an open link as the server and returns its channel.
-  Channel& start_server_session(std::unique_ptr<Transport> link, ChannelOptions options);
   // Upstream's serial client ends a session with PING + FAIL (a line has no end of file).
   void say_goodbye_on_disconnect(bool yes) { goodbye_ = yes; }
-  Transport* link() { return link_.get(); }
 
  private:
   ClientSession& client();

@@ -1,20 +1,16 @@
-// NetworkProtocol: upstream Kenning's protocol over TCP (asio). The server
+// NetworkProtocol: upstream Kenning's protocol over TCP (asio), the host
+// side; its target side is NetworkListener (network_listener.h), which
 // listens on 127.0.0.1 unless `host` says otherwise, and then only with a
 // `token` every client must present.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "protocols/framed_protocol.h"
 #include "kenning/core/params.h"
 
 namespace kenning {
-
-namespace protocol {
-class TcpListener;
-}  // namespace protocol
 
 class NetworkProtocol : public protocol::FramedProtocol {
  public:
@@ -37,17 +33,11 @@ class NetworkProtocol : public protocol::FramedProtocol {
   NetworkProtocol& operator=(const NetworkProtocol&) = delete;
 
   void initialize_client() override;
-
-  void initialize_server() override;
-  protocol::Channel& accept_client() override;
   std::string endpoint() const override;
-  std::string access_token() const override { return params_.token; }
+  std::unique_ptr<protocol::Listener> make_listener() const override;
 
  private:
-  protocol::ChannelOptions channel_options(bool is_host) const;
-
   Params params_;
-  std::unique_ptr<protocol::TcpListener> listener_;
 };
 
 }  // namespace kenning

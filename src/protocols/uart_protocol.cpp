@@ -2,6 +2,7 @@
 
 #include "kenning/core/error.h"
 #include "protocols/serial_transport.h"
+#include "protocols/uart_listener.h"
 
 namespace kenning {
 
@@ -26,32 +27,18 @@ const ParamSchema<UARTProtocol::Params>& UARTProtocol::schema() {
 UARTProtocol::UARTProtocol(const Params& params) : params_(params) { say_goodbye_on_disconnect(true); }
 UARTProtocol::~UARTProtocol() = default;
 
-protocol::ChannelOptions UARTProtocol::channel_options(bool is_host) const {
-  return protocol::make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
-                                        params_.error_recovery, is_host);
-}
-
 void UARTProtocol::initialize_client() {
   disconnect();
   auto line = protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate));
   // Upstream's UART session opens with the client's PING + SUCCESS.
-  start_client(std::move(line), channel_options(true), "");
+  start_client(std::move(line),
+               protocol::make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
+                                              params_.error_recovery, /*is_host=*/true),
+               "");
 }
 
-void UARTProtocol::initialize_server() {
-  protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate))->close();
-  serving_ = true;
-}
-
-protocol::Channel& UARTProtocol::accept_client() {
-  if (!serving_) throw ProtocolError("UARTProtocol: accept_client before initialize_server");
-  disconnect();
-  // Reopened per session, with what an earlier, broken session left on the line dropped.
-  auto line = protocol::SerialTransport::open(params_.port, static_cast<std::uint32_t>(params_.baudrate));
-  line->discard_pending_input();
-  while (!line->wait_readable(std::chrono::seconds(1))) {
-  }
-  return start_server_session(std::move(line), channel_options(false));
+std::unique_ptr<protocol::Listener> UARTProtocol::make_listener() const {
+  return std::make_unique<protocol::UARTListener>(params_);
 }
 
 }  // namespace kenning

@@ -1,12 +1,10 @@
 // UARTProtocol: upstream Kenning's protocol over a serial line (asio
-// serial_port). The client ends each session with PING + FAIL, as
-// upstream's does. `kenning server` can serve on a line too (a target that
-// runs this code): one session after another on the same port, each ending
-// with the client's goodbye or, a line having no end of file, on silence.
+// serial_port), the host side. The client ends each session with PING +
+// FAIL, as upstream's does. `kenning server` can serve on a line too (a
+// target that runs this code) through UARTListener (uart_listener.h).
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "protocols/framed_protocol.h"
@@ -34,19 +32,11 @@ class UARTProtocol : public protocol::FramedProtocol {
   UARTProtocol& operator=(const UARTProtocol&) = delete;
 
   void initialize_client() override;
-
-  // Checks the port opens; accept_client then waits (without a time limit,
-  // as a TCP server waits for a connection) for the next client's first bytes.
-  void initialize_server() override;
-  protocol::Channel& accept_client() override;
   std::string endpoint() const override { return params_.port; }
-  std::string access_token() const override { return {}; }
+  std::unique_ptr<protocol::Listener> make_listener() const override;
 
  private:
-  protocol::ChannelOptions channel_options(bool is_host) const;
-
   Params params_;
-  bool serving_ = false;
 };
 
 }  // namespace kenning

@@ -1,5 +1,6 @@
 // The target's side of a session (`kenning server`): answers one client's
-// messages with a Runtime until the client leaves.
+// messages with a Runtime until the client leaves. The channel is the one of
+// a Connection a protocol::Listener accepted (protocols/listener.h).
 //
 // Order enforced: [PING with token] -> IO_SPEC -> MODEL -> (DATA -> PROCESS
 // -> OUTPUT)* -> STATS, any time after MODEL; target-side optimization

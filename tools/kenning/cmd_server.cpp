@@ -11,7 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include "protocols/channel.h"
+#include "protocols/listener.h"
 #include "command_line.h"
 #include "commands.h"
 #include "server/inference_server.h"
@@ -64,8 +64,10 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
 
   auto protocol = build_protocol(cmd.scenario, cmd.where);
   auto runtime = build_runtime(cmd.scenario, cmd.where);
+  // The target side of the same block.
+  auto listener = protocol::make_listener(*protocol);
   // Listen first: a refused address leaves no model folder behind.
-  protocol->initialize_server();
+  listener->listen();
   const bool own_model_dir = options.model_dir.empty();
   if (own_model_dir) {
     options.model_dir = std::filesystem::temp_directory_path() / ("kenning-server-" + std::to_string(::getpid()));
@@ -81,26 +83,25 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
   };
   ServerLimits limits;
   limits.max_model_size = static_cast<std::size_t>(options.max_model_size);
-  std::cout << "kenning server: listening on " << protocol->endpoint() << " (" << protocol->type_name() << ", "
+  std::cout << "kenning server: listening on " << listener->endpoint() << " (" << protocol->type_name() << ", "
             << runtime->type_name() << ")" << std::endl;
 
   for (std::int64_t served = 0; options.max_clients == 0 || served < options.max_clients; ++served) {
-    protocol::Channel* channel = nullptr;
+    std::unique_ptr<protocol::Connection> client;
     try {
-      channel = &protocol->accept_client();
+      client = listener->accept();
     } catch (const ProtocolError& e) {
       spdlog::warn("{}", e.what());
       continue;
     }
     // The protocol's timeout bounds every wait, including a client's silence.
-    limits.idle_timeout = channel->options().timeout;
-    const std::string peer = channel->transport().peer();
+    limits.idle_timeout = client->channel().options().timeout;
+    const std::string peer = client->transport().peer();
     spdlog::info("client {} connected", peer);
-    InferenceServer server(*runtime, options.model_dir, limits, protocol->access_token(), make_optimizer);
-    const SessionSummary s = server.serve(*channel);
+    InferenceServer server(*runtime, options.model_dir, limits, listener->access_token(), make_optimizer);
+    const SessionSummary s = server.serve(client->channel());
     if (s.clean) spdlog::info("client {} left after {} inferences ({})", peer, s.inferences, s.end_reason);
     else spdlog::warn("client {} dropped after {} inferences: {}", peer, s.inferences, s.end_reason);
-    protocol->disconnect();
   }
   if (own_model_dir) std::filesystem::remove_all(options.model_dir, ec);
   return 0;

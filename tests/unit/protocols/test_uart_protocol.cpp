@@ -14,6 +14,7 @@
 #include "echo_runtime.h"
 #include "server/inference_server.h"
 #include "kenning/core/error.h"
+#include "protocols/listener.h"
 #include "protocols/serial_transport.h"
 #include "test_support.h"
 #include "protocols/uart_protocol.h"
@@ -82,7 +83,8 @@ TEST(UARTProtocol, NamesAMissingPortOnEitherSide) {
   UARTProtocol::Params p;
   p.port = "/dev/no-such-serial-port";
   UARTProtocol uart(p);
-  EXPECT_HAS(kenning::testing::error_of<ProtocolError>([&] { uart.initialize_server(); }), "/dev/no-such-serial-port");
+  EXPECT_HAS(kenning::testing::error_of<ProtocolError>([&] { protocol::make_listener(uart)->listen(); }),
+             "/dev/no-such-serial-port");
   try {
     uart.initialize_client();
     FAIL() << "opened a port that does not exist";

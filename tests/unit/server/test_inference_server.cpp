@@ -12,6 +12,7 @@
 #include "copy_optimizer.h"
 #include "server/inference_server.h"
 #include "kenning/core/error.h"
+#include "protocols/listener.h"
 #include "protocols/memory_transport.h"
 #include "protocols/network_protocol.h"
 #include "protocols/server_status.h"
@@ -244,9 +245,10 @@ TEST(NetworkProtocol, ServesClientsOneAfterAnotherOnLoopback) {
   NetworkProtocol::Params p;
   p.port = 0;
   p.timeout = 5;
-  NetworkProtocol server_side(p);
-  server_side.initialize_server();
-  const auto endpoint = server_side.endpoint();
+  // The target side of the same parameters, as `kenning server` builds it.
+  const auto server_side = make_listener(NetworkProtocol(p));
+  server_side->listen();
+  const auto endpoint = server_side->endpoint();
   ASSERT_EQ(endpoint.rfind("127.0.0.1:", 0), 0u) << endpoint;
   const int port = std::stoi(endpoint.substr(10));
   ASSERT_GT(port, 0);
@@ -256,7 +258,7 @@ TEST(NetworkProtocol, ServesClientsOneAfterAnotherOnLoopback) {
   auto served = std::async(std::launch::async, [&] {
     InferenceServer server(runtime, dir, {}, "");
     std::vector<SessionSummary> sessions;
-    for (int i = 0; i < 2; ++i) sessions.push_back(server.serve(server_side.accept_client()));
+    for (int i = 0; i < 2; ++i) sessions.push_back(server.serve(server_side->accept()->channel()));
     return sessions;
   });
 
@@ -285,9 +287,9 @@ TEST(NetworkProtocol, RefusesToListenBeyondLoopbackWithoutAToken) {
   NetworkProtocol::Params p;
   p.host = "0.0.0.0";
   p.port = 0;
-  NetworkProtocol server_side(p);
+  const auto server_side = make_listener(NetworkProtocol(p));
   try {
-    server_side.initialize_server();
+    server_side->listen();
     FAIL() << "listened on all interfaces without a token";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("token"), std::string::npos) << e.what();
