@@ -18,6 +18,7 @@
 #include "kenning/config.h"
 #include "kenning/core/error.h"
 #include "kenning/core/logging.h"
+#include "schema_flags.h"
 
 #if KENNING_WITH_OPENCV
 #include <opencv2/core/utils/logger.hpp>
@@ -70,19 +71,37 @@ void write_stats(const FlowStats& stats, const std::filesystem::path& path) {
 }  // namespace
 #endif
 
+namespace {
+
+struct FlowFlags {
+  std::filesystem::path cfg;
+  std::int64_t max_steps = 0;
+  bool sequential = false;
+  std::filesystem::path measurements;
+  std::string verbosity;
+  static const ParamSchema<FlowFlags>& schema() {
+    static const auto s =
+        ParamSchema<FlowFlags>("flow", "Options of `kenning flow`")
+            .field("cfg", &FlowFlags::cfg, "Flow file (.json, .yml): a list of {type, parameters, inputs, outputs}")
+            .required()
+            .field("max_steps", &FlowFlags::max_steps, "Stop after this many steps (frames); 0: no limit")
+            .at_least(0)
+            .field("sequential", &FlowFlags::sequential, "Decode on the main thread instead of beside inference")
+            .field("measurements", &FlowFlags::measurements, "Write the run's timings as JSON here")
+            .field("verbosity", &FlowFlags::verbosity, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+    return s;
+  }
+};
+
+}  // namespace
+
 int run_flow(const std::vector<std::string>& args) {
   CLI::App app("kenning flow: run a flow of data providers, model runners and output collectors", "kenning flow");
-  std::filesystem::path cfg, measurements;
-  std::string verbosity;
-  std::size_t max_steps = 0;
-  bool sequential = false;
-  app.add_option("--cfg", cfg, "Flow file (.json, .yml): a list of {type, parameters, inputs, outputs}")
-      ->required();
-  app.add_option("--max-steps", max_steps, "Stop after this many steps (frames); 0: no limit");
-  app.add_flag("--sequential", sequential, "Decode on the main thread instead of beside inference");
-  app.add_option("--measurements", measurements, "Write the run's timings as JSON here");
-  app.add_option("--verbosity", verbosity, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+  SchemaFlags<FlowFlags> flow_flags(FlowFlags::schema());
+  flow_flags.add_to(app);
   if (const int rc = parse_or_exit(app, args); rc >= 0) return rc;
+  const FlowFlags flags = flow_flags.values();
+  const std::string& verbosity = flags.verbosity;
   if (!verbosity.empty()) set_log_level(verbosity);
 #if KENNING_WITH_OPENCV
   // OpenCV's own warnings (e.g. every capture backend tried on a missing
@@ -90,17 +109,18 @@ int run_flow(const std::vector<std::string>& args) {
   if (verbosity != "DEBUG" && verbosity != "debug") {
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   }
-  if (!measurements.empty() && !measurements.parent_path().empty() &&
-      !std::filesystem::is_directory(measurements.parent_path())) {
-    throw IoError("--measurements " + measurements.string() + ": folder does not exist");
+  if (!flags.measurements.empty() && !flags.measurements.parent_path().empty() &&
+      !std::filesystem::is_directory(flags.measurements.parent_path())) {
+    throw IoError("--measurements " + flags.measurements.string() + ": folder does not exist");
   }
-  KenningFlow flow(load_flow(cfg), FlowOptions{!sequential, max_steps}, g_interrupted);
+  const FlowOptions options{!flags.sequential, static_cast<std::size_t>(flags.max_steps)};
+  KenningFlow flow(load_flow(flags.cfg), options, g_interrupted);
   g_interrupted = false;
   std::signal(SIGINT, on_sigint);
   const FlowStats stats = flow.run();
   std::signal(SIGINT, SIG_DFL);
   print_stats(stats);
-  if (!measurements.empty()) write_stats(stats, measurements);
+  if (!flags.measurements.empty()) write_stats(stats, flags.measurements);
   return 0;
 #else
   throw NotSupported("kenning flow: built without KENNING_WITH_OPENCV (frames need OpenCV)");

@@ -8,8 +8,6 @@
 #include <iostream>
 #include <set>
 
-#include <CLI/CLI.hpp>
-
 #include "command_line.h"
 #include "commands.h"
 #include "kenning/config.h"
@@ -18,6 +16,7 @@
 #include "kenning/model_wrapper.h"
 #include "kenning/registries.h"
 #include "scenarios/pipeline.h"
+#include "schema_flags.h"
 
 #if KENNING_WITH_ONNX
 #include "onnx/onnx_io_spec.h"
@@ -31,8 +30,19 @@ namespace {
 
 struct InferOptions {
   fs::path model;
-  std::vector<fs::path> inputs;
+  std::vector<fs::path> input;
   fs::path output_dir;
+  static const ParamSchema<InferOptions>& schema() {
+    static const auto s =
+        ParamSchema<InferOptions>("infer", "Options of `kenning infer`")
+            .field("model", &InferOptions::model, "Model file to run (.onnx, .ts)")
+            .required()
+            .field("input", &InferOptions::input, "Input tensor as .npy, one per model input, in order")
+            .required()
+            .field("output_dir", &InferOptions::output_dir, "Folder for the outputs, one .npy per model output")
+            .required();
+    return s;
+  }
 };
 
 // The project's extension table, except that a .pt/.pth given to infer is
@@ -101,16 +111,11 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
     args.insert(args.begin(), {"--runtime-cls", default_runtime(model_format(model_arg))});
   }
 
-  InferOptions o;
-  ScenarioCommand cmd = parse_scenario_command({"infer"}, args, command_text, [&](CLI::App& app) {
-    app.add_option("--model", o.model, "Model file to run (.onnx, .ts)")->required();
-    app.add_option("--input", o.inputs, "Input tensor as .npy, one per model input, in order")
-        ->required()
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app.add_option("--output-dir", o.output_dir, "Folder for the outputs, one .npy per model output")
-        ->required();
-  });
+  SchemaFlags<InferOptions> infer_flags(InferOptions::schema());
+  ScenarioCommand cmd =
+      parse_scenario_command({"infer"}, args, command_text, [&](CLI::App& app) { infer_flags.add_to(app); });
   if (cmd.help_shown) return 0;
+  const InferOptions o = infer_flags.values();
 
   const std::string format = model_format(o.model);
   if (!fs::is_regular_file(o.model)) throw IoError("--model " + o.model.string() + ": no such file");
@@ -123,16 +128,16 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
   }
   const IOSpec spec = spec_for(o.model, format);
   const auto& in_specs = spec.model_inputs();
-  if (o.inputs.size() != in_specs.size()) {
+  if (o.input.size() != in_specs.size()) {
     throw ConfigError("--input: the model takes " + std::to_string(in_specs.size()) + " input(s), got " +
-                      std::to_string(o.inputs.size()) + " file(s)");
+                      std::to_string(o.input.size()) + " file(s)");
   }
   std::vector<Tensor> inputs;
-  for (std::size_t i = 0; i < o.inputs.size(); ++i) {
-    Tensor t = load_npy(o.inputs[i]);
+  for (std::size_t i = 0; i < o.input.size(); ++i) {
+    Tensor t = load_npy(o.input[i]);
     const TensorSpec& s = in_specs[i];
     if (t.dtype() != s.dtype || !s.accepts_shape(t.shape())) {
-      throw ConfigError("--input " + o.inputs[i].string() + ": model input '" + s.name + "' expects " +
+      throw ConfigError("--input " + o.input[i].string() + ": model input '" + s.name + "' expects " +
                         std::string(dtype_name(s.dtype)) + " " + shape_to_string(s.shape) + ", the file holds " +
                         std::string(dtype_name(t.dtype())) + " " + shape_to_string(t.shape()));
     }

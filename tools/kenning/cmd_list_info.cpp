@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "kenning/core/error.h"
 #include "kenning/registries.h"
+#include "schema_flags.h"
 
 namespace kenning::cli {
 
@@ -34,15 +35,36 @@ std::string families_list() {
   return s;
 }
 
+struct ListFlags {
+  std::string family;  // empty: every family
+  bool verbose = false;
+  static const ParamSchema<ListFlags>& schema() {
+    static const auto s = ParamSchema<ListFlags>("list", "Options of `kenning list`")
+                              .field("family", &ListFlags::family, "One family: " + families_list())
+                              .field("verbose", &ListFlags::verbose, "Also show dotted names and parameter counts");
+    return s;
+  }
+};
+
+struct InfoFlags {
+  std::string class_name;
+  static const ParamSchema<InfoFlags>& schema() {
+    static const auto s =
+        ParamSchema<InfoFlags>("info", "Options of `kenning info`")
+            .field("class_name", &InfoFlags::class_name, "Class name, short (OpenCVRuntime) or dotted")
+            .required();
+    return s;
+  }
+};
+
 }  // namespace
 
 int run_list(const std::vector<std::string>& args) {
   CLI::App app("kenning list: the classes of each family and whether their backend is built in");
-  std::string family;
-  bool verbose = false;
-  app.add_option("family", family, "One family: " + families_list());
-  app.add_flag("-v,--verbose", verbose, "Also show dotted names and parameter counts");
+  SchemaFlags<ListFlags> list_flags(ListFlags::schema(), {{"family", "family"}, {"verbose", "-v,--verbose"}});
+  list_flags.add_to(app);
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
+  const auto [family, verbose] = list_flags.values();
 
   std::vector<const RegistryBase*> shown;
   if (family.empty()) {
@@ -69,9 +91,10 @@ int run_list(const std::vector<std::string>& args) {
 
 int run_info(const std::vector<std::string>& args) {
   CLI::App app("kenning info: a class's description and parameters");
-  std::string name;
-  app.add_option("class", name, "Class name, short (OpenCVRuntime) or dotted")->required();
+  SchemaFlags<InfoFlags> info_flags(InfoFlags::schema(), {{"class_name", "class"}});
+  info_flags.add_to(app);
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
+  const std::string name = info_flags.values().class_name;
 
   std::vector<const ClassInfo*> matches;
   for (const RegistryBase* r : registries().all()) {

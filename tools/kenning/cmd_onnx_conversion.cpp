@@ -15,6 +15,7 @@
 #include "kenning/core/error.h"
 #include "kenning/core/file_io.h"
 #include "scenarios/onnx_conversion.h"
+#include "schema_flags.h"
 
 namespace kenning::cli {
 
@@ -34,31 +35,56 @@ ConversionModel parse_model(const std::string& text) {
   return m;
 }
 
+struct ConversionFlags {
+  std::vector<std::string> models = {"fashion_mnist_cnn=models/fashion-mnist-cnn.onnx", "mobilenet_v2", "resnet"};
+  std::vector<std::string> runtimes;  // empty: every runtime built in
+  fs::path output_dir;
+  fs::path report_path;  // empty: OUTPUT_DIR/onnx-conversion.md
+  fs::path rst_path;     // empty: OUTPUT_DIR/onnx-conversion.rst
+  std::int64_t batch_size = ConversionOptions{}.batch_size;
+  std::int64_t seed = static_cast<std::int64_t>(ConversionOptions{}.seed);
+  std::int64_t num_threads = ConversionOptions{}.num_threads;
+  static const ParamSchema<ConversionFlags>& schema() {
+    static const auto s =
+        ParamSchema<ConversionFlags>("onnx-conversion", "Options of `kenning onnx-conversion`")
+            .field("models", &ConversionFlags::models,
+                   "Model wrapper classes, each optionally =MODEL_PATH (weights beside it); without a path "
+                   "the model is made in the output folder")
+            .field("runtimes", &ConversionFlags::runtimes,
+                   "Runtime classes to import into (default: every one built in)")
+            .field("output_dir", &ConversionFlags::output_dir, "Folder for the exported models and the reports")
+            .required()
+            .field("report_path", &ConversionFlags::report_path,
+                   "Markdown matrix (default: OUTPUT_DIR/onnx-conversion.md)")
+            .field("rst_path", &ConversionFlags::rst_path, "RST matrix (default: OUTPUT_DIR/onnx-conversion.rst)")
+            .field("batch_size", &ConversionFlags::batch_size, "Samples in the random input batch")
+            .field("seed", &ConversionFlags::seed, "Seed of the random inputs")
+            .at_least(0)
+            .field("num_threads", &ConversionFlags::num_threads, "Threads of every runtime");
+    return s;
+  }
+};
+
 }  // namespace
 
 int run_onnx_conversion(const std::vector<std::string>& args) {
   CLI::App app(
       "kenning onnx-conversion: export each model to ONNX and TorchScript, load every export into every "
       "runtime that reads it, run the same inputs and compare with the model run natively");
-  std::vector<std::string> models = {"fashion_mnist_cnn=models/fashion-mnist-cnn.onnx", "mobilenet_v2", "resnet"};
-  ConversionOptions o;
-  fs::path report_path, rst_path;
-  app.add_option("--models", models,
-                 "Model wrapper classes, each optionally =MODEL_PATH (weights beside it); without a path "
-                 "the model is made in the output folder")
-      ->capture_default_str();
-  app.add_option("--runtimes", o.runtimes, "Runtime classes to import into (default: every one built in)");
-  app.add_option("--output-dir", o.work_dir, "Folder for the exported models and the reports")->required();
-  app.add_option("--report-path", report_path, "Markdown matrix (default: OUTPUT_DIR/onnx-conversion.md)");
-  app.add_option("--rst-path", rst_path, "RST matrix (default: OUTPUT_DIR/onnx-conversion.rst)");
-  app.add_option("--batch-size", o.batch_size, "Samples in the random input batch")->capture_default_str();
-  app.add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
-  app.add_option("--num-threads", o.num_threads, "Threads of every runtime")->capture_default_str();
+  SchemaFlags<ConversionFlags> conversion_flags(ConversionFlags::schema());
+  conversion_flags.add_to(app);
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
+  const ConversionFlags flags = conversion_flags.values();
 
-  for (const auto& m : models) o.models.push_back(parse_model(m));
-  if (report_path.empty()) report_path = o.work_dir / "onnx-conversion.md";
-  if (rst_path.empty()) rst_path = o.work_dir / "onnx-conversion.rst";
+  ConversionOptions o;
+  for (const auto& m : flags.models) o.models.push_back(parse_model(m));
+  o.runtimes = flags.runtimes;
+  o.work_dir = flags.output_dir;
+  o.batch_size = flags.batch_size;
+  o.seed = static_cast<std::uint64_t>(flags.seed);
+  o.num_threads = flags.num_threads;
+  const fs::path report_path = flags.report_path.empty() ? o.work_dir / "onnx-conversion.md" : flags.report_path;
+  const fs::path rst_path = flags.rst_path.empty() ? o.work_dir / "onnx-conversion.rst" : flags.rst_path;
 
   const auto results = kenning::run_onnx_conversion(o);
   const std::string markdown = conversion_markdown(results);

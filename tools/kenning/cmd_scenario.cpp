@@ -42,11 +42,11 @@ int run_scenario_commands(const std::vector<std::string>& commands,
 
   // Bad test-mode flags fail before any training or optimization.
   LoadSettings load;
-  load.mode = parse_test_mode(cmd.test_mode);
-  load.min_duration_s = cmd.min_duration_s;
-  load.min_query_count = cmd.min_query_count;
-  load.seed = cmd.seed;
-  load.offline_batch_size = cmd.offline_batch_size;
+  load.mode = parse_test_mode(cmd.test.test_mode);
+  load.min_duration_s = cmd.test.min_duration;
+  load.min_query_count = static_cast<std::size_t>(cmd.test.min_query_count);
+  load.seed = static_cast<std::uint64_t>(cmd.test.test_seed);
+  load.offline_batch_size = static_cast<std::size_t>(cmd.test.offline_batch_size);
   check_load_settings(load);
 
   const bool train = has(commands, "train");
@@ -77,8 +77,8 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   options.measurements_path = cmd.measurements_path;
   options.run_optimizers = optimize;
   options.run_test = test;
-  options.target_benchmark_runs = cmd.target_benchmark_runs;
-  options.target_benchmark_warmup = cmd.target_benchmark_warmup;
+  options.target_benchmark_runs = static_cast<std::size_t>(cmd.test.target_benchmark_runs);
+  options.target_benchmark_warmup = static_cast<std::size_t>(cmd.test.target_benchmark_warmup);
   options.load = load;
   if (options.target_benchmark_runs > 0 && !pipeline.protocol) {
     throw ConfigError("--target-benchmark-runs: needs a protocol block (a remote target running `kenning server`)");

@@ -8,7 +8,6 @@
 #include <iostream>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "protocols/listener.h"
@@ -18,6 +17,7 @@
 #include "kenning/core/error.h"
 #include "kenning/core/logging.h"
 #include "kenning/registries.h"
+#include "schema_flags.h"
 
 namespace kenning::cli {
 
@@ -27,6 +27,17 @@ struct ServerOptions {
   std::filesystem::path model_dir;  // empty: a fresh folder under the system's temp folder
   std::int64_t max_model_size = std::int64_t{256} << 20;
   std::int64_t max_clients = 0;  // 0: serve until killed
+  static const ParamSchema<ServerOptions>& schema() {
+    static const auto s =
+        ParamSchema<ServerOptions>("server", "Options of `kenning server`")
+            .field("model_dir", &ServerOptions::model_dir,
+                   "Folder for uploaded models (default: a new folder under the temp folder)")
+            .field("max_model_size", &ServerOptions::max_model_size, "Largest model accepted, in bytes")
+            .range(1, static_cast<double>(std::int64_t{1} << 40))
+            .field("max_clients", &ServerOptions::max_clients, "Exit after serving this many clients; 0: never")
+            .at_least(0);
+    return s;
+  }
 };
 
 std::unique_ptr<Protocol> build_protocol(const nlohmann::json& scenario, const std::string& where) {
@@ -50,16 +61,11 @@ std::unique_ptr<Runtime> build_runtime(const nlohmann::json& scenario, const std
 }  // namespace
 
 int run_server(const std::vector<std::string>& args, const std::string& command_text) {
-  ServerOptions options;
-  ScenarioCommand cmd = parse_scenario_command({"server"}, args, command_text, [&](CLI::App& app) {
-    app.add_option("--model-dir", options.model_dir,
-                   "Folder for uploaded models (default: a new folder under the temp folder)");
-    app.add_option("--max-model-size", options.max_model_size, "Largest model accepted, in bytes")
-        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-    app.add_option("--max-clients", options.max_clients, "Exit after serving this many clients; 0: never")
-        ->check(CLI::NonNegativeNumber);
-  });
+  SchemaFlags<ServerOptions> server_flags(ServerOptions::schema());
+  ScenarioCommand cmd =
+      parse_scenario_command({"server"}, args, command_text, [&](CLI::App& app) { server_flags.add_to(app); });
   if (cmd.help_shown) return 0;
+  ServerOptions options = server_flags.values();
   if (!cmd.verbosity.empty()) set_log_level(cmd.verbosity);
 
   auto protocol = build_protocol(cmd.scenario, cmd.where);

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <memory>
 
 #include <CLI/CLI.hpp>
 
 #include "kenning/core/error.h"
 #include "kenning/core/scenario.h"
 #include "kenning/registries.h"
+#include "schema_flags.h"
 
 namespace kenning::cli {
 
@@ -17,16 +17,25 @@ namespace {
 
 using nlohmann::json;
 
-// --<x>-cls options, named as upstream Kenning's, and the block each sets.
+// The --<x>-cls options and the block each sets.
 struct ClassOption {
-  const char* flag;
+  const char* name;
+  std::string ScenarioOptions::*member;
   const char* block;
 };
 constexpr ClassOption kClassOptions[] = {
-    {"--dataset-cls", "dataset"},   {"--modelwrapper-cls", "model_wrapper"},
-    {"--runtime-cls", "runtime"},   {"--protocol-cls", "protocol"},
-    {"--compiler-cls", "optimizers"},
+    {"dataset_cls", &ScenarioOptions::dataset_cls, "dataset"},
+    {"modelwrapper_cls", &ScenarioOptions::modelwrapper_cls, "model_wrapper"},
+    {"runtime_cls", &ScenarioOptions::runtime_cls, "runtime"},
+    {"protocol_cls", &ScenarioOptions::protocol_cls, "protocol"},
+    {"compiler_cls", &ScenarioOptions::compiler_cls, "optimizers"},
 };
+
+std::string flag_of(const std::string& name) {
+  ParamDecl decl;
+  decl.name = name;
+  return decl.flag();
+}
 
 // Value of `--name v` or `--name=v` before the real parse, which needs the
 // classes to know which flags exist. Last occurrence wins.
@@ -62,16 +71,107 @@ void set_block_class(json& scenario, const std::string& block, const std::string
   }
 }
 
-// One class-parameter flag bound to its block and declaration.
-struct ParamFlag {
-  json* parameters;  // the block's "parameters" object in the scenario
-  ParamDecl decl;
-  std::string flag;
-  CLI::Option* option = nullptr;
-  std::vector<std::string> values;
-};
+// Levenshtein distance, for "did you mean" on a misspelt option.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Every --long name of `app` and of its option groups.
+void collect_flags(const CLI::App& app, std::vector<std::string>& flags) {
+  for (const CLI::Option* option : app.get_options()) {
+    for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
+  }
+  for (const CLI::App* group : app.get_subcommands(nullptr)) collect_flags(*group, flags);
+}
+
+// CLI11's "not expected" message, with the flag meant when the first unknown
+// one is a near miss: "--test-mod: unknown option; did you mean --test-mode?".
+std::string unknown_option_message(const CLI::App& app, const std::string& cli11_message) {
+  std::string unknown;
+  for (const auto& arg : app.remaining()) {
+    if (arg.rfind("--", 0) == 0) {
+      unknown = arg.substr(0, arg.find('='));
+      break;
+    }
+  }
+  if (unknown.empty()) return cli11_message;
+  std::vector<std::string> flags;
+  collect_flags(app, flags);
+  const std::string* best = nullptr;
+  std::size_t best_distance = 3;  // only close matches
+  for (const auto& flag : flags) {
+    const std::size_t distance = edit_distance(unknown, flag);
+    if (distance < best_distance) best = &flag, best_distance = distance;
+  }
+  if (!best) return cli11_message;
+  return unknown + ": unknown option; did you mean " + *best + "?";
+}
+
+bool has(const std::vector<std::string>& commands, const char* command) {
+  return std::find(commands.begin(), commands.end(), command) != commands.end();
+}
 
 }  // namespace
+
+const ParamSchema<ScenarioOptions>& ScenarioOptions::schema() {
+  static const auto s = [] {
+    ParamSchema<ScenarioOptions> schema("scenario command", "Options of train, optimize, test, infer and server");
+    schema.field("cfg", &ScenarioOptions::cfg, "Scenario file (JSON or YAML)")
+        .field("measurements", &ScenarioOptions::measurements, "Where to write the measurements JSON")
+        .field("verbosity", &ScenarioOptions::verbosity, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+    for (const auto& option : kClassOptions) {
+      schema.field(option.name, option.member, std::string("Class of the ") + option.block + " block");
+    }
+    return schema;
+  }();
+  return s;
+}
+
+const ParamSchema<TestFlags>& TestFlags::schema() {
+  static const auto s =
+      ParamSchema<TestFlags>("test", "Options of `kenning test`")
+          .field("test_mode", &TestFlags::test_mode,
+                 "accuracy: every test sample once, quality metrics; single-stream: one sample per query, "
+                 "shuffled and cycled, p90 latency; offline: large batches, repeated, samples/s")
+          .one_of({test_mode_name(TestMode::Accuracy), test_mode_name(TestMode::SingleStream),
+                   test_mode_name(TestMode::Offline)})
+          .field("min_duration", &TestFlags::min_duration,
+                 "single-stream/offline: run at least this many seconds of inference (LoadGen: 60)")
+          .at_least(0)
+          .field("min_query_count", &TestFlags::min_query_count,
+                 "single-stream/offline: issue at least this many samples")
+          .at_least(1)
+          .field("test_seed", &TestFlags::test_seed,
+                 "single-stream: seed of the sample order (recorded; --seed is the model's training seed)")
+          .at_least(0)
+          .field("offline_batch_size", &TestFlags::offline_batch_size,
+                 "offline: samples per batch; 0: the dataset's inference batch size")
+          .at_least(0)
+          .field("target_benchmark_runs", &TestFlags::target_benchmark_runs,
+                 "With a protocol block: after the test set, time this many runs of the first batch on the "
+                 "target (sent once, so link time never counts); 0: off")
+          .range(0, 1000000)
+          .field("target_benchmark_warmup", &TestFlags::target_benchmark_warmup,
+                 "Untimed runs on the target before the timed ones")
+          .range(0, 1000000);
+  return s;
+}
+
+const ParamSchema<OptimizeTestFlags>& OptimizeTestFlags::schema() {
+  static const auto s = ParamSchema<OptimizeTestFlags>("optimize test", "Options of `kenning optimize test`")
+                            .field("evaluate_unoptimized", &OptimizeTestFlags::evaluate_unoptimized,
+                                   "Also test the model before optimization; results go under \"__unoptimized__\"");
+  return s;
+}
 
 ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                                        const std::vector<std::string>& args,
@@ -88,7 +188,7 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     cmd.where = cfg;
   }
   for (const auto& option : kClassOptions) {
-    const std::string type = prescan(args, option.flag);
+    const std::string type = prescan(args, flag_of(option.name));
     if (!type.empty()) set_block_class(cmd.scenario, option.block, type);
   }
 
@@ -120,54 +220,22 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     return s;
   }() + ": classes and parameters come from --cfg and the --*-cls options; every class parameter is also a flag");
   app.set_help_flag("-h,--help", "Print this help, including the flags of the selected classes");
-  std::string unused;
-  app.add_option("--cfg", unused, "Scenario file (JSON or YAML)");
-  app.add_option("--measurements", cmd.measurements_path, "Where to write the measurements JSON");
-  app.add_option("--verbosity", cmd.verbosity, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
-  const bool optimize_and_test = std::find(commands.begin(), commands.end(), "optimize") != commands.end() &&
-                                 std::find(commands.begin(), commands.end(), "test") != commands.end();
-  if (optimize_and_test) {
-    app.add_flag("--evaluate-unoptimized", cmd.evaluate_unoptimized,
-                 "Also test the model before optimization; results go under \"__unoptimized__\"");
-  }
-  if (std::find(commands.begin(), commands.end(), "test") != commands.end()) {
-    app.add_option("--target-benchmark-runs", cmd.target_benchmark_runs,
-                   "With a protocol block: after the test set, time this many runs of the first batch on the "
-                   "target (sent once, so link time never counts); 0: off")
-        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
-    app.add_option("--target-benchmark-warmup", cmd.target_benchmark_warmup,
-                   "Untimed runs on the target before the timed ones")
-        ->capture_default_str()
-        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
-    app.add_option("--test-mode", cmd.test_mode,
-                   "accuracy: every test sample once, quality metrics; single-stream: one sample per query, "
-                   "shuffled and cycled, p90 latency; offline: large batches, repeated, samples/s")
-        ->capture_default_str();
-    app.add_option("--min-duration", cmd.min_duration_s,
-                   "single-stream/offline: run at least this many seconds of inference (LoadGen: 60)")
-        ->capture_default_str();
-    app.add_option("--min-query-count", cmd.min_query_count,
-                   "single-stream/offline: issue at least this many samples")
-        ->capture_default_str();
-    app.add_option("--test-seed", cmd.seed,
-                   "single-stream: seed of the sample order (recorded; --seed is the model's training seed)")
-        ->capture_default_str();
-    app.add_option("--offline-batch-size", cmd.offline_batch_size,
-                   "offline: samples per batch; 0: the dataset's inference batch size")
-        ->capture_default_str();
-  }
-  if (std::find(commands.begin(), commands.end(), "report") != commands.end()) add_report_flags(app, cmd.report);
+  SchemaFlags<ScenarioOptions> scenario_flags(ScenarioOptions::schema());
+  SchemaFlags<OptimizeTestFlags> optimize_test_flags(OptimizeTestFlags::schema());
+  SchemaFlags<TestFlags> test_flags(TestFlags::schema());
+  SchemaFlags<ReportFlags> report_flags(ReportFlags::schema());
+  scenario_flags.add_to(app);
+  if (has(commands, "optimize") && has(commands, "test")) optimize_test_flags.add_to(app);
+  if (has(commands, "test")) test_flags.add_to(app);
+  if (has(commands, "report")) report_flags.add_to(app);
   if (add_options) add_options(app);
-  std::string unused_cls[std::size(kClassOptions)];
-  for (std::size_t i = 0; i < std::size(kClassOptions); ++i) {
-    app.add_option(kClassOptions[i].flag, unused_cls[i], std::string("Class of the ") + kClassOptions[i].block + " block");
-  }
 
   // A key declared by two selected classes gets block-prefixed flags only,
   // so no flag silently sets two things.
   std::map<std::string, int> key_count;
   for (const auto& b : blocks) for (const auto& d : b.info->params) key_count[d.name]++;
-  std::vector<std::unique_ptr<ParamFlag>> flags;
+  std::vector<std::unique_ptr<DeclFlag>> flags;
+  std::vector<json*> flag_parameters;  // the block's "parameters" object each flag sets
   // The plain form of a shared key is accepted only to explain the choice.
   std::map<std::string, std::vector<std::string>> ambiguous;  // plain flag -> prefixed ones
   for (const auto& b : blocks) {
@@ -175,21 +243,11 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     json& block = *b.block;
     if (!block.contains("parameters") || !block["parameters"].is_object()) block["parameters"] = json::object();
     for (const auto& d : b.info->params) {
-      auto flag = std::make_unique<ParamFlag>();
-      flag->parameters = &block["parameters"];
-      flag->decl = d;
       const bool shared = key_count[d.name] > 1;
       std::string name = shared ? "--" + b.prefix + d.flag().substr(1) : d.flag();
       if (shared) ambiguous[d.flag()].push_back(name + " (" + b.label + ": " + b.info->name + ")");
-      flag->flag = name;
-      std::string help = d.help + " [" + d.expectation();
-      if (!d.default_value.is_null()) help += "; default " + d.default_value.dump();
-      if (d.required) help += "; required";
-      help += "]";
-      flag->option = group->add_option(name, flag->values, help);
-      if (d.type == ParamType::List) flag->option->expected(1, -1);
-      else flag->option->expected(1);
-      flags.push_back(std::move(flag));
+      flags.push_back(add_decl_flag(*group, d, FlagStyle{name}));
+      flag_parameters.push_back(&block["parameters"]);
     }
   }
 
@@ -203,27 +261,25 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     }
   }
 
-  std::vector<const char*> argv = {"kenning"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+  if (parse_or_exit(app, args, commands.empty() ? "" : commands.front()) == 0) {
     cmd.help_shown = true;
     return cmd;
-  } catch (const CLI::ParseError& e) {
-    throw ConfigError(std::string("command line: ") + e.what() + " (see kenning " +
-                      (commands.empty() ? "" : commands.front()) + " --help)");
   }
-  for (auto& f : flags) {
-    if (f->option->count() == 0) continue;
+  const ScenarioOptions options = scenario_flags.values();
+  cmd.measurements_path = options.measurements;
+  cmd.verbosity = options.verbosity;
+  if (optimize_test_flags.added()) cmd.evaluate_unoptimized = optimize_test_flags.values().evaluate_unoptimized;
+  if (test_flags.added()) cmd.test = test_flags.values();
+  if (report_flags.added()) cmd.report = report_flags.values();
+  for (std::size_t i = 0; i < flags.size(); ++i) {
     // Flags override the scenario file's values.
-    (*f->parameters)[f->decl.name] = parse_param_strings(f->decl, f->values, f->flag);
+    if (flag_given(*flags[i])) (*flag_parameters[i])[flags[i]->decl.name] = flag_value(*flags[i]);
   }
   return cmd;
 }
 
-int parse_or_exit(CLI::App& app, const std::vector<std::string>& args) {
+int parse_or_exit(CLI::App& app, const std::vector<std::string>& args, const std::string& command) {
+  const std::string see_help = command.empty() ? "" : " (see kenning " + command + " --help)";
   std::vector<const char*> argv = {"kenning"};
   for (const auto& a : args) argv.push_back(a.c_str());
   try {
@@ -231,11 +287,12 @@ int parse_or_exit(CLI::App& app, const std::vector<std::string>& args) {
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
     return 0;
+  } catch (const CLI::ExtrasError& e) {
+    throw ConfigError("command line: " + unknown_option_message(app, e.what()) + see_help);
   } catch (const CLI::ParseError& e) {
-    throw ConfigError(std::string("command line: ") + e.what());
+    throw ConfigError(std::string("command line: ") + e.what() + see_help);
   }
   return -1;
 }
-
 
 }  // namespace kenning::cli

@@ -1,14 +1,16 @@
 #include "report_options.h"
 
+#include <algorithm>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
-
+#include "kenning/core/error.h"
 #include "reports/report_writer.h"
 
 namespace kenning::cli {
 
 namespace {
+
+const std::vector<std::string> kReportTypes = {"performance", "classification", "detection", "training"};
 
 ReportOptions options_of(const ReportFlags& flags) {
   ReportOptions options;
@@ -16,26 +18,48 @@ ReportOptions options_of(const ReportFlags& flags) {
   options.html_path = flags.html_path;
   options.to_html = flags.to_html || !flags.html_path.empty();
   options.plots = !flags.no_plots;
-  options.types = flags.types;
-  options.plot_jobs = flags.plot_jobs;
+  options.types = flags.report_types;
+  options.plot_jobs = static_cast<unsigned>(flags.plot_jobs);
   return options;
 }
 
 }  // namespace
 
-void add_report_flags(CLI::App& app, ReportFlags& flags) {
-  app.add_option("--report-path", flags.report_path, "Where the Markdown report is written (figures go to <stem>-img/)")
-      ->required();
-  app.add_option("--report-types", flags.types,
-                 "performance, classification, detection, training (default: what the data has)")
-      ->check(CLI::IsMember({"performance", "classification", "detection", "training"}));
-  app.add_flag("--to-html", flags.to_html, "Also write a self-contained HTML page (images embedded)");
-  app.add_option("--html-path", flags.html_path, "Where the HTML page goes (default: the report path with .html)");
-  app.add_flag("--no-plots", flags.no_plots, "Tables only: no figures, gnuplot not needed");
-  app.add_option("--plot-jobs", flags.plot_jobs, "gnuplot processes at a time (default: one per core)");
+const ParamSchema<ReportFlags>& ReportFlags::schema() {
+  static const auto s =
+      ParamSchema<ReportFlags>("report", "Options of `kenning report` and of a chain ending in `report`")
+          .field("report_path", &ReportFlags::report_path,
+                 "Where the Markdown report is written (figures go to <stem>-img/)")
+          .required()
+          .field("report_types", &ReportFlags::report_types,
+                 [] {
+                   std::string types;
+                   for (const auto& t : kReportTypes) types += (types.empty() ? "" : ", ") + t;
+                   return types + " (default: what the data has)";
+                 }())
+          .field("to_html", &ReportFlags::to_html, "Also write a self-contained HTML page (images embedded)")
+          .field("html_path", &ReportFlags::html_path, "Where the HTML page goes (default: the report path with .html)")
+          .field("no_plots", &ReportFlags::no_plots, "Tables only: no figures, gnuplot not needed")
+          .field("plot_jobs", &ReportFlags::plot_jobs, "gnuplot processes at a time (0: one per core)")
+          .at_least(0);
+  return s;
 }
 
-void check_report_flags(const ReportFlags& flags) { check_report_options(options_of(flags)); }
+void check_report_types(const ReportFlags& flags) {
+  for (const auto& type : flags.report_types) {
+    if (std::find(kReportTypes.begin(), kReportTypes.end(), type) == kReportTypes.end()) {
+      ParamDecl item;  // the declaration's wording: "one of: performance, ..."
+      item.type = ParamType::Enum;
+      item.choices = kReportTypes;
+      throw ConfigError("--report-types: expected " + item.expectation() + ", got '" + type + "'");
+    }
+  }
+}
+
+void check_report_flags(const ReportFlags& flags) {
+  check_report_types(flags);
+  check_report_options(options_of(flags));
+}
 
 void render_report(const std::vector<ReportRun>& runs, const ReportFlags& flags) {
   const ReportFiles files = write_report(runs, options_of(flags));

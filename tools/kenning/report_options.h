@@ -2,32 +2,34 @@
 // chain, and the rendering both end with.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "kenning/core/params.h"
 #include "reports/report_input.h"
-
-namespace CLI {
-class App;
-}
 
 namespace kenning::cli {
 
-struct ReportFlags {
-  std::string report_path, html_path;
-  std::vector<std::string> types;
-  bool to_html = false;
-  bool no_plots = false;
-  unsigned plot_jobs = 0;
-};
-
 // --report-path (required), --report-types, --to-html, --html-path,
 // --no-plots, --plot-jobs.
-void add_report_flags(CLI::App& app, ReportFlags& flags);
+struct ReportFlags {
+  std::filesystem::path report_path, html_path;
+  std::vector<std::string> report_types;  // empty: what the data has
+  bool to_html = false;
+  bool no_plots = false;
+  std::int64_t plot_jobs = 0;  // 0: one per core
+  static const ParamSchema<ReportFlags>& schema();
+};
 
-// Fails before a long run when the report could not be written (its folder
-// missing) or would be overwritten by its own HTML page.
+// ConfigError for an unknown --report-types item (the declaration cannot
+// restrict a list's items).
+void check_report_types(const ReportFlags& flags);
+
+// Fails before a long run when a report type is unknown, or the report could
+// not be written (its folder missing) or would be overwritten by its own
+// HTML page.
 void check_report_flags(const ReportFlags& flags);
 
 // Writes the report of `runs` and prints where its files went.
