@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kenning/core/io_spec.h"
+#include "kenning/core/params.h"
 #include "kenning/core/plugin.h"
 #include "kenning/core/tensor.h"
 
@@ -33,13 +34,20 @@ class CalibrationData {
   virtual const Dataset* dataset() const { return nullptr; }
 };
 
+// Where an optimizer runs: on the host, or on the target (`kenning server`,
+// through the protocol block). Every optimizer's `location` parameter.
+enum class OptimizerLocation { Host, Target };
+inline constexpr EnumName<OptimizerLocation> kOptimizerLocationNames[] = {
+    {OptimizerLocation::Host, "host"},
+    {OptimizerLocation::Target, "target"},
+};
+
 class Optimizer : public Plugin {
  public:
   virtual std::vector<std::string> input_formats() const = 0;
   virtual std::vector<std::string> output_formats() const = 0;
   virtual std::filesystem::path compiled_model_path() const = 0;
-  // "host" or "target" (where the optimizer runs).
-  virtual std::string location() const { return "host"; }
+  virtual OptimizerLocation location() const { return OptimizerLocation::Host; }
   virtual std::string framework() const = 0;
   virtual std::string framework_version() const = 0;
 

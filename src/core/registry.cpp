@@ -53,12 +53,4 @@ ClassInfo RegistryBase::make_info(std::string name, const std::string& module,
   return info;
 }
 
-void RegistryBase::add_unavailable(std::string name, std::string module, std::string description,
-                                   std::string reason, std::vector<ParamDecl> params) {
-  ClassInfo info = make_info(std::move(name), module, std::move(description), std::move(params));
-  info.available = false;
-  info.unavailable_reason = std::move(reason);
-  infos_.push_back(std::move(info));
-}
-
 }  // namespace kenning

@@ -18,19 +18,9 @@ struct CameraDataProvider::State {
   cv::Size size;  // empty: keep the source's size
 };
 
-const ParamSchema<CameraDataProvider::Params>& CameraDataProvider::schema() {
-  static const auto s =
-      ParamSchema<Params>("CameraDataProvider",
-                          "Frames from a camera (index or /dev/videoN) or a video file (OpenCV VideoCapture)")
-          .field("video_source", &Params::video_source, "Camera index (\"0\"), device path or video file")
-          .field("width", &Params::width, "Frame width; 0: the source's").range(0, 16384)
-          .field("height", &Params::height, "Frame height; 0: the source's").range(0, 16384)
-          .field("fps", &Params::fps, "Frames per second asked of a camera; 0: its default").range(0, 1000);
-  return s;
-}
-
 CameraDataProvider::CameraDataProvider(const Params& params)
     : params_(params), state_(std::make_unique<State>()) {
+  schema().check(params_);
   if ((params_.width == 0) != (params_.height == 0)) {
     throw ConfigError("CameraDataProvider: parameters 'width' and 'height' must be given together");
   }

@@ -20,16 +20,8 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-const ParamSchema<ImageFolderDataProvider::Params>& ImageFolderDataProvider::schema() {
-  static const auto s =
-      ParamSchema<Params>("ImageFolderDataProvider", "The images of a folder, sorted by file name")
-          .field("directory", &Params::directory, "Folder holding the images").required()
-          .field("extensions", &Params::extensions, "File extensions to read (case-insensitive)")
-          .field("loop", &Params::loop, "Start again from the first image after the last");
-  return s;
-}
-
 ImageFolderDataProvider::ImageFolderDataProvider(const Params& params) : params_(params) {
+  schema().check(params_);
   if (params_.extensions.empty()) {
     throw ConfigError("ImageFolderDataProvider: parameter 'extensions': expected at least one extension");
   }

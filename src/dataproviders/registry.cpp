@@ -1,13 +1,10 @@
 // The data provider family's class list; without OpenCV the classes are
 // listed as unavailable.
-#include "kenning/config.h"
-#include "kenning/registries.h"
-
-#if KENNING_WITH_OPENCV
 #include "dataproviders/camera_data_provider.h"
 #include "dataproviders/image_folder_data_provider.h"
 #include "dataproviders/tcp_data_provider.h"
-#endif
+#include "kenning/config.h"
+#include "kenning/registries.h"
 
 namespace kenning {
 
@@ -18,9 +15,9 @@ void register_data_providers(Registry<DataProvider>& r) {
   r.add<TCPDataProvider>("tcp");
 #else
   const char* reason = "built without KENNING_WITH_OPENCV";
-  r.add_unavailable("CameraDataProvider", "camera", "Frames from a camera or a video file", reason);
-  r.add_unavailable("ImageFolderDataProvider", "image_folder", "The images of a folder", reason);
-  r.add_unavailable("TCPDataProvider", "tcp", "Frames sent by one TCP client", reason);
+  r.add_unavailable<CameraDataProvider>("camera", reason);
+  r.add_unavailable<ImageFolderDataProvider>("image_folder", reason);
+  r.add_unavailable<TCPDataProvider>("tcp", reason);
 #endif
 }
 

@@ -10,21 +10,6 @@
 
 namespace kenning {
 
-namespace {
-
-template <class P>
-ParamSchema<P>& add_image_fields(ParamSchema<P>& s) {
-  s.field("image_width", &P::image_width, "Width the images are resized to (the model's input width)")
-      .range(1, 8192)
-      .field("image_height", &P::image_height, "Height the images are resized to (the model's input height)")
-      .range(1, 8192)
-      .field("inference_batch_size", &P::inference_batch_size, "Images per inference")
-      .range(1, 4096);
-  return s;
-}
-
-}  // namespace
-
 DetectionDataset::DetectionDataset(std::string who, std::int64_t width, std::int64_t height, std::int64_t batch_size)
     : who_(std::move(who)), width_(width), height_(height), batch_size_(static_cast<std::size_t>(batch_size)) {}
 
@@ -124,40 +109,15 @@ void DetectionDataset::evaluate(std::span<const Tensor> predictions, const Batch
   m.set(keys::eval_skipped_images, skipped_);
 }
 
-const ParamSchema<COCODetectionDataset::Params>& COCODetectionDataset::schema() {
-  static const auto s = [] {
-    ParamSchema<Params> s("COCODetectionDataset", "Object detection: images from a folder, boxes from COCO JSON");
-    s.field("annotations_path", &Params::annotations_path, "COCO instances JSON (images, annotations, categories)")
-        .required()
-        .field("images_dir", &Params::images_dir, "Folder holding the images' file_name")
-        .required();
-    return add_image_fields(s);
-  }();
-  return s;
-}
-
 COCODetectionDataset::COCODetectionDataset(const Params& params)
     : DetectionDataset("COCODetectionDataset", params.image_width, params.image_height, params.inference_batch_size),
-      params_(params) {}
+      params_(schema().checked(params)) {}
 
 void COCODetectionDataset::prepare() { load(read_coco_annotations(params_.annotations_path, params_.images_dir)); }
 
-const ParamSchema<VOCDetectionDataset::Params>& VOCDetectionDataset::schema() {
-  static const auto s = [] {
-    ParamSchema<Params> s("VOCDetectionDataset", "Object detection: images from a folder, boxes from Pascal VOC XML");
-    s.field("annotations_dir", &Params::annotations_dir, "Folder of Pascal VOC .xml files, one per image")
-        .required()
-        .field("images_dir", &Params::images_dir, "Folder holding the images named by <filename>")
-        .required()
-        .field("class_names", &Params::class_names, "Class order (empty: the sorted names found)");
-    return add_image_fields(s);
-  }();
-  return s;
-}
-
 VOCDetectionDataset::VOCDetectionDataset(const Params& params)
     : DetectionDataset("VOCDetectionDataset", params.image_width, params.image_height, params.inference_batch_size),
-      params_(params) {}
+      params_(schema().checked(params)) {}
 
 void VOCDetectionDataset::prepare() {
   load(read_voc_annotations(params_.annotations_dir, params_.images_dir, params_.class_names));

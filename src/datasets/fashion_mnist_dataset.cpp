@@ -70,18 +70,11 @@ IdxClassificationDataset::IdxClassificationDataset(std::string class_name,
       split_seed_(static_cast<std::uint64_t>(split_seed)),
       reduce_dataset_(reduce_dataset),
       class_names_(std::move(class_names)) {
-  // The schema checks the closed ranges; these are the limits it cannot express.
-  if (batch_size < 1) {
-    throw ConfigError(who_ + ": inference_batch_size: expected integer >= 1, got " +
-                      std::to_string(batch_size));
-  }
+  // The classes' constructors check the declared ranges (schema().check);
+  // reduce_dataset's open lower end is the limit the declaration cannot express.
   if (!(reduce_dataset > 0 && reduce_dataset <= 1)) {
     throw ConfigError(who_ + ": reduce_dataset: expected float in (0, 1], got " +
                       nlohmann::json(reduce_dataset).dump());
-  }
-  if (!(split_fraction_val >= 0 && split_fraction_val <= 0.9)) {
-    throw ConfigError(who_ + ": split_fraction_val: expected float in [0, 0.9], got " +
-                      nlohmann::json(split_fraction_val).dump());
   }
 }
 
@@ -221,7 +214,7 @@ const ParamSchema<FashionMNISTDataset::Params>& FashionMNISTDataset::schema() {
 }
 
 FashionMNISTDataset::FashionMNISTDataset(const Params& params)
-    : IdxClassificationDataset("FashionMNISTDataset", params,
+    : IdxClassificationDataset("FashionMNISTDataset", schema().checked(params),
                                {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
                                 "Shirt", "Sneaker", "Bag", "Ankle boot"}) {}
 
@@ -232,6 +225,6 @@ const ParamSchema<MNISTDataset::Params>& MNISTDataset::schema() {
 }
 
 MNISTDataset::MNISTDataset(const Params& params)
-    : IdxClassificationDataset("MNISTDataset", params, digit_names()) {}
+    : IdxClassificationDataset("MNISTDataset", schema().checked(params), digit_names()) {}
 
 }  // namespace kenning

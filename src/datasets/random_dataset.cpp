@@ -54,18 +54,9 @@ RandomizedClassificationDataset::RandomizedClassificationDataset(const Params& p
       num_classes_(static_cast<std::size_t>(p.num_classes)),
       seed_(static_cast<std::uint64_t>(p.seed)),
       batch_size_(static_cast<std::size_t>(p.inference_batch_size)) {
+  schema().check(p);
   const std::string who = "RandomizedClassificationDataset";
   // The schema checks scalars; list items and the product are checked here.
-  if (p.samples < 1)
-    throw ConfigError(who + ": samples: expected integer >= 1, got " + std::to_string(p.samples));
-  if (p.num_classes < 2) {
-    throw ConfigError(who + ": num_classes: expected integer >= 2, got " +
-                      std::to_string(p.num_classes));
-  }
-  if (p.inference_batch_size < 1) {
-    throw ConfigError(who + ": inference_batch_size: expected integer >= 1, got " +
-                      std::to_string(p.inference_batch_size));
-  }
   if (input_shape_.empty())
     throw ConfigError(who + ": input_shape: expected a non-empty list of integers >= 1");
   std::int64_t elements = 1;

@@ -96,12 +96,9 @@ Shape RandomTensorDataset::parse_shape(const std::string& text, const std::strin
 }
 
 RandomTensorDataset::RandomTensorDataset(const Params& p) : params_(p) {
+  schema().check(p);
   const std::string who = kClass;
-  if (p.samples < 1) throw ConfigError(who + ": samples: expected integer >= 1, got " + std::to_string(p.samples));
-  if (p.inference_batch_size < 0) {
-    throw ConfigError(who + ": inference_batch_size: expected integer >= 0, got " +
-                      std::to_string(p.inference_batch_size));
-  }
+  // The schema checks each value; how they relate is checked here.
   if (!std::isfinite(p.float_low) || !std::isfinite(p.float_high) || !(p.float_low < p.float_high)) {
     throw ConfigError(who + ": float_low/float_high: expected finite float_low < float_high, got " +
                       std::to_string(p.float_low) + " and " + std::to_string(p.float_high));

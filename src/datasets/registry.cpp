@@ -1,9 +1,7 @@
 // The dataset family's list of classes (explicit: see core/registry.h).
+#include "datasets/detection_dataset.h"
 #include "datasets/fashion_mnist_dataset.h"
 #include "kenning/config.h"
-#if KENNING_WITH_OPENCV
-#include "datasets/detection_dataset.h"
-#endif
 #include "kenning/registries.h"
 #include "datasets/random_dataset.h"
 #include "datasets/random_tensor_dataset.h"
@@ -19,10 +17,8 @@ void register_datasets(Registry<Dataset>& r) {
   r.add<COCODetectionDataset>("coco_detection");
   r.add<VOCDetectionDataset>("voc_detection");
 #else
-  r.add_unavailable("COCODetectionDataset", "coco_detection", "Object detection, COCO JSON",
-                    "built without KENNING_WITH_OPENCV");
-  r.add_unavailable("VOCDetectionDataset", "voc_detection", "Object detection, Pascal VOC XML",
-                    "built without KENNING_WITH_OPENCV");
+  r.add_unavailable<COCODetectionDataset>("coco_detection", "built without KENNING_WITH_OPENCV");
+  r.add_unavailable<VOCDetectionDataset>("voc_detection", "built without KENNING_WITH_OPENCV");
 #endif
 }
 

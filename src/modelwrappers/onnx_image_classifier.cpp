@@ -51,28 +51,10 @@ std::vector<std::string> read_label_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-const ParamSchema<ONNXImageClassifier::Params>& ONNXImageClassifier::schema() {
-  static const auto s = [] {
-    ParamSchema<Params> out(kClass,
-                            "Any ONNX image classifier: layout conversion, per-channel normalisation, "
-                            "softmax, class names from a label file");
-    declare_image_input(out, "ONNX model with one image input of rank 4 and a score output [n, classes]");
-    out.field("class_names_path", &Params::class_names_path,
-              "Label file, one class name per line (empty: the sidecar's names, else class_<i>)")
-        .field("apply_softmax", &Params::apply_softmax,
-               "Softmax over the output (false when the model already outputs probabilities)");
-    return out;
-  }();
-  return s;
-}
-
 ONNXImageClassifier::ONNXImageClassifier(const Params& params)
-    : ONNXModel(params.model_path, kClass), params_(params) {
+    : ONNXModel(schema().checked(params).model_path, kClass), params_(params) {
   const std::string who = kClass;
-  if (params_.input_layout != "NCHW" && params_.input_layout != "NHWC") {
-    throw ConfigError(who + ": input_layout: expected one of: NCHW, NHWC, got '" + params_.input_layout + "'");
-  }
-  nhwc_ = params_.input_layout == "NHWC";
+  nhwc_ = params_.input_layout == ImageLayout::NHWC;
   const std::string file = model_path_.string();
 
   const auto& inputs = spec_.model_inputs();
@@ -82,8 +64,9 @@ ONNXImageClassifier::ONNXImageClassifier(const Params& params)
       got += (got.empty() ? "" : ", ") + std::string("'") + in.name + "' " + std::string(dtype_name(in.dtype)) +
              " " + shape_to_string(in.shape);
     }
-    throw ConfigError(who + ": " + file + ": expected one float32 image input of rank 4 (" + params_.input_layout +
-                      "), the model has " + (got.empty() ? "none" : got));
+    throw ConfigError(who + ": " + file + ": expected one float32 image input of rank 4 (" +
+                      enum_name(kImageLayoutNames, params_.input_layout) + "), the model has " +
+                      (got.empty() ? "none" : got));
   }
   const Shape& in = inputs[0].shape;
   if (nhwc_) {
@@ -92,7 +75,7 @@ ONNXImageClassifier::ONNXImageClassifier(const Params& params)
     chw_[0] = in[1], chw_[1] = in[2], chw_[2] = in[3];
   }
   const std::string input_desc = "model input '" + inputs[0].name + "' " + shape_to_string(in) + " (" +
-                                 params_.input_layout + ")";
+                                 enum_name(kImageLayoutNames, params_.input_layout) + ")";
   for (const auto* key : {"mean", "std"}) {
     const auto& values = std::string(key) == "mean" ? params_.mean : params_.std;
     const bool fits = values.size() == 1 || (chw_[0] > 0 && values.size() == static_cast<std::size_t>(chw_[0])) ||
@@ -151,7 +134,7 @@ std::vector<Tensor> ONNXImageClassifier::preprocess(const Batch& batch) const {
   const std::string expected = "[n, " + std::to_string(chw_[0]) + ", " + std::to_string(chw_[1]) + ", " +
                                std::to_string(chw_[2]) + "]";
   const std::string model_desc = "model input '" + model_in.name + "' " + shape_to_string(model_in.shape) + " (" +
-                                 params_.input_layout + ")";
+                                 enum_name(kImageLayoutNames, params_.input_layout) + ")";
   if (batch.inputs.size() != 1) {
     throw ConfigError(where + ": expected 1 image tensor, float32 " + expected + " for " + model_desc + ", got " +
                       std::to_string(batch.inputs.size()) + " tensors");

@@ -11,18 +11,7 @@
 
 namespace kenning {
 
-const ParamSchema<ONNXModel::Params>& ONNXModel::schema() {
-  static const auto s =
-      ParamSchema<Params>("ONNXModel",
-                          "Any ONNX model: inputs and outputs passed through as the model's I/O "
-                          "spec declares (no evaluation; needs a runtime)")
-          .field("model_path", &Params::model_path,
-                 "ONNX model file; its I/O spec is <model>.onnx.json when present, else the graph's")
-          .required();
-  return s;
-}
-
-ONNXModel::ONNXModel(const Params& params) : ONNXModel(params.model_path, "ONNXModel") {}
+ONNXModel::ONNXModel(const Params& params) : ONNXModel(schema().checked(params).model_path, "ONNXModel") {}
 
 ONNXModel::ONNXModel(const std::filesystem::path& model_path, std::string who)
     : who_(std::move(who)), model_path_(model_path) {

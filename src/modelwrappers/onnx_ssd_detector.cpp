@@ -26,28 +26,10 @@ std::int64_t rows_of(const Shape& s) { return s.size() == 3 ? s[1] : -1; }
 
 }  // namespace
 
-const ParamSchema<ONNXSSDDetector::Params>& ONNXSSDDetector::schema() {
-  static const auto s = [] {
-    ParamSchema<Params> out(kClass,
-                            "ONNX anchor-based (SSD-style) detector, e.g. BlazeFace: anchor generation, box "
-                            "decoding, non-maximum suppression");
-    declare_image_input(out, "ONNX model: one image input, score and box outputs");
-    out.field("strides", &Params::strides, "Stride in input pixels of each feature layer with anchors")
-        .field("anchors_per_cell", &Params::anchors_per_cell, "Anchors per cell of each feature layer")
-        .field("class_names", &Params::class_names, "Names of the score output's classes");
-    declare_detection_limits(out, "Lowest score (after sigmoid) kept");
-    return out;
-  }();
-  return s;
-}
-
-ONNXSSDDetector::ONNXSSDDetector(const Params& params) : ONNXModel(params.model_path, kClass), params_(params) {
+ONNXSSDDetector::ONNXSSDDetector(const Params& params)
+    : ONNXModel(schema().checked(params).model_path, kClass), params_(params) {
   const std::string who = std::string(kClass) + ": " + model_path_.string();
-  nhwc_ = params_.input_layout == "NHWC";
-  if (!nhwc_ && params_.input_layout != "NCHW") {
-    throw ConfigError(std::string(kClass) + ": input_layout: expected one of: NCHW, NHWC, got '" +
-                      params_.input_layout + "'");
-  }
+  nhwc_ = params_.input_layout == ImageLayout::NHWC;
   if (params_.class_names.empty()) throw ConfigError(std::string(kClass) + ": class_names: expected at least one name");
   const auto& inputs = spec_.model_inputs();
   if (inputs.size() != 1 || inputs[0].shape.size() != 4 || inputs[0].dtype != DType::Float32) {

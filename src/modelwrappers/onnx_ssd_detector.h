@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "modelwrappers/image_input_params.h"
 #include "modelwrappers/onnx_model.h"
 #include "modelwrappers/ssd_anchors.h"
 
@@ -29,7 +30,7 @@ class ONNXSSDDetector : public ONNXModel {
  public:
   struct Params {
     std::filesystem::path model_path;
-    std::string input_layout = "NHWC";
+    ImageLayout input_layout = ImageLayout::NHWC;
     std::vector<double> mean{0.5};
     std::vector<double> std{0.5};
     std::vector<std::int64_t> strides{8, 16};

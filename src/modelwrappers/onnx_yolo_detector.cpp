@@ -15,25 +15,10 @@ constexpr const char* kClass = "ONNXYOLODetector";
 
 }  // namespace
 
-const ParamSchema<ONNXYOLODetector::Params>& ONNXYOLODetector::schema() {
-  static const auto s = [] {
-    ParamSchema<Params> out(kClass, "ONNX YOLOv2/v3-style detector: grid decoding of raw maps, non-maximum suppression");
-    declare_image_input(out, "ONNX model: one image input, one raw map per scale");
-    out.field("anchors", &Params::anchors, "Anchor width, height pairs in input pixels, output after output")
-        .required()
-        .field("anchors_per_output", &Params::anchors_per_output, "Anchors of each output map")
-        .range(1, 64)
-        .field("class_names", &Params::class_names, "Names of the classes, in the maps' order")
-        .required();
-    declare_detection_limits(out, "Lowest objectness x class score kept");
-    return out;
-  }();
-  return s;
-}
-
-ONNXYOLODetector::ONNXYOLODetector(const Params& params) : ONNXModel(params.model_path, kClass), params_(params) {
+ONNXYOLODetector::ONNXYOLODetector(const Params& params)
+    : ONNXModel(schema().checked(params).model_path, kClass), params_(params) {
   const std::string who = std::string(kClass) + ": " + model_path_.string();
-  nhwc_ = params_.input_layout == "NHWC";
+  nhwc_ = params_.input_layout == ImageLayout::NHWC;
   if (params_.class_names.empty()) throw ConfigError(std::string(kClass) + ": class_names: expected at least one name");
   const auto& inputs = spec_.model_inputs();
   if (inputs.size() != 1 || inputs[0].shape.size() != 4 || inputs[0].dtype != DType::Float32) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "modelwrappers/image_input_params.h"
 #include "modelwrappers/onnx_model.h"
 
 namespace kenning {
@@ -23,7 +24,7 @@ class ONNXYOLODetector : public ONNXModel {
  public:
   struct Params {
     std::filesystem::path model_path;
-    std::string input_layout = "NCHW";
+    ImageLayout input_layout = ImageLayout::NCHW;
     std::vector<double> mean{0.0};
     std::vector<double> std{1.0};
     std::vector<double> anchors;

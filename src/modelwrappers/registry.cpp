@@ -7,12 +7,10 @@
 #include "modelwrappers/resnet.h"
 #include "kenning/config.h"
 #include "kenning/registries.h"
-#if KENNING_WITH_ONNX
 #include "modelwrappers/onnx_image_classifier.h"
 #include "modelwrappers/onnx_model.h"
 #include "modelwrappers/onnx_ssd_detector.h"
 #include "modelwrappers/onnx_yolo_detector.h"
-#endif
 
 namespace kenning {
 
@@ -28,14 +26,10 @@ void register_model_wrappers(Registry<ModelWrapper>& r) {
   r.add<ONNXSSDDetector>("onnx_ssd_detector");
   r.add<ONNXYOLODetector>("onnx_yolo_detector");
 #else
-  r.add_unavailable("ONNXModel", "onnx_model", "Any ONNX model, inputs and outputs passed through",
-                    "built without KENNING_WITH_ONNX");
-  r.add_unavailable("ONNXImageClassifier", "onnx_image_classifier", "Any ONNX image classifier",
-                    "built without KENNING_WITH_ONNX");
-  r.add_unavailable("ONNXSSDDetector", "onnx_ssd_detector", "ONNX anchor-based (SSD-style) detector",
-                    "built without KENNING_WITH_ONNX");
-  r.add_unavailable("ONNXYOLODetector", "onnx_yolo_detector", "ONNX YOLOv2/v3-style detector",
-                    "built without KENNING_WITH_ONNX");
+  r.add_unavailable<ONNXModel>("onnx_model", "built without KENNING_WITH_ONNX");
+  r.add_unavailable<ONNXImageClassifier>("onnx_image_classifier", "built without KENNING_WITH_ONNX");
+  r.add_unavailable<ONNXSSDDetector>("onnx_ssd_detector", "built without KENNING_WITH_ONNX");
+  r.add_unavailable<ONNXYOLODetector>("onnx_yolo_detector", "built without KENNING_WITH_ONNX");
 #endif
 }
 

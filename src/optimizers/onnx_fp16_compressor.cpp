@@ -71,26 +71,8 @@ int compress(onnx::ModelProto& model, std::int64_t min_elements) {
 
 }  // namespace
 
-const ParamSchema<ONNXFloat16Compressor::Params>& ONNXFloat16Compressor::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, kDescription)
-          .field("compiled_model_path", &Params::compiled_model_path,
-                 "Where the compressed ONNX model is written")
-          .required()
-          .field("location", &Params::location, kLocationHelp)
-          .one_of({"host", "target"})
-          .field("min_elements", &Params::min_elements,
-                 "Only float32 initializers with at least this many values are stored as "
-                 "float16 (scalars such as Clip bounds stay float32)")
-          .at_least(1);
-  return s;
-}
-
 ONNXFloat16Compressor::ONNXFloat16Compressor(const Params& params) : params_(params) {
-  check_optimizer_location(kClass, params_.location);
-  if (params_.min_elements < 1) {
-    throw ConfigError(std::string(kClass) + ": min_elements must be at least 1");
-  }
+  schema().check(params_);
 }
 
 std::string ONNXFloat16Compressor::framework_version() const {

@@ -23,19 +23,19 @@ class ONNXFloat16Compressor : public Optimizer {
 
   struct Params {
     std::filesystem::path compiled_model_path;
-    std::string location = "host";
+    OptimizerLocation location = OptimizerLocation::Host;
     // Smaller initializers (scalars such as Clip bounds) stay float32.
     std::int64_t min_elements = 16;
   };
   static const ParamSchema<Params>& schema();
 
-  // ConfigError for a location other than "host" or "target".
+  // ConfigError for values outside the declaration (schema().check).
   explicit ONNXFloat16Compressor(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"onnx"}; }
   std::vector<std::string> output_formats() const override { return {"onnx"}; }
   std::filesystem::path compiled_model_path() const override { return params_.compiled_model_path; }
-  std::string location() const override { return params_.location; }
+  OptimizerLocation location() const override { return params_.location; }
   std::string framework() const override { return "onnx"; }
   std::string framework_version() const override;
 

@@ -411,27 +411,8 @@ int remove_unused_initializers(onnx::GraphProto& g) {
 
 }  // namespace
 
-const ParamSchema<ONNXGraphOptimizer::Params>& ONNXGraphOptimizer::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, kDescription)
-          .field("compiled_model_path", &Params::compiled_model_path, "Where the optimized ONNX model is written")
-          .required()
-          .field("location", &Params::location, kLocationHelp)
-          .one_of({"host", "target"})
-          .field("fold_batchnorm", &Params::fold_batchnorm,
-                 "Fold BatchNormalization into the Conv, or Gemm with constant B, before it")
-          .field("remove_identity", &Params::remove_identity,
-                 "Remove Identity and inference-mode Dropout nodes (graph output names kept)")
-          .field("fold_constants", &Params::fold_constants,
-                 "Constant nodes become initializers; Reshape and Shape of initializers are "
-                 "evaluated")
-          .field("remove_unused_initializers", &Params::remove_unused_initializers,
-                 "Drop initializers no node reads");
-  return s;
-}
-
 ONNXGraphOptimizer::ONNXGraphOptimizer(const Params& params) : params_(params) {
-  check_optimizer_location(kClass, params_.location);
+  schema().check(params_);
 }
 
 std::string ONNXGraphOptimizer::framework_version() const {

@@ -33,7 +33,7 @@ class ONNXGraphOptimizer : public Optimizer {
 
   struct Params {
     std::filesystem::path compiled_model_path;
-    std::string location = "host";
+    OptimizerLocation location = OptimizerLocation::Host;
     bool fold_batchnorm = true;
     bool remove_identity = true;
     bool fold_constants = true;
@@ -41,13 +41,13 @@ class ONNXGraphOptimizer : public Optimizer {
   };
   static const ParamSchema<Params>& schema();
 
-  // ConfigError for a location other than "host" or "target".
+  // ConfigError for values outside the declaration (schema().check).
   explicit ONNXGraphOptimizer(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"onnx"}; }
   std::vector<std::string> output_formats() const override { return {"onnx"}; }
   std::filesystem::path compiled_model_path() const override { return params_.compiled_model_path; }
-  std::string location() const override { return params_.location; }
+  OptimizerLocation location() const override { return params_.location; }
   std::string framework() const override { return "onnx"; }
   std::string framework_version() const override;
 

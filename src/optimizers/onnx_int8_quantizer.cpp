@@ -15,7 +15,9 @@ namespace {
 
 constexpr const char* kClass = "ONNXInt8Quantizer";
 
-QuantType quant_type(const std::string& name) { return name == "int8" ? QuantType::Int8 : QuantType::UInt8; }
+using ValueType = ONNXInt8Quantizer::ValueType;
+
+QuantType quant_type(ValueType t) { return t == ValueType::Int8 ? QuantType::Int8 : QuantType::UInt8; }
 
 DType dtype_of(QuantType t) { return t == QuantType::Int8 ? DType::Int8 : DType::UInt8; }
 
@@ -39,47 +41,14 @@ void mark_quantized(std::vector<TensorSpec>& entries, const std::map<std::string
 
 }  // namespace
 
-const ParamSchema<ONNXInt8Quantizer::Params>& ONNXInt8Quantizer::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, kDescription)
-          .field("compiled_model_path", &Params::compiled_model_path, "Where the quantized ONNX model is written")
-          .required()
-          .field("location", &Params::location, kLocationHelp)
-          .one_of({"host", "target"})
-          .field("calibration_samples", &Params::calibration_samples,
-                 "Samples of the dataset's calibration split the activation ranges are measured on")
-          .at_least(1)
-          .field("calibration_batch_size", &Params::calibration_batch_size,
-                 "Samples per calibration run (a model with a fixed batch size uses that)")
-          .at_least(1)
-          .field("calibration_method", &Params::calibration_method,
-                 "minmax: ranges cover every value seen; percentile: ranges cut to the given percentile of |x|")
-          .one_of({"minmax", "percentile"})
-          .field("percentile", &Params::percentile, "Percentile of |x| kept by calibration_method percentile")
-          .range(50.0, 100.0)
-          .field("per_channel", &Params::per_channel,
-                 "One weight scale per output channel (true) or one per weight tensor (false)")
-          .field("activation_dtype", &Params::activation_dtype, "Integer type of the quantized activations")
-          .one_of({"uint8", "int8"})
-          .field("inference_input_type", &Params::inference_input_type,
-                 "Type the model's inputs are given in: float32 (quantized inside the model) or the "
-                 "activation_dtype (quantized by the caller with the sidecar's scale and zero_point)")
-          .one_of({"float32", "uint8", "int8"})
-          .field("inference_output_type", &Params::inference_output_type,
-                 "Type of the model's outputs: float32 or the activation_dtype (scale and zero_point in "
-                 "the sidecar)")
-          .one_of({"float32", "uint8", "int8"})
-          .field("optimize_graph", &Params::optimize_graph,
-                 "Run ONNXGraphOptimizer's passes (BatchNormalization folding, ...) before quantizing");
-  return s;
-}
-
 ONNXInt8Quantizer::ONNXInt8Quantizer(const Params& params) : params_(params) {
-  check_optimizer_location(kClass, params_.location);
+  schema().check(params_);
   for (const auto* io : {&params_.inference_input_type, &params_.inference_output_type}) {
-    if (*io != "float32" && *io != params_.activation_dtype) {
-      throw ConfigError(std::string(kClass) + ": inference_" + (io == &params_.inference_input_type ? "input" : "output") +
-                        "_type " + *io + " must be float32 or the activation_dtype (" + params_.activation_dtype + ")");
+    if (*io != ValueType::Float32 && *io != params_.activation_dtype) {
+      throw ConfigError(std::string(kClass) + ": inference_" +
+                        (io == &params_.inference_input_type ? "input" : "output") + "_type " +
+                        enum_name(kInferenceTypeNames, *io) + " must be float32 or the activation_dtype (" +
+                        enum_name(kActivationTypeNames, params_.activation_dtype) + ")");
     }
   }
 }
@@ -113,12 +82,14 @@ IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, cons
   const auto nodes_before = model.graph().node_size();
   if (params_.optimize_graph) {
     ONNXGraphOptimizer::Params gp;
+    gp.compiled_model_path = out;  // required; optimize() only rewrites `model`
     ONNXGraphOptimizer(gp).optimize(model);
   }
   const QdqPlan plan = plan_qdq(model, params_.per_channel, kClass, input_model.string());
 
   CalibrationOptions copts;
-  copts.method = params_.calibration_method == "percentile" ? RangeMethod::Percentile : RangeMethod::MinMax;
+  copts.method =
+      params_.calibration_method == CalibrationMethod::Percentile ? RangeMethod::Percentile : RangeMethod::MinMax;
   copts.percentile = params_.percentile;
   copts.samples = samples;
   copts.batch_size = static_cast<std::size_t>(params_.calibration_batch_size);
@@ -127,8 +98,8 @@ IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, cons
   QdqOptions qopts;
   qopts.per_channel = params_.per_channel;
   qopts.activations = quant_type(params_.activation_dtype);
-  qopts.quantize_inputs = params_.inference_input_type != "float32";
-  qopts.quantize_outputs = params_.inference_output_type != "float32";
+  qopts.quantize_inputs = params_.inference_input_type != ValueType::Float32;
+  qopts.quantize_outputs = params_.inference_output_type != ValueType::Float32;
   const QdqResult result = apply_qdq(model, plan, ranges, qopts, kClass);
 
   IOSpec out_spec = spec;
@@ -147,13 +118,14 @@ IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, cons
   report_["quantized_biases"] = result.quantized_biases;
   report_["quantized_activations"] = result.quantized_activations;
   report_["calibration_samples"] = samples;
-  report_["calibration_method"] = params_.calibration_method;
+  const std::string method = enum_name(kCalibrationMethodNames, params_.calibration_method);
+  report_["calibration_method"] = method;
   report_["per_channel"] = params_.per_channel;
-  report_["activation_dtype"] = params_.activation_dtype;
+  report_["activation_dtype"] = enum_name(kActivationTypeNames, params_.activation_dtype);
   spdlog::info("{}: {} -> {}: {} weights, {} biases, {} activations quantized ({} calibration samples, {}), "
                "{} -> {} bytes",
                kClass, input_model.string(), out.string(), result.quantized_weights, result.quantized_biases,
-               result.quantized_activations, samples, params_.calibration_method, r.bytes_before, r.bytes_after);
+               result.quantized_activations, samples, method, r.bytes_before, r.bytes_after);
   return out_spec;
 }
 

@@ -28,29 +28,42 @@ class ONNXInt8Quantizer : public Optimizer {
       "Static int8 post-training quantization of ONNX models (QDQ form), calibrated on the dataset's "
       "calibration split";
 
+  enum class CalibrationMethod { MinMax, Percentile };
+  // Types of activations (UInt8, Int8) and of the model's inputs and outputs
+  // (any of the three).
+  enum class ValueType { Float32, UInt8, Int8 };
+  static constexpr EnumName<CalibrationMethod> kCalibrationMethodNames[] = {
+      {CalibrationMethod::MinMax, "minmax"},
+      {CalibrationMethod::Percentile, "percentile"},
+  };
+  static constexpr EnumName<ValueType> kActivationTypeNames[] = {{ValueType::UInt8, "uint8"},
+                                                                 {ValueType::Int8, "int8"}};
+  static constexpr EnumName<ValueType> kInferenceTypeNames[] = {
+      {ValueType::Float32, "float32"}, {ValueType::UInt8, "uint8"}, {ValueType::Int8, "int8"}};
+
   struct Params {
     std::filesystem::path compiled_model_path;
-    std::string location = "host";
+    OptimizerLocation location = OptimizerLocation::Host;
     std::int64_t calibration_samples = 256;
     std::int64_t calibration_batch_size = 32;
-    std::string calibration_method = "minmax";
+    CalibrationMethod calibration_method = CalibrationMethod::MinMax;
     double percentile = 99.99;
     bool per_channel = true;
-    std::string activation_dtype = "uint8";
-    std::string inference_input_type = "float32";
-    std::string inference_output_type = "float32";
+    ValueType activation_dtype = ValueType::UInt8;
+    ValueType inference_input_type = ValueType::Float32;
+    ValueType inference_output_type = ValueType::Float32;
     bool optimize_graph = true;
   };
   static const ParamSchema<Params>& schema();
 
-  // ConfigError for integer I/O types that differ from activation_dtype;
-  // ConfigError for a location other than "host" or "target".
+  // ConfigError for integer I/O types that differ from activation_dtype, and
+  // for values outside the declaration (schema().check).
   explicit ONNXInt8Quantizer(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"onnx"}; }
   std::vector<std::string> output_formats() const override { return {"onnx"}; }
   std::filesystem::path compiled_model_path() const override { return params_.compiled_model_path; }
-  std::string location() const override { return params_.location; }
+  OptimizerLocation location() const override { return params_.location; }
   std::string framework() const override { return "onnx"; }
   std::string framework_version() const override;
 

@@ -14,12 +14,6 @@ nlohmann::json report_to_json(const OptimizerReport& r) {
           {"model_size_after", r.bytes_after}};
 }
 
-void check_optimizer_location(const std::string& cls, const std::string& location) {
-  if (location != "host" && location != "target") {
-    throw ConfigError(cls + ": location '" + location + "' must be 'host' or 'target'");
-  }
-}
-
 void check_input_model(const std::string& cls, const std::filesystem::path& model) {
   std::error_code ec;
   if (model.empty()) throw IoError(cls + ": no input model given");

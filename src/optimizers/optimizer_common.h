@@ -27,8 +27,6 @@ inline constexpr const char* kLocationHelp =
     "Where the optimizer runs: host, or target (on `kenning server`, through the protocol block; "
     "target-side optimizers end the chain)";
 
-// ConfigError unless "host" or "target".
-void check_optimizer_location(const std::string& cls, const std::string& location);
 // IoError naming `model` when it is missing or not a regular file.
 void check_input_model(const std::string& cls, const std::filesystem::path& model);
 // ConfigError when `out` is empty, IoError when its folder is missing or it

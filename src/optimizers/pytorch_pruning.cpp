@@ -31,30 +31,8 @@ std::uintmax_t compressed_size(const std::filesystem::path& file) {
 
 }  // namespace
 
-const ParamSchema<PyTorchMagnitudePruner::Params>& PyTorchMagnitudePruner::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, kDescription)
-          .field("compiled_model_path", &Params::compiled_model_path,
-                 "Where the pruned model is written as ONNX (the pruned weights go beside it, as .pt)")
-          .required()
-          .field("location", &Params::location, kLocationHelp)
-          .one_of({"host", "target"})
-          .field("sparsity", &Params::sparsity, "Fraction of the Conv and Linear weights set to zero")
-          .range(0.0, 0.99)
-          .field("epochs", &Params::epochs, "Fine-tuning epochs on the train split after pruning (0: none)")
-          .at_least(0)
-          .field("learning_rate", &Params::learning_rate, "Adam learning rate of the fine-tuning")
-          .range(1e-8, 1.0)
-          .field("batch_size", &Params::batch_size, "Fine-tuning batch size")
-          .at_least(1)
-          .field("seed", &Params::seed, "Seed of the fine-tuning's sample order and dropout")
-          .field("num_threads", &Params::num_threads, "libtorch threads (0: all cores)")
-          .at_least(0);
-  return s;
-}
-
 PyTorchMagnitudePruner::PyTorchMagnitudePruner(const Params& params) : params_(params) {
-  check_optimizer_location(kClass, params_.location);
+  schema().check(params_);
 }
 
 std::string PyTorchMagnitudePruner::framework_version() const { return cnn_torch::torch_version(); }

@@ -27,7 +27,7 @@ class PyTorchMagnitudePruner : public Optimizer {
 
   struct Params {
     std::filesystem::path compiled_model_path;
-    std::string location = "host";
+    OptimizerLocation location = OptimizerLocation::Host;
     double sparsity = 0.5;
     std::int64_t epochs = 1;
     double learning_rate = 1e-4;
@@ -42,7 +42,7 @@ class PyTorchMagnitudePruner : public Optimizer {
   std::vector<std::string> input_formats() const override { return {"torch"}; }
   std::vector<std::string> output_formats() const override { return {"onnx"}; }
   std::filesystem::path compiled_model_path() const override { return params_.compiled_model_path; }
-  std::string location() const override { return params_.location; }
+  OptimizerLocation location() const override { return params_.location; }
   std::string framework() const override { return "pytorch"; }
   std::string framework_version() const override;
 

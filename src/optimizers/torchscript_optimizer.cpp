@@ -43,21 +43,8 @@ std::int64_t count_nodes(torch::jit::Module& m) {
 
 }  // namespace
 
-const ParamSchema<TorchScriptOptimizer::Params>& TorchScriptOptimizer::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, kDescription)
-          .field("compiled_model_path", &Params::compiled_model_path,
-                 "Where the optimized TorchScript model (.ts) is written")
-          .required()
-          .field("location", &Params::location, kLocationHelp)
-          .one_of({"host", "target"})
-          .field("optimize_for_inference", &Params::optimize_for_inference,
-                 "After freezing, run torch::jit::optimize_for_inference; false: freeze only");
-  return s;
-}
-
 TorchScriptOptimizer::TorchScriptOptimizer(const Params& params) : params_(params) {
-  check_optimizer_location(kClass, params_.location);
+  schema().check(params_);
 }
 
 std::string TorchScriptOptimizer::framework_version() const { return TORCH_VERSION; }

@@ -23,18 +23,18 @@ class TorchScriptOptimizer : public Optimizer {
 
   struct Params {
     std::filesystem::path compiled_model_path;
-    std::string location = "host";
+    OptimizerLocation location = OptimizerLocation::Host;
     bool optimize_for_inference = true;
   };
   static const ParamSchema<Params>& schema();
 
-  // ConfigError for a location other than "host" or "target".
+  // ConfigError for values outside the declaration (schema().check).
   explicit TorchScriptOptimizer(const Params& params);
 
   std::vector<std::string> input_formats() const override { return {"torchscript"}; }
   std::vector<std::string> output_formats() const override { return {"torchscript"}; }
   std::filesystem::path compiled_model_path() const override { return params_.compiled_model_path; }
-  std::string location() const override { return params_.location; }
+  OptimizerLocation location() const override { return params_.location; }
   std::string framework() const override { return "libtorch"; }
   std::string framework_version() const override;
 

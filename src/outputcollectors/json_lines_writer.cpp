@@ -9,14 +9,7 @@
 
 namespace kenning {
 
-const ParamSchema<JSONLinesWriter::Params>& JSONLinesWriter::schema() {
-  static const auto s = ParamSchema<Params>("JSONLinesWriter", "Writes predictions as JSON lines, one per frame")
-                            .field("output_path", &Params::output_path, "The .jsonl file to write")
-                            .required();
-  return s;
-}
-
-JSONLinesWriter::JSONLinesWriter(const Params& params) : params_(params) {}
+JSONLinesWriter::JSONLinesWriter(const Params& params) : params_(params) { schema().check(params_); }
 
 JSONLinesWriter::~JSONLinesWriter() { close(false); }
 

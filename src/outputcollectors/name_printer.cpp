@@ -7,11 +7,6 @@
 
 namespace kenning {
 
-const ParamSchema<NamePrinter::Params>& NamePrinter::schema() {
-  static const auto s = ParamSchema<Params>("NamePrinter", "Prints the best class of every frame");
-  return s;
-}
-
 NamePrinter::NamePrinter(const Params&, std::ostream* out) : out_(out ? out : &std::cout) {}
 
 std::vector<TensorSpec> NamePrinter::input_spec() const {

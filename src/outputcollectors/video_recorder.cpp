@@ -9,6 +9,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "kenning/core/error.h"
+#include "outputcollectors/frame_annotator.h"
 #include "outputcollectors/partial_path.h"
 
 namespace kenning {
@@ -20,21 +21,11 @@ struct VideoRecorder::State {
   std::vector<unsigned char> encoded;
 };
 
-const ParamSchema<VideoRecorder::Params>& VideoRecorder::schema() {
-  static const auto s =
-      ParamSchema<Params>("VideoRecorder",
-                          "Writes frames with predictions drawn on them to a video file or a folder of PNGs")
-          .field("output_path", &Params::output_path, "Video file (.avi, .mp4, .mkv) or folder for PNG frames")
-          .required()
-          .field("fourcc", &Params::fourcc, "Video codec as a four-character code")
-          .field("fps", &Params::fps, "Frame rate written in the video").range(0.1, 1000)
-          .field("min_width", &Params::min_width, "Enlarge narrower frames to at least this width; 0: never")
-          .range(0, 16384);
-  return s;
-}
-
 VideoRecorder::VideoRecorder(const Params& params)
-    : params_(params), annotator_(static_cast<int>(params.min_width)), state_(std::make_unique<State>()) {
+    : params_(params),
+      annotator_(std::make_unique<FrameAnnotator>(static_cast<int>(params.min_width))),
+      state_(std::make_unique<State>()) {
+  schema().check(params_);
   if (params_.fourcc.size() != 4) {
     throw ConfigError("VideoRecorder: parameter 'fourcc': expected four characters, got '" + params_.fourcc + "'");
   }
@@ -45,8 +36,11 @@ VideoRecorder::VideoRecorder(const Params& params)
 
 VideoRecorder::~VideoRecorder() { close(false); }
 
+std::vector<TensorSpec> VideoRecorder::input_spec() const { return FrameAnnotator::input_spec(); }
+std::vector<std::string> VideoRecorder::optional_inputs() const { return FrameAnnotator::optional_inputs(); }
+
 void VideoRecorder::prepare(const std::vector<TensorSpec>& connected) {
-  annotator_.prepare(connected);
+  annotator_->prepare(connected);
   frames_ = 0;
   if (video_) {
     check_parent_folder(params_.output_path, "VideoRecorder output_path");
@@ -61,7 +55,7 @@ void VideoRecorder::prepare(const std::vector<TensorSpec>& connected) {
 }
 
 void VideoRecorder::process_output(std::span<const TensorView> inputs) {
-  const cv::Mat image = annotator_.annotate(inputs);
+  const cv::Mat image = annotator_->annotate(inputs);
   State& s = *state_;
   if (video_) {
     if (!s.writer.isOpened()) {

@@ -9,11 +9,14 @@
 #include <memory>
 #include <string>
 
-#include "outputcollectors/frame_annotator.h"
 #include "kenning/core/params.h"
 #include "kenning/output_collector.h"
 
 namespace kenning {
+
+// OpenCV types stay out of this header (the annotator draws with them), so
+// the registry compiles without OpenCV's headers.
+class FrameAnnotator;
 
 class VideoRecorder : public OutputCollector {
  public:
@@ -27,8 +30,8 @@ class VideoRecorder : public OutputCollector {
   explicit VideoRecorder(const Params& params);
   ~VideoRecorder() override;
 
-  std::vector<TensorSpec> input_spec() const override { return FrameAnnotator::input_spec(); }
-  std::vector<std::string> optional_inputs() const override { return FrameAnnotator::optional_inputs(); }
+  std::vector<TensorSpec> input_spec() const override;
+  std::vector<std::string> optional_inputs() const override;
   void prepare(const std::vector<TensorSpec>& connected) override;
   void process_output(std::span<const TensorView> inputs) override;
   void close(bool completed) override;
@@ -38,7 +41,7 @@ class VideoRecorder : public OutputCollector {
  private:
   struct State;
   Params params_;
-  FrameAnnotator annotator_;
+  std::unique_ptr<FrameAnnotator> annotator_;
   std::unique_ptr<State> state_;
   bool video_ = false;
   std::size_t frames_ = 0;

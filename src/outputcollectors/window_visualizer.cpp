@@ -5,26 +5,22 @@
 #include <opencv2/highgui.hpp>
 
 #include "kenning/core/error.h"
+#include "outputcollectors/frame_annotator.h"
 
 namespace kenning {
 
-const ParamSchema<WindowVisualizer::Params>& WindowVisualizer::schema() {
-  static const auto s =
-      ParamSchema<Params>("WindowVisualizer", "Shows frames with predictions drawn on them in a window")
-          .field("window_name", &Params::window_name, "Title of the window")
-          .field("min_width", &Params::min_width, "Enlarge narrower frames to at least this width; 0: never")
-          .range(0, 16384)
-          .field("wait_ms", &Params::wait_ms, "Milliseconds each frame waits for a key press").range(1, 10000);
-  return s;
-}
-
 WindowVisualizer::WindowVisualizer(const Params& params)
-    : params_(params), annotator_(static_cast<int>(params.min_width)) {}
+    : params_(params), annotator_(std::make_unique<FrameAnnotator>(static_cast<int>(params.min_width))) {
+  schema().check(params_);
+}
 
 WindowVisualizer::~WindowVisualizer() { close(false); }
 
+std::vector<TensorSpec> WindowVisualizer::input_spec() const { return FrameAnnotator::input_spec(); }
+std::vector<std::string> WindowVisualizer::optional_inputs() const { return FrameAnnotator::optional_inputs(); }
+
 void WindowVisualizer::prepare(const std::vector<TensorSpec>& connected) {
-  annotator_.prepare(connected);
+  annotator_->prepare(connected);
   // HighGUI aborts the process rather than throw when there is no display.
   const char* display = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
@@ -51,7 +47,7 @@ void WindowVisualizer::process_output(std::span<const TensorView> inputs) {
     close_requested_ = true;
     return;
   }
-  cv::imshow(params_.window_name, annotator_.annotate(inputs));
+  cv::imshow(params_.window_name, annotator_->annotate(inputs));
   shown_ = true;
   const int key = cv::waitKey(static_cast<int>(params_.wait_ms));
   if (key == 'q' || key == 27) close_requested_ = true;

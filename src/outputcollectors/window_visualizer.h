@@ -4,13 +4,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
-#include "outputcollectors/frame_annotator.h"
 #include "kenning/core/params.h"
 #include "kenning/output_collector.h"
 
 namespace kenning {
+
+// OpenCV types stay out of this header (the annotator draws with them), so
+// the registry compiles without OpenCV's headers.
+class FrameAnnotator;
 
 class WindowVisualizer : public OutputCollector {
  public:
@@ -24,8 +28,8 @@ class WindowVisualizer : public OutputCollector {
   explicit WindowVisualizer(const Params& params);
   ~WindowVisualizer() override;
 
-  std::vector<TensorSpec> input_spec() const override { return FrameAnnotator::input_spec(); }
-  std::vector<std::string> optional_inputs() const override { return FrameAnnotator::optional_inputs(); }
+  std::vector<TensorSpec> input_spec() const override;
+  std::vector<std::string> optional_inputs() const override;
   // Throws IoError when no window can be opened (e.g. no display).
   void prepare(const std::vector<TensorSpec>& connected) override;
   void process_output(std::span<const TensorView> inputs) override;
@@ -36,7 +40,7 @@ class WindowVisualizer : public OutputCollector {
   bool window_visible() const;
 
   Params params_;
-  FrameAnnotator annotator_;
+  std::unique_ptr<FrameAnnotator> annotator_;
   bool open_ = false;
   bool shown_ = false;
   bool close_requested_ = false;

@@ -12,8 +12,7 @@ void register_runners(RegistryBase& r) {
 #if KENNING_WITH_OPENCV
   r.add_declared(model_runtime, "modelruntime");
 #else
-  r.add_unavailable(model_runtime.class_name(), "modelruntime", model_runtime.description(),
-                    "built without KENNING_WITH_OPENCV", model_runtime.decls());
+  r.add_unavailable(model_runtime, "modelruntime", "built without KENNING_WITH_OPENCV");
 #endif
 }
 

@@ -44,20 +44,10 @@ struct ONNXExecRuntime::State {
   bool has_output = false;
 };
 
-const ParamSchema<ONNXExecRuntime::Params>& ONNXExecRuntime::schema() {
-  static const auto s =
-      ParamSchema<Params>("ONNXExecRuntime", kDescription)
-          .field("save_model_path", &Params::save_model_path,
-                 "ONNX model to load; empty: the model the pipeline hands in")
-          .field("num_threads", &Params::num_threads,
-                 "ATen intra-op threads (at::set_num_threads, process-global: the runtime "
-                 "prepared last sets it for the whole process); -1: all cores, 0: one thread")
-          .range(-1, 256);
-  return s;
-}
-
 ONNXExecRuntime::ONNXExecRuntime(const Params& params)
-    : params_(params), state_(std::make_unique<State>()) {}
+    : params_(params), state_(std::make_unique<State>()) {
+  schema().check(params_);
+}
 
 ONNXExecRuntime::~ONNXExecRuntime() = default;
 

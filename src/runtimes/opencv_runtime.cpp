@@ -14,60 +14,39 @@
 namespace kenning {
 namespace {
 
-struct NamedBackend {
-  const char* name;
-  cv::dnn::Backend value;
-};
-struct NamedTarget {
-  const char* name;
-  cv::dnn::Target value;
-};
+using Backend = OpenCVRuntime::Backend;
+using Target = OpenCVRuntime::Target;
 
-// The parameter's enum values, in the order the schema lists them.
-constexpr NamedBackend kBackends[] = {
-    {"default", cv::dnn::DNN_BACKEND_DEFAULT},
-    {"opencv", cv::dnn::DNN_BACKEND_OPENCV},
-    {"cuda", cv::dnn::DNN_BACKEND_CUDA},
-    {"vkcom", cv::dnn::DNN_BACKEND_VKCOM},
-};
-constexpr NamedTarget kTargets[] = {
-    {"cpu", cv::dnn::DNN_TARGET_CPU},
-    {"opencl", cv::dnn::DNN_TARGET_OPENCL},
-    {"opencl_fp16", cv::dnn::DNN_TARGET_OPENCL_FP16},
-    {"cuda", cv::dnn::DNN_TARGET_CUDA},
-    {"cuda_fp16", cv::dnn::DNN_TARGET_CUDA_FP16},
-};
-
-template <class Table>
-std::vector<std::string> names_of(const Table& table) {
-  std::vector<std::string> out;
-  for (const auto& entry : table) out.emplace_back(entry.name);
-  return out;
-}
-
-// The schema restricts the strings, so a miss here is a programming error.
-cv::dnn::Backend backend_from_name(const std::string& name) {
-  for (const auto& b : kBackends) {
-    if (name == b.name) return b.value;
+cv::dnn::Backend cv_backend(Backend b) {
+  switch (b) {
+    case Backend::Default: return cv::dnn::DNN_BACKEND_DEFAULT;
+    case Backend::OpenCV: return cv::dnn::DNN_BACKEND_OPENCV;
+    case Backend::Cuda: return cv::dnn::DNN_BACKEND_CUDA;
+    case Backend::VkCom: return cv::dnn::DNN_BACKEND_VKCOM;
   }
-  throw ConfigError("OpenCVRuntime: parameter 'backend': unknown value '" + name + "'");
+  return cv::dnn::DNN_BACKEND_OPENCV;  // unreachable: schema().check() ran first
 }
-cv::dnn::Target target_from_name(const std::string& name) {
-  for (const auto& t : kTargets) {
-    if (name == t.name) return t.value;
+cv::dnn::Target cv_target(Target t) {
+  switch (t) {
+    case Target::Cpu: return cv::dnn::DNN_TARGET_CPU;
+    case Target::OpenCL: return cv::dnn::DNN_TARGET_OPENCL;
+    case Target::OpenCLFp16: return cv::dnn::DNN_TARGET_OPENCL_FP16;
+    case Target::Cuda: return cv::dnn::DNN_TARGET_CUDA;
+    case Target::CudaFp16: return cv::dnn::DNN_TARGET_CUDA_FP16;
   }
-  throw ConfigError("OpenCVRuntime: parameter 'target': unknown value '" + name + "'");
+  return cv::dnn::DNN_TARGET_CPU;  // unreachable: schema().check() ran first
 }
 
+// Names of OpenCV's own values, which may include ones the parameters lack.
 std::string backend_name(cv::dnn::Backend b) {
-  for (const auto& e : kBackends) {
-    if (e.value == b) return e.name;
+  for (const auto& e : OpenCVRuntime::kBackendNames) {
+    if (cv_backend(e.value) == b) return e.name;
   }
   return "backend#" + std::to_string(static_cast<int>(b));
 }
 std::string target_name(cv::dnn::Target t) {
-  for (const auto& e : kTargets) {
-    if (e.value == t) return e.name;
+  for (const auto& e : OpenCVRuntime::kTargetNames) {
+    if (cv_target(e.value) == t) return e.name;
   }
   return "target#" + std::to_string(static_cast<int>(t));
 }
@@ -108,37 +87,21 @@ struct OpenCVRuntime::State {
   bool has_output = false;
 };
 
-const ParamSchema<OpenCVRuntime::Params>& OpenCVRuntime::schema() {
-  static const auto s =
-      ParamSchema<Params>("OpenCVRuntime", kDescription)
-          .field("save_model_path", &Params::save_model_path,
-                 "ONNX model to load; empty: the model the pipeline hands in")
-          .field("num_threads", &Params::num_threads,
-                 "Threads of OpenCV's parallel loops (cv::setNumThreads, process-global: the "
-                 "runtime prepared last sets it for the whole process); -1: OpenCV's default, "
-                 "0: run on the calling thread")
-          .range(-1, 256)
-          .field("backend", &Params::backend, "OpenCV DNN computation backend")
-          .one_of(names_of(kBackends))
-          .field("target", &Params::target, "Device the backend runs on")
-          .one_of(names_of(kTargets));
-  return s;
-}
-
 OpenCVRuntime::OpenCVRuntime(const Params& params)
     : params_(params), state_(std::make_unique<State>()) {
-  state_->backend = backend_from_name(params_.backend);
-  state_->target = target_from_name(params_.target);
+  schema().check(params_);
+  state_->backend = cv_backend(params_.backend);
+  state_->target = cv_target(params_.target);
   // Checked here, not at prepare_model, so a scenario fails before any work.
   const std::vector<cv::dnn::Target> targets = cv::dnn::getAvailableTargets(state_->backend);
   if (targets.empty()) {
-    throw ConfigError("OpenCVRuntime: parameter 'backend': '" + params_.backend +
+    throw ConfigError("OpenCVRuntime: parameter 'backend': '" + enum_name(kBackendNames, params_.backend) +
                       "' is not available in this OpenCV build; available backend/target "
                       "pairs: " + available_pairs());
   }
   if (std::find(targets.begin(), targets.end(), state_->target) == targets.end()) {
-    throw ConfigError("OpenCVRuntime: parameter 'target': '" + params_.target +
-                      "' is not available with backend '" + params_.backend +
+    throw ConfigError("OpenCVRuntime: parameter 'target': '" + enum_name(kTargetNames, params_.target) +
+                      "' is not available with backend '" + enum_name(kBackendNames, params_.backend) +
                       "' in this OpenCV build; available backend/target pairs: " +
                       available_pairs());
   }

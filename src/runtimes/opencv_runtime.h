@@ -19,15 +19,27 @@ class OpenCVRuntime : public Runtime {
  public:
   static constexpr const char* kDescription = "Runs ONNX models with OpenCV's DNN module";
 
+  // OpenCV DNN's computation backends and targets, by their parameter names.
+  enum class Backend { Default, OpenCV, Cuda, VkCom };
+  enum class Target { Cpu, OpenCL, OpenCLFp16, Cuda, CudaFp16 };
+  static constexpr EnumName<Backend> kBackendNames[] = {
+      {Backend::Default, "default"}, {Backend::OpenCV, "opencv"}, {Backend::Cuda, "cuda"}, {Backend::VkCom, "vkcom"}};
+  static constexpr EnumName<Target> kTargetNames[] = {{Target::Cpu, "cpu"},
+                                                      {Target::OpenCL, "opencl"},
+                                                      {Target::OpenCLFp16, "opencl_fp16"},
+                                                      {Target::Cuda, "cuda"},
+                                                      {Target::CudaFp16, "cuda_fp16"}};
+
   struct Params {
     std::filesystem::path save_model_path;
     std::int64_t num_threads = -1;
-    std::string backend = "opencv";
-    std::string target = "cpu";
+    Backend backend = Backend::OpenCV;
+    Target target = Target::Cpu;
   };
   static const ParamSchema<Params>& schema();
 
-  // Throws ConfigError when OpenCV was built without the chosen backend/target.
+  // Throws ConfigError for values outside the declaration (schema().check)
+  // and when OpenCV was built without the chosen backend/target.
   explicit OpenCVRuntime(const Params& params);
   ~OpenCVRuntime() override;
   OpenCVRuntime(const OpenCVRuntime&) = delete;

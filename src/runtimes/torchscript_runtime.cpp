@@ -80,29 +80,9 @@ struct PyTorchRuntime::State {
   bool has_output = false;
 };
 
-const ParamSchema<PyTorchRuntime::Params>& PyTorchRuntime::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass, kDescription)
-          .field("save_model_path", &Params::save_model_path,
-                 "TorchScript model to load (.ts); empty: the model the pipeline hands in")
-          .field("num_threads", &Params::num_threads,
-                 "libtorch intra-op threads (torch::set_num_threads, process-global: the runtime "
-                 "prepared last sets it for the whole process); -1: all cores, 0: run on the "
-                 "calling thread")
-          .range(-1, 256)
-          .field("optimize", &Params::optimize,
-                 "freeze the module and run libtorch's optimize_for_inference when loading "
-                 "(folds Conv+BatchNorm, moves convolutions to oneDNN); false: run as saved");
-  return s;
-}
-
 PyTorchRuntime::PyTorchRuntime(const Params& params)
     : params_(params), state_(std::make_unique<State>()) {
-  // Guards direct construction; the schema checks scenario blocks.
-  if (params_.num_threads < -1 || params_.num_threads > 256) {
-    throw ConfigError(std::string(kClass) + ": parameter 'num_threads': expected integer in "
-                      "[-1, 256], got " + std::to_string(params_.num_threads));
-  }
+  schema().check(params_);
 }
 
 PyTorchRuntime::~PyTorchRuntime() = default;

@@ -108,7 +108,7 @@ std::filesystem::path optimize_model(Pipeline& p, nlohmann::json* target_reports
   // Target-side optimizers are the chain's tail: the model comes back once.
   std::size_t first_target = p.optimizers.size();
   for (std::size_t i = 0; i < p.optimizers.size(); ++i) {
-    const bool on_target = p.optimizers[i]->location() == "target";
+    const bool on_target = p.optimizers[i]->location() == OptimizerLocation::Target;
     if (on_target && first_target == p.optimizers.size()) first_target = i;
     if (!on_target && first_target < i) {
       throw ConfigError("optimizers[" + std::to_string(i) + "] (" + p.optimizers[i]->type_name() +
@@ -193,8 +193,8 @@ std::filesystem::path optimize_and_record(Pipeline& p, Measurements& m) {
   for (const auto& o : p.optimizers) {
     nlohmann::json entry = {{"compiler_framework", o->framework()},
                             {"compiler_version", o->framework_version()},
-                            {"location", o->location()}};
-    if (o->location() == "target" && target_index < target_reports.size()) {
+                            {"location", enum_name(kOptimizerLocationNames, o->location())}};
+    if (o->location() == OptimizerLocation::Target && target_index < target_reports.size()) {
       const auto& r = target_reports[target_index++];
       if (r.contains("report") && r["report"].is_object()) entry.update(r["report"]);
       if (r.contains("time")) entry["target_compile_time"] = r["time"];

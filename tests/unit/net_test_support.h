@@ -78,7 +78,7 @@ inline std::vector<float> run_jit(const fs::path& model, const Tensor& x) {
 
 #if KENNING_WITH_OPENCV
 inline std::vector<float> run_opencv(const fs::path& model, const Tensor& x) {
-  OpenCVRuntime r(OpenCVRuntime::Params{{}, 1, "opencv", "cpu"});
+  OpenCVRuntime r(OpenCVRuntime::Params{{}, 1, OpenCVRuntime::Backend::OpenCV, OpenCVRuntime::Target::Cpu});
   return run_runtime(r, model, x);
 }
 #endif

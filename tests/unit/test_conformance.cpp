@@ -8,8 +8,32 @@
 #include <set>
 #include <string>
 
+#include "datasets/detection_dataset.h"
+#include "datasets/fashion_mnist_dataset.h"
+#include "datasets/random_dataset.h"
+#include "datasets/random_tensor_dataset.h"
+#include "dataproviders/camera_data_provider.h"
+#include "dataproviders/image_folder_data_provider.h"
+#include "dataproviders/tcp_data_provider.h"
 #include "kenning/core/params.h"
 #include "kenning/registries.h"
+#include "modelwrappers/onnx_image_classifier.h"
+#include "modelwrappers/onnx_model.h"
+#include "modelwrappers/onnx_ssd_detector.h"
+#include "modelwrappers/onnx_yolo_detector.h"
+#include "optimizers/onnx_fp16_compressor.h"
+#include "optimizers/onnx_graph_optimizer.h"
+#include "optimizers/onnx_int8_quantizer.h"
+#include "optimizers/pytorch_pruning.h"
+#include "optimizers/torchscript_optimizer.h"
+#include "outputcollectors/json_lines_writer.h"
+#include "outputcollectors/name_printer.h"
+#include "outputcollectors/video_recorder.h"
+#include "outputcollectors/window_visualizer.h"
+#include "runners/model_runtime_runner_params.h"
+#include "runtimes/onnx_exec_runtime.h"
+#include "runtimes/opencv_runtime.h"
+#include "runtimes/torchscript_runtime.h"
 
 namespace kenning {
 namespace {
@@ -122,6 +146,94 @@ TEST(Conformance, ParametersRoundTripThroughTheSchema) {
           << "validation is not idempotent";
       EXPECT_EQ(info->rebind(validated), validated) << "to_json(from_validated(p)) differs from p";
     }
+  }
+}
+
+// "kenning.runtimes.opencv.OpenCVRuntime" -> "opencv".
+std::string module_of(const std::string& dotted) {
+  const auto class_dot = dotted.rfind('.');
+  const auto module_dot = dotted.rfind('.', class_dot - 1);
+  return dotted.substr(module_dot + 1, class_dot - module_dot - 1);
+}
+
+// What `kenning list` and `kenning info` show of a class.
+void expect_same_description(const ClassInfo& unavailable, const ClassInfo& available) {
+  EXPECT_EQ(unavailable.name, available.name);
+  EXPECT_EQ(unavailable.dotted_name, available.dotted_name);
+  EXPECT_EQ(unavailable.family, available.family);
+  EXPECT_EQ(unavailable.description, available.description);
+  ASSERT_EQ(unavailable.params.size(), available.params.size());
+  for (std::size_t i = 0; i < available.params.size(); ++i) {
+    SCOPED_TRACE(available.params[i].name);
+    EXPECT_TRUE(unavailable.params[i] == available.params[i]);
+  }
+}
+
+// Registers C as a build without its backend would (add_unavailable<C>, in a
+// scratch registry of the same family) and compares it with the registration
+// this build made (add<C>). Returns C's name.
+template <class C, class Base>
+std::string expect_unavailable_matches(const Registry<Base>& family) {
+  const std::string name = C::schema().class_name();
+  SCOPED_TRACE(name);
+  const ClassInfo& available = family.find(name);
+  EXPECT_TRUE(available.available) << "this build has every backend";
+  Registry<Base> scratch(family.family(), family.package());
+  scratch.template add_unavailable<C>(module_of(available.dotted_name), "built without it");
+  const ClassInfo& unavailable = scratch.find(name);
+  EXPECT_FALSE(unavailable.available);
+  EXPECT_EQ(unavailable.unavailable_reason, "built without it");
+  expect_same_description(unavailable, available);
+  return name;
+}
+
+// Every class a build without some backend lists as unavailable (and the
+// datasets, cheap to include). Exempt: the classes registered in every build
+// with add<C>: the protocols and the libtorch networks, which say what is
+// missing when used.
+TEST(Conformance, UnavailableRegistrationMatchesAvailable) {
+  const Registries& r = registries();
+  std::set<std::string> checked = {
+      expect_unavailable_matches<FashionMNISTDataset>(r.datasets),
+      expect_unavailable_matches<MNISTDataset>(r.datasets),
+      expect_unavailable_matches<RandomizedClassificationDataset>(r.datasets),
+      expect_unavailable_matches<RandomTensorDataset>(r.datasets),
+      expect_unavailable_matches<COCODetectionDataset>(r.datasets),
+      expect_unavailable_matches<VOCDetectionDataset>(r.datasets),
+      expect_unavailable_matches<ONNXModel>(r.model_wrappers),
+      expect_unavailable_matches<ONNXImageClassifier>(r.model_wrappers),
+      expect_unavailable_matches<ONNXSSDDetector>(r.model_wrappers),
+      expect_unavailable_matches<ONNXYOLODetector>(r.model_wrappers),
+      expect_unavailable_matches<ONNXGraphOptimizer>(r.optimizers),
+      expect_unavailable_matches<ONNXFloat16Compressor>(r.optimizers),
+      expect_unavailable_matches<ONNXInt8Quantizer>(r.optimizers),
+      expect_unavailable_matches<TorchScriptOptimizer>(r.optimizers),
+      expect_unavailable_matches<PyTorchMagnitudePruner>(r.optimizers),
+      expect_unavailable_matches<OpenCVRuntime>(r.runtimes),
+      expect_unavailable_matches<PyTorchRuntime>(r.runtimes),
+      expect_unavailable_matches<ONNXExecRuntime>(r.runtimes),
+      expect_unavailable_matches<CameraDataProvider>(r.data_providers),
+      expect_unavailable_matches<ImageFolderDataProvider>(r.data_providers),
+      expect_unavailable_matches<TCPDataProvider>(r.data_providers),
+      expect_unavailable_matches<JSONLinesWriter>(r.output_collectors),
+      expect_unavailable_matches<NamePrinter>(r.output_collectors),
+      expect_unavailable_matches<VideoRecorder>(r.output_collectors),
+      expect_unavailable_matches<WindowVisualizer>(r.output_collectors),
+  };
+  {
+    // The runners hold declarations only.
+    const auto& schema = model_runtime_runner_schema();
+    const ClassInfo& available = r.runners.find(schema.class_name());
+    RegistryBase scratch(r.runners.family(), r.runners.package());
+    scratch.add_unavailable(schema, "modelruntime", "built without it");
+    expect_same_description(scratch.find(schema.class_name()), available);
+    checked.insert(schema.class_name());
+  }
+  // A class registered since needs its line above.
+  const std::set<std::string> always_built = {"PyTorchFashionMNISTCNN", "PyTorchMobileNetV2", "PyTorchResNet"};
+  for (const auto& [family, info] : every_class()) {
+    if (family == &r.protocols || always_built.count(info->name)) continue;
+    EXPECT_TRUE(checked.count(info->name)) << info->name << " is not checked here";
   }
 }
 

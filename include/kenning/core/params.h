@@ -4,23 +4,35 @@
 // struct. From that single declaration come:
 //  * validation of scenario blocks (types, limits, allowed values, unknown
 //    keys), with errors naming the block, key and what was expected;
+//  * check() of a Params object built directly in C++ against the same
+//    limits, with the same wording (constructors call it);
 //  * command-line flags (`model_path` -> `--model-path`);
 //  * `kenning info` help rows (type, default read from `Params{}`, limits);
 //  * to_json() of the effective configuration.
 //
-//   struct Params { std::filesystem::path model_path; std::int64_t num_threads = 4; };
+//   enum class Backend { OpenCV, Cuda };
+//   inline constexpr EnumName<Backend> kBackendNames[] = {{Backend::OpenCV, "opencv"}, {Backend::Cuda, "cuda"}};
+//   struct Params { std::filesystem::path model_path; std::int64_t num_threads = 4; Backend backend = Backend::Cuda; };
 //   static const ParamSchema<Params>& schema() {
 //     static const auto s = ParamSchema<Params>("OpenCVRuntime", "Runs ONNX with OpenCV DNN")
 //         .field("model_path", &Params::model_path, "Model file").required()
-//         .field("num_threads", &Params::num_threads, "Worker threads").range(1, 256);
+//         .field("num_threads", &Params::num_threads, "Worker threads").range(1, 256)
+//         .field("backend", &Params::backend, "DNN backend", kBackendNames);
 //     return s;
 //   }
+//
+// Enumerated parameters: a field bound to an `enum class` member takes the
+// table of its values' names, declared once beside the enum. Scenario files,
+// flags, help and to_json() use those names (the field's type is "enum",
+// its choices the names in table order); C++ code compares enum values.
+// enum_name() gives a value's name for messages.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -58,6 +70,8 @@ struct ParamDecl {
   // What a value must be, for error messages and help:
   // "integer in [1, 256]", "one of: cpu, opencl", "list of integer".
   std::string expectation() const;
+
+  bool operator==(const ParamDecl&) const = default;
 };
 
 // Checks one value against its declaration; throws ConfigError starting with
@@ -76,6 +90,27 @@ json validate_params(const std::vector<ParamDecl>& decls, const json& given,
 // naming `flag` (default: decl.flag()).
 json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& raw,
                          const std::string& flag = "");
+
+// Checks the values of a Params object built in C++ (ParamSchema::check),
+// `values` holding every declared key: a required string or path left empty
+// is missing, every other value is checked as check_param_value does. Throws
+// ConfigError naming the class and key, worded as validate_params words it.
+void check_param_values(const std::vector<ParamDecl>& decls, const json& values, const std::string& class_name);
+
+// One value of an enumerated parameter and its name in scenarios and flags.
+template <class E> struct EnumName {
+  E value;
+  const char* name;
+};
+
+// The name of `value` in `names`; "" for a value the table lacks (one cast
+// from an integer).
+template <class E> std::string enum_name(std::type_identity_t<std::span<const EnumName<E>>> names, E value) {
+  for (const auto& n : names) {
+    if (n.value == value) return n.name;
+  }
+  return "";
+}
 
 namespace detail {
 template <class T> struct ParamTraits;
@@ -139,6 +174,44 @@ template <class P> class ParamSchema {
     return *this;
   }
 
+  // Declares `name` bound to an enum member whose values are named in
+  // `names` (see the top of this file); the field is an enum of those names.
+  template <class E>
+    requires std::is_enum_v<E>
+  ParamSchema& field(std::string name, E P::*member, std::string help,
+                     std::type_identity_t<std::span<const EnumName<E>>> names) {
+    using Table = std::vector<EnumName<E>>;
+    Table table(names.begin(), names.end());
+    ParamDecl decl;
+    decl.name = std::move(name);
+    decl.type = ParamType::Enum;
+    decl.help = std::move(help);
+    for (const auto& n : table) decl.choices.emplace_back(n.name);
+    // A value missing from the table is written as its integer, which then
+    // fails check() as "one of: ...".
+    auto to_json = [table](E v) -> json {
+      for (const auto& n : table) {
+        if (n.value == v) return n.name;
+      }
+      return static_cast<std::int64_t>(v);
+    };
+    const P defaults{};
+    decl.default_value = to_json(defaults.*member);
+    decls_.push_back(std::move(decl));
+    bindings_.push_back(Binding{[member, table](P& p, const json& j) {
+                                  const auto& text = j.get_ref<const std::string&>();
+                                  for (const auto& n : table) {
+                                    if (text == n.name) {
+                                      p.*member = n.value;
+                                      return;
+                                    }
+                                  }
+                                  throw std::logic_error("ParamSchema: '" + text + "' is not a checked enum name");
+                                },
+                                [member, to_json](const P& p) { return to_json(p.*member); }});
+    return *this;
+  }
+
   // Modifiers apply to the field declared last.
   ParamSchema& required() {
     last().required = true;
@@ -154,7 +227,8 @@ template <class P> class ParamSchema {
     last().min = lo;
     return *this;
   }
-  // Restricts a string to `choices`; the field becomes an enum.
+  // Restricts a string to `choices`; the field becomes an enum. For values
+  // the code only passes on; values it branches on bind to an enum class.
   ParamSchema& one_of(std::vector<std::string> choices) {
     last().type = ParamType::Enum;
     last().choices = std::move(choices);
@@ -173,6 +247,17 @@ template <class P> class ParamSchema {
       const json& v = validated.at(decls_[i].name);
       if (!v.is_null()) bindings_[i].set(p, v);
     }
+    return p;
+  }
+
+  // Checks `p`, built directly in C++, against the declaration (limits,
+  // required strings and paths, enum values); throws ConfigError naming the
+  // class and key. Constructors call it, so both ways in are checked alike.
+  void check(const P& p) const { check_param_values(decls_, to_json(p), class_name_); }
+  // `p` after check(), for constructors that hand a parameter to a base
+  // class before their body runs.
+  const P& checked(const P& p) const {
+    check(p);
     return p;
   }
 

@@ -9,6 +9,10 @@
 // ("kenning.runtimes.opencv.OpenCVRuntime").
 // A bare module name given to add() ("opencv") finds its class too, when no
 // other class of the family shares that module.
+// A class whose backend was not built registers with
+// `registry.add_unavailable<C>("module", "built without ...")`: its schema()
+// is defined in a unit compiled without the backend, so `kenning list` and
+// `kenning info` show its real description and parameters.
 #pragma once
 
 #include <functional>
@@ -54,8 +58,14 @@ class RegistryBase {
   // Index of a class in classes(), or npos.
   std::size_t index_of(std::string_view name) const;
 
-  void add_unavailable(std::string name, std::string module, std::string description,
-                       std::string reason, std::vector<ParamDecl> params = {});
+  // A class listed, with its declaration, but not built in: `reason` says
+  // what the build lacks (e.g. "built without KENNING_WITH_OPENCV").
+  template <class P>
+  void add_unavailable(const ParamSchema<P>& schema, const std::string& module, std::string reason) {
+    add_declared(schema, module);
+    infos_.back().available = false;
+    infos_.back().unavailable_reason = std::move(reason);
+  }
 
   // A class this registry describes but does not build: its owner builds it
   // from the same schema (a flow runner needs the whole pipeline, which the
@@ -78,6 +88,7 @@ template <class Base> class Registry : public RegistryBase {
  public:
   using Factory = std::function<std::unique_ptr<Base>(const json& validated)>;
   using RegistryBase::RegistryBase;
+  using RegistryBase::add_unavailable;
 
   template <class C> void add(const std::string& module) {
     const auto& schema = C::schema();
@@ -87,6 +98,12 @@ template <class Base> class Registry : public RegistryBase {
     factories_.back() = [](const json& validated) -> std::unique_ptr<Base> {
       return std::make_unique<C>(C::schema().from_validated(validated));
     };
+  }
+
+  // C, its backend not built in, listed with the ClassInfo add<C>() gives it.
+  template <class C> void add_unavailable(const std::string& module, std::string reason) {
+    RegistryBase::add_unavailable(C::schema(), module, std::move(reason));
+    factories_.resize(infos_.size());
   }
 
   // Builds `type` from a scenario block's parameters; `where` names the block

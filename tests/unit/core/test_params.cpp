@@ -5,18 +5,22 @@
 #include "kenning/core/params.h"
 
 using kenning::ConfigError;
+using kenning::EnumName;
 using kenning::json;
 using kenning::ParamSchema;
 using kenning::ParamType;
 
 namespace {
 
+enum class Device { Cpu, OpenCL };
+constexpr EnumName<Device> kDeviceNames[] = {{Device::Cpu, "cpu"}, {Device::OpenCL, "opencl"}};
+
 struct ExampleParams {
   std::filesystem::path model_path;
   std::int64_t num_threads = 4;
   double learning_rate = 0.01;
   bool verbose = false;
-  std::string target = "cpu";
+  Device target = Device::Cpu;
   std::vector<std::int64_t> input_shape = {1, 28, 28};
   std::string note;
 };
@@ -27,7 +31,7 @@ const ParamSchema<ExampleParams>& schema() {
       .field("num_threads", &ExampleParams::num_threads, "Threads").range(1, 256)
       .field("learning_rate", &ExampleParams::learning_rate, "Step size").at_least(0)
       .field("verbose", &ExampleParams::verbose, "Talk more")
-      .field("target", &ExampleParams::target, "Device").one_of({"cpu", "opencl"})
+      .field("target", &ExampleParams::target, "Device", kDeviceNames)
       .field("input_shape", &ExampleParams::input_shape, "Shape").at_least(1)
       .field("note", &ExampleParams::note, "Free text");
   return s;
@@ -58,6 +62,7 @@ TEST(ParamSchema, DeclarationCarriesTypesDefaultsAndLimits) {
   EXPECT_EQ(d[3].type, ParamType::Bool);
   EXPECT_EQ(d[4].type, ParamType::Enum);
   EXPECT_EQ(d[4].default_value, "cpu");
+  EXPECT_EQ(d[4].choices, (std::vector<std::string>{"cpu", "opencl"}));
   EXPECT_EQ(d[5].type, ParamType::List);
   EXPECT_EQ(d[5].item_type, ParamType::Int);
   EXPECT_EQ(d[5].default_value, json({1, 28, 28}));
@@ -73,12 +78,13 @@ TEST(ParamSchema, ParsesValuesAndFillsDefaults) {
   EXPECT_EQ(p.model_path, "m.onnx");
   EXPECT_EQ(p.num_threads, 2);
   EXPECT_DOUBLE_EQ(p.learning_rate, 0.01);
-  EXPECT_EQ(p.target, "cpu");
+  EXPECT_EQ(p.target, Device::Cpu);
   EXPECT_EQ(p.input_shape, (std::vector<std::int64_t>{1, 28, 28}));
 }
 
 TEST(ParamSchema, ToJsonRoundTripsTheEffectiveConfiguration) {
   const auto p = schema().parse({{"model_path", "m.onnx"}, {"target", "opencl"}, {"verbose", true}}, "here");
+  EXPECT_EQ(p.target, Device::OpenCL);
   const json j = schema().to_json(p);
   EXPECT_EQ(j["model_path"], "m.onnx");
   EXPECT_EQ(j["target"], "opencl");
@@ -125,6 +131,82 @@ TEST(ParamSchema, MissingRequiredIsNamed) {
   const auto e = error_of(json::object());
   EXPECT_NE(e.find("missing required parameter 'model_path'"), std::string::npos) << e;
   EXPECT_NE(e.find("ExampleClass"), std::string::npos) << e;
+}
+
+TEST(ParamSchema, EnumsRoundTripAsTheirNames) {
+  for (const Device device : {Device::Cpu, Device::OpenCL}) {
+    ExampleParams p;
+    p.model_path = "m.onnx";
+    p.target = device;
+    const json j = schema().to_json(p);
+    EXPECT_EQ(j["target"], kenning::enum_name(kDeviceNames, device));
+    const auto back = schema().from_validated(kenning::validate_params(schema().decls(), j, "here", "ExampleClass"));
+    EXPECT_EQ(back.target, device);
+  }
+  EXPECT_EQ(kenning::enum_name(kDeviceNames, Device::OpenCL), "opencl");
+  EXPECT_EQ(kenning::enum_name(kDeviceNames, static_cast<Device>(9)), "");
+}
+
+namespace {
+std::string check_error(const ExampleParams& p) {
+  try {
+    schema().check(p);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+ExampleParams valid_params() {
+  ExampleParams p;
+  p.model_path = "m.onnx";
+  return p;
+}
+}  // namespace
+
+TEST(ParamSchemaCheck, AcceptsValidParams) {
+  EXPECT_EQ(check_error(valid_params()), "");
+  auto p = valid_params();
+  p.num_threads = 256;
+  p.target = Device::OpenCL;
+  p.note = "";  // optional strings may stay empty
+  EXPECT_EQ(check_error(p), "");
+}
+
+TEST(ParamSchemaCheck, ValueOutOfRangeNamesClassKeyAndLimits) {
+  auto p = valid_params();
+  p.num_threads = 0;
+  EXPECT_EQ(check_error(p), "ExampleClass.num_threads: expected integer in [1, 256], got 0 (integer)");
+  p = valid_params();
+  p.learning_rate = -0.5;
+  EXPECT_EQ(check_error(p), "ExampleClass.learning_rate: expected number >= 0, got -0.5 (number)");
+  p = valid_params();
+  p.input_shape = {1, 0};
+  EXPECT_EQ(check_error(p), "ExampleClass.input_shape[1]: expected integer >= 1, got 0 (integer)");
+}
+
+TEST(ParamSchemaCheck, RequiredPathLeftEmptyIsMissing) {
+  ExampleParams p;  // model_path empty
+  EXPECT_EQ(check_error(p),
+            "ExampleClass: missing required parameter 'model_path' (path: Model file) for ExampleClass");
+  // Worded as scenario validation words it.
+  EXPECT_NE(
+      error_of(json::object()).find("missing required parameter 'model_path' (path: Model file) for ExampleClass"),
+      std::string::npos);
+}
+
+TEST(ParamSchemaCheck, EnumValueOutsideTheNamesIsRejected) {
+  auto p = valid_params();
+  p.target = static_cast<Device>(7);
+  EXPECT_EQ(check_error(p), "ExampleClass.target: expected one of: cpu, opencl, got 7 (integer)");
+  EXPECT_EQ(schema().to_json(p)["target"], 7);
+}
+
+TEST(ParamSchemaCheck, CheckedReturnsTheParamsItChecked) {
+  const auto p = valid_params();
+  EXPECT_EQ(&schema().checked(p), &p);
+  auto bad = valid_params();
+  bad.num_threads = 300;
+  EXPECT_THROW(schema().checked(bad), ConfigError);
 }
 
 TEST(ParamSchema, UnknownKeyIsRejectedWithSuggestionAndKnownKeys) {

@@ -22,9 +22,30 @@ struct Widget : kenning::Plugin {
   Params params;
 };
 
+// A class whose backend is not built: only its declaration is compiled.
+struct GpuWidget {
+  struct Params {
+    std::int64_t cores = 8;
+  };
+  static const kenning::ParamSchema<Params>& schema() {
+    static const auto s = kenning::ParamSchema<Params>("GpuWidget", "Needs a GPU")
+                              .field("cores", &Params::cores, "GPU cores")
+                              .at_least(1);
+    return s;
+  }
+};
+
+struct OtherWidget {
+  struct Params {};
+  static const kenning::ParamSchema<Params>& schema() {
+    static const auto s = kenning::ParamSchema<Params>("OtherWidget", "Shares the module");
+    return s;
+  }
+};
+
 kenning::Registry<kenning::Plugin> make_registry() {
   kenning::Registry<kenning::Plugin> r("widget", "widgets");
-  r.add_unavailable("GpuWidget", "gpu", "Needs a GPU", "built without KENNING_WITH_GPU");
+  r.add_unavailable<GpuWidget>("gpu", "built without KENNING_WITH_GPU");
   r.add<Widget>("test_widget");
   return r;
 }
@@ -79,7 +100,15 @@ TEST(Registry, DeclaredClassIsDescribedFromItsSchema) {
 
 TEST(Registry, UnavailableClassIsListedButNotCreated) {
   const auto r = make_registry();
-  EXPECT_FALSE(r.find("GpuWidget").available);
+  const auto& info = r.find("GpuWidget");
+  EXPECT_FALSE(info.available);
+  EXPECT_EQ(info.unavailable_reason, "built without KENNING_WITH_GPU");
+  // Described from its own declaration.
+  EXPECT_EQ(info.dotted_name, "kenning.widgets.gpu.GpuWidget");
+  EXPECT_EQ(info.description, "Needs a GPU");
+  ASSERT_EQ(info.params.size(), 1u);
+  EXPECT_EQ(info.params[0].name, "cores");
+  EXPECT_EQ(info.params[0].default_value, 8);
   try {
     r.create("GpuWidget", {}, "s.json: widget");
     FAIL();
@@ -93,7 +122,7 @@ TEST(Registry, FindsByBareModuleNameUnlessShared) {
   EXPECT_EQ(r.find("test_widget").name, "TestWidget");
   EXPECT_EQ(r.find("gpu").name, "GpuWidget");
   EXPECT_THROW(r.find("widgets"), kenning::ConfigError);  // the package, not a module
-  r.add_unavailable("OtherWidget", "test_widget", "Shares the module", "built without it");
+  r.add_unavailable<OtherWidget>("test_widget", "built without it");
   EXPECT_THROW(r.find("test_widget"), kenning::ConfigError);  // ambiguous
   EXPECT_EQ(r.find("TestWidget").name, "TestWidget");
 }

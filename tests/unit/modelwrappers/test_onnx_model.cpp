@@ -134,7 +134,7 @@ TEST(ONNXImageClassifier, NhwcLayoutAndPerChannelNormalisation) {
   const fs::path model = write_nhwc_model(dir.path());
   ONNXImageClassifier::Params p;
   p.model_path = model;
-  p.input_layout = "NHWC";
+  p.input_layout = ImageLayout::NHWC;
   p.mean = {0.5, 1.0, 2.0};
   p.std = {0.5, 2.0, 4.0};
   ONNXImageClassifier clf(p);
@@ -216,7 +216,7 @@ TEST(ONNXImageClassifier, BadParametersNameTheKeyOrFile) {
   const fs::path nhwc = write_nhwc_model(dir.path());
   ONNXImageClassifier::Params p;
   p.model_path = nhwc;
-  p.input_layout = "NHWC";
+  p.input_layout = ImageLayout::NHWC;
   p.mean = {0.1, 0.2};
   auto msg = error_of<ConfigError>([&] { ONNXImageClassifier{p}; });
   EXPECT_HAS(msg, "ONNXImageClassifier: mean: expected 1 value or one per channel (3 for model input 'x'");
@@ -226,10 +226,10 @@ TEST(ONNXImageClassifier, BadParametersNameTheKeyOrFile) {
   msg = error_of<ConfigError>([&] { ONNXImageClassifier{p}; });
   EXPECT_HAS(msg, "std: expected finite values > 0");
   p.std = {1.0};
-  p.input_layout = "CHWN";
+  p.input_layout = static_cast<ImageLayout>(5);
   msg = error_of<ConfigError>([&] { ONNXImageClassifier{p}; });
-  EXPECT_HAS(msg, "input_layout: expected one of: NCHW, NHWC, got 'CHWN'");
-  p.input_layout = "NHWC";
+  EXPECT_HAS(msg, "ONNXImageClassifier.input_layout: expected one of: NCHW, NHWC, got 5 (integer)");
+  p.input_layout = ImageLayout::NHWC;
   write_lines(dir.path() / "nine.txt", 9);
   p.class_names_path = dir.path() / "nine.txt";
   msg = error_of<ConfigError>([&] { ONNXImageClassifier{p}; });

@@ -156,8 +156,8 @@ TEST(OnnxInt8Quantizer, PerTensorInt8ActivationsAndPercentileStayClose) {
     SCOPED_TRACE(variant);
     auto p = params_for(dir.path() / (std::string(variant) + ".onnx"));
     if (std::string(variant) == "per_tensor") p.per_channel = false;
-    if (std::string(variant) == "int8_activations") p.activation_dtype = "int8";
-    if (std::string(variant) == "percentile") p.calibration_method = "percentile";
+    if (std::string(variant) == "int8_activations") p.activation_dtype = ONNXInt8Quantizer::ValueType::Int8;
+    if (std::string(variant) == "percentile") p.calibration_method = ONNXInt8Quantizer::CalibrationMethod::Percentile;
     quantize(p);
     EXPECT_GE(accuracy(run(p.compiled_model_path, images), labels), a32 - 0.02);
   }
@@ -173,8 +173,8 @@ TEST(OnnxInt8Quantizer, PerTensorInt8ActivationsAndPercentileStayClose) {
 TEST(OnnxInt8Quantizer, IntegerInputsAndOutputsCarryScaleInTheSidecar) {
   TempDir dir;
   auto p = params_for(dir.path() / "io.onnx");
-  p.inference_input_type = "uint8";
-  p.inference_output_type = "uint8";
+  p.inference_input_type = ONNXInt8Quantizer::ValueType::UInt8;
+  p.inference_output_type = ONNXInt8Quantizer::ValueType::UInt8;
   const IOSpec spec = quantize(p);
   ASSERT_EQ(spec.input.size(), 1u);
   EXPECT_EQ(spec.input[0].dtype, DType::UInt8);
@@ -313,8 +313,8 @@ TEST(OnnxInt8Quantizer, BadPathsAndParametersFailBeforeWork) {
   ONNXInt8Quantizer q(params_for(dir.path() / "q.onnx"));
   EXPECT_HAS(error_of<IoError>([&] { q.compile(dir.path() / "missing.onnx", IOSpec{}, &data); }), "missing.onnx");
   auto p = params_for(dir.path() / "q.onnx");
-  p.activation_dtype = "int8";
-  p.inference_input_type = "uint8";
+  p.activation_dtype = ONNXInt8Quantizer::ValueType::Int8;
+  p.inference_input_type = ONNXInt8Quantizer::ValueType::UInt8;
   EXPECT_HAS(error_of<ConfigError>([&] { ONNXInt8Quantizer bad(p); }), "inference_input_type uint8");
   // The declared schema rejects unknown methods by name.
   EXPECT_HAS(error_of<ConfigError>([&] {

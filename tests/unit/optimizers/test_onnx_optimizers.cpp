@@ -352,11 +352,12 @@ TEST(ONNXGraphOptimizer, ParametersAndLocation) {
   EXPECT_HAS(error_of<ConfigError>([&] { s.parse(nlohmann::json::object(), "s.json: optimizers[0]"); }),
              "compiled_model_path");
   const auto p = s.parse({{"compiled_model_path", "o.onnx"}}, "s.json");
-  EXPECT_EQ(p.location, "host");
+  EXPECT_EQ(p.location, OptimizerLocation::Host);
   EXPECT_TRUE(p.fold_batchnorm && p.remove_identity && p.fold_constants && p.remove_unused_initializers);
   auto target = p;
-  target.location = "target";
-  EXPECT_EQ(ONNXGraphOptimizer(target).location(), "target");
+  target.location = OptimizerLocation::Target;
+  EXPECT_EQ(ONNXGraphOptimizer(target).location(), OptimizerLocation::Target);
+  EXPECT_EQ(s.to_json(target)["location"], "target");
   EXPECT_THROW(s.parse({{"compiled_model_path", "o.onnx"}, {"location", "moon"}}, "s.json"), ConfigError);
 }
 
@@ -431,8 +432,8 @@ TEST(ONNXFloat16Compressor, BadInputsAndLocation) {
   EXPECT_HAS(error_of<IoError>([&] { opt2.compile(dir.path() / "nope.onnx", IOSpec{}, nullptr); }),
              "nope.onnx");
   EXPECT_FALSE(fs::exists(p.compiled_model_path));
-  p.location = "target";
-  EXPECT_EQ(ONNXFloat16Compressor(p).location(), "target");
+  p.location = OptimizerLocation::Target;
+  EXPECT_EQ(ONNXFloat16Compressor(p).location(), OptimizerLocation::Target);
   EXPECT_HAS(error_of<ConfigError>([] {
                ONNXFloat16Compressor::schema().parse(nlohmann::json::object(), "s.json");
              }),
@@ -450,9 +451,9 @@ TEST(OptimizerRegistry, ListsTheOptimizers) {
                     {{"compiled_model_path", (dir.path() / "x.onnx").string()}}, "s.json: optimizers[0]");
   EXPECT_EQ(o->type_name(), "ONNXGraphOptimizer");
   EXPECT_EQ(o->input_formats(), std::vector<std::string>{"onnx"});
-  EXPECT_EQ(o->location(), "host");
+  EXPECT_EQ(o->location(), OptimizerLocation::Host);
   EXPECT_EQ(r.create("onnx_fp16", {{"compiled_model_path", "x.onnx"}, {"location", "target"}},
                      "s.json: optimizers[0]")
                 ->location(),
-            "target");
+            OptimizerLocation::Target);
 }

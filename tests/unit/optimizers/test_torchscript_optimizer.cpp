@@ -80,8 +80,9 @@ TEST(TorchScriptOptimizer, BadInputsNameTheFileAndWriteNothing) {
   EXPECT_HAS(error_of<IoError>([&] { nowhere.compile(kCnn, IOSpec{}, nullptr); }), "no-such-folder");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
 
-  p.location = "moon";
-  EXPECT_HAS(error_of<ConfigError>([&] { TorchScriptOptimizer o(p); }), "'host' or 'target'");
+  p.location = static_cast<OptimizerLocation>(7);
+  EXPECT_HAS(error_of<ConfigError>([&] { TorchScriptOptimizer o(p); }),
+             "TorchScriptOptimizer.location: expected one of: host, target, got 7");
 }
 
 TEST(TorchScriptOptimizer, IsRegistered) {
