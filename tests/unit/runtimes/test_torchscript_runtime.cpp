@@ -18,7 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "modelwrappers/cnn_torchscript_export.h"
+#include "nets/net_torchscript_export.h"
+#include "nets/net_zoo.h"
 #include "test_support.h"
 #include "modelwrappers/fashion_mnist_cnn.h"
 #include "datasets/fashion_mnist_dataset.h"
@@ -122,11 +123,12 @@ TEST_F(TorchScriptTest, ExportWritesArchiveAndSidecar) {
   }
 }
 
-TEST(TorchScriptSource, FollowsTheLayerTable) {
-  const std::string src = cnn_torchscript_source(fashion_mnist_cnn_layers());
-  EXPECT_HAS(src, "torch.conv2d(x, self.layers_0_weight, self.layers_0_bias, [1, 1], [1, 1])");
-  EXPECT_HAS(src, "torch.max_pool2d(x, [2, 2], [2, 2])");
-  EXPECT_HAS(src, "self._linear(x, self.layers_10_weight, self.layers_10_bias)");
+TEST(TorchScriptSource, FollowsTheCnnGraph) {
+  const std::string src = net_torchscript_source(fashion_mnist_cnn_graph());
+  EXPECT_HAS(src, "v0 = torch.conv2d(input, self.layers_0_weight, self.layers_0_bias, [1, 1], [1, 1], [1, 1], 1)");
+  EXPECT_HAS(src, "v2 = torch.max_pool2d(v1, [2, 2], [2, 2], [0, 0])");
+  EXPECT_HAS(src, "v9 = v8\n");  // Dropout: the identity at inference
+  EXPECT_HAS(src, "v10 = self._linear(v9, self.layers_10_weight, self.layers_10_bias)");
   EXPECT_EQ(src.find("dropout"), std::string::npos) << src;
 }
 
