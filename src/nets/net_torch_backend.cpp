@@ -22,8 +22,7 @@ namespace detail {
 std::string torch_message(const c10::Error& e) { return e.what_without_backtrace(); }
 
 void set_threads(std::int64_t num_threads) {
-  const std::int64_t n =
-      num_threads > 0 ? num_threads : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
+  const std::int64_t n = num_threads > 0 ? num_threads : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
   torch::set_num_threads(static_cast<int>(n));
 }
 
@@ -143,8 +142,7 @@ class Net {
 
 void NetDeleter::operator()(Net* net) const { delete net; }
 
-NetPtr load_net(const NetGraph& graph, const std::filesystem::path& weights_path,
-                std::int64_t num_threads) {
+NetPtr load_net(const NetGraph& graph, const std::filesystem::path& weights_path, std::int64_t num_threads) {
   detail::set_threads(num_threads);
   return NetPtr(new Net(detail::load_module(graph, weights_path)));
 }

@@ -96,18 +96,32 @@ struct NetModuleImpl : torch::nn::Module {
             p.running_mean.copy_(x.mean({0, 2, 3}));
             p.running_var.copy_(x.var({0, 2, 3}, /*unbiased=*/false));
           }
-          y = torch::batch_norm(x, p.weight, p.bias, p.running_mean, p.running_var, is_training(), 0.1, n.eps,
-                                true);
+          y = torch::batch_norm(x, p.weight, p.bias, p.running_mean, p.running_var, is_training(), 0.1, n.eps, true);
           break;
-        case NetOp::Relu: y = torch::relu(x); break;
-        case NetOp::Relu6: y = torch::clamp(x, 0.0, 6.0); break;
-        case NetOp::Add: y = torch::add(x, in(1)); break;
-        case NetOp::GlobalAvgPool: y = torch::adaptive_avg_pool2d(x, {1, 1}); break;
-        case NetOp::MaxPool: y = torch::max_pool2d(x, {n.kernel, n.kernel}, {n.stride, n.stride}, {n.padding, n.padding});
+        case NetOp::Relu:
+          y = torch::relu(x);
           break;
-        case NetOp::Flatten: y = torch::flatten(x, 1); break;
-        case NetOp::Linear: y = linear(x, p); break;
-        case NetOp::Dropout: y = torch::dropout(x, n.dropout, is_training()); break;
+        case NetOp::Relu6:
+          y = torch::clamp(x, 0.0, 6.0);
+          break;
+        case NetOp::Add:
+          y = torch::add(x, in(1));
+          break;
+        case NetOp::GlobalAvgPool:
+          y = torch::adaptive_avg_pool2d(x, {1, 1});
+          break;
+        case NetOp::MaxPool:
+          y = torch::max_pool2d(x, {n.kernel, n.kernel}, {n.stride, n.stride}, {n.padding, n.padding});
+          break;
+        case NetOp::Flatten:
+          y = torch::flatten(x, 1);
+          break;
+        case NetOp::Linear:
+          y = linear(x, p);
+          break;
+        case NetOp::Dropout:
+          y = torch::dropout(x, n.dropout, is_training());
+          break;
       }
       values[i] = std::move(y);
       for (int j : release[i]) values[static_cast<std::size_t>(j)].reset();

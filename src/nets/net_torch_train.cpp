@@ -32,8 +32,8 @@ struct DataShape {
 DataShape data_shape(const NetGraph& graph) {
   const Shape out = infer_net_shapes(graph).back();
   if (out.size() != 1) {
-    throw ConfigError("net '" + graph.name + "': trains on logits [n, classes], but outputs " +
-                      shape_to_string(out) + " per sample");
+    throw ConfigError("net '" + graph.name + "': trains on logits [n, classes], but outputs " + shape_to_string(out) +
+                      " per sample");
   }
   DataShape d;
   d.input.name = graph.input;
@@ -90,8 +90,8 @@ struct TorchBatch {
 TorchBatch to_torch(const Batch& b, Split split, const DataShape& shape) {
   const std::string where = std::string("dataset ") + split_name(split) + " batch";
   if (b.inputs.size() != 1 || b.targets.size() != 1) {
-    throw ConfigError(where + ": expected 1 input and 1 target tensor, got " +
-                      std::to_string(b.inputs.size()) + " and " + std::to_string(b.targets.size()));
+    throw ConfigError(where + ": expected 1 input and 1 target tensor, got " + std::to_string(b.inputs.size()) +
+                      " and " + std::to_string(b.targets.size()));
   }
   const TensorView input = b.inputs[0].view();
   try {
@@ -107,8 +107,8 @@ TorchBatch to_torch(const Batch& b, Split split, const DataShape& shape) {
   }
   for (std::int64_t label : targets.data<std::int64_t>()) {
     if (label < 0 || label >= shape.classes) {
-      throw ConfigError(where + ": label " + std::to_string(label) + " outside [0, " +
-                        std::to_string(shape.classes) + ")");
+      throw ConfigError(where + ": label " + std::to_string(label) + " outside [0, " + std::to_string(shape.classes) +
+                        ")");
     }
   }
   // from_blob wants a mutable pointer; nothing here writes through it.
@@ -185,9 +185,8 @@ void create_parent_folder(const std::filesystem::path& file) {
 // One pass over the Train split in `order`; the epoch's mean loss and
 // accuracy in `s`.
 void train_epoch(NetModule& net, torch::optim::Adam& optimizer, const Dataset& dataset, const DataShape& shape,
-                 std::span<const std::size_t> order, std::size_t batch_size,
-                 const std::vector<torch::Tensor>& masks, const std::vector<torch::Tensor>& pruned,
-                 ProgressBar& bar, EpochStats& s) {
+                 std::span<const std::size_t> order, std::size_t batch_size, const std::vector<torch::Tensor>& masks,
+                 const std::vector<torch::Tensor>& pruned, ProgressBar& bar, EpochStats& s) {
   const std::size_t n = order.size();
   const std::size_t num_batches = (n + batch_size - 1) / batch_size;
   net->train();
@@ -260,9 +259,10 @@ std::vector<EpochStats> train_impl(const NetGraph& graph, const TrainConfig& c, 
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     bar.finish(fmt::format("loss {:.4f} val_acc {:.4f}", s.train_loss, s.val_accuracy));
-    spdlog::info("epoch {}/{}: train_loss {:.4f} train_accuracy {:.4f} val_loss {:.4f} "
-                 "val_accuracy {:.4f} ({:.1f} s)",
-                 epoch, c.num_epochs, s.train_loss, s.train_accuracy, s.val_loss, s.val_accuracy, s.seconds);
+    spdlog::info(
+        "epoch {}/{}: train_loss {:.4f} train_accuracy {:.4f} val_loss {:.4f} "
+        "val_accuracy {:.4f} ({:.1f} s)",
+        epoch, c.num_epochs, s.train_loss, s.train_accuracy, s.val_loss, s.val_accuracy, s.seconds);
     log.add(s);
     history.push_back(s);
   }

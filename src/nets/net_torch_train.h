@@ -24,7 +24,7 @@ struct TrainConfig {
   std::int64_t num_epochs = 1;
   std::filesystem::path logdir;  // empty: no log files (training_log.h)
   std::int64_t seed = 42;
-  std::int64_t num_threads = 0;  // 0: all cores
+  std::int64_t num_threads = 0;        // 0: all cores
   std::filesystem::path weights_path;  // where the trained weights go (.pt)
   // Fine-tuning: start from these weights instead of a fresh initialisation.
   std::filesystem::path initial_weights;

@@ -26,7 +26,8 @@ TEST(TrainingLog, WritesJsonLinesAndCsvPerEpoch) {
   TrainingLog log(logdir);
   ASSERT_TRUE(log.enabled());
   log.add({.epoch = 1, .train_loss = 0.9, .train_accuracy = 0.7, .val_loss = 0.6, .val_accuracy = 0.8, .seconds = 2.5});
-  log.add({.epoch = 2, .train_loss = 0.5, .train_accuracy = 0.85, .val_loss = 0.45, .val_accuracy = 0.86, .seconds = 2.0});
+  log.add(
+      {.epoch = 2, .train_loss = 0.5, .train_accuracy = 0.85, .val_loss = 0.45, .val_accuracy = 0.86, .seconds = 2.0});
 
   std::ifstream jsonl(logdir / "training_log.jsonl");
   std::vector<json> lines;
