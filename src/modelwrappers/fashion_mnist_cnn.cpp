@@ -7,11 +7,28 @@
 
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
+#include "nets/net_torch_train.h"
+#include "nets/net_zoo.h"
 
 namespace kenning {
 
 namespace {
 constexpr const char* kClass = "PyTorchFashionMNISTCNN";
+constexpr std::int64_t kNumClasses = 10;
+
+const NetGraph& cnn_graph() {
+  static const NetGraph graph = fashion_mnist_cnn_graph();
+  return graph;
+}
+
+// The hint the NetGraph backend cannot give: this model's weights come from
+// training. Without libtorch the backend's NotSupported comes first.
+void require_weights(const std::filesystem::path& weights) {
+  std::error_code ec;
+  if (net_torch::available() && !std::filesystem::is_regular_file(weights, ec)) {
+    throw IoError(weights.string() + ": weights file not found (train the model first, e.g. `kenning train`)");
+  }
+}
 
 [[noreturn]] void bad_param(const std::string& key, const std::string& expected,
                             const std::string& got) {
@@ -59,10 +76,14 @@ const std::vector<std::string>& PyTorchFashionMNISTCNN::class_names() {
 
 IOSpec PyTorchFashionMNISTCNN::definition_io_spec() {
   IOSpec spec;
-  spec.input.push_back(cnn_input_spec());
+  TensorSpec input;
+  input.name = "input";
+  input.shape = {-1, 1, 28, 28};
+  input.dtype = DType::Float32;
+  spec.input.push_back(std::move(input));
   TensorSpec output;
   output.name = "output";
-  output.shape = {-1, kCnnNumClasses};
+  output.shape = {-1, kNumClasses};
   output.dtype = DType::Float32;
   output.class_name = class_names();
   spec.output.push_back(std::move(output));
@@ -77,7 +98,7 @@ IOSpec PyTorchFashionMNISTCNN::io_spec() const {
   return definition_io_spec();
 }
 
-std::string PyTorchFashionMNISTCNN::framework_version() const { return cnn_torch::torch_version(); }
+std::string PyTorchFashionMNISTCNN::framework_version() const { return net_torch::torch_version(); }
 
 std::filesystem::path PyTorchFashionMNISTCNN::weights_path() const {
   return std::filesystem::path(params_.model_path).replace_extension(".pt");
@@ -117,13 +138,13 @@ std::vector<Tensor> PyTorchFashionMNISTCNN::postprocess(std::vector<Tensor> outp
   }
   Tensor& logits = outputs[0];
   const Shape& shape = logits.shape();
-  if (logits.dtype() != DType::Float32 || shape.size() != 2 || shape[1] != kCnnNumClasses) {
+  if (logits.dtype() != DType::Float32 || shape.size() != 2 || shape[1] != kNumClasses) {
     throw ConfigError(where + ": expected float32 [n, 10] logits, got " +
                       std::string(dtype_name(logits.dtype())) + " " + shape_to_string(shape));
   }
   // Softmax in place, shifted by the row maximum so exp() cannot overflow.
   std::span<float> values = logits.data<float>();
-  const auto classes = static_cast<std::size_t>(kCnnNumClasses);
+  const auto classes = static_cast<std::size_t>(kNumClasses);
   for (std::size_t row = 0; row + classes <= values.size(); row += classes) {
     std::span<float> r = values.subspan(row, classes);
     const float max = *std::max_element(r.begin(), r.end());
@@ -140,12 +161,13 @@ std::vector<Tensor> PyTorchFashionMNISTCNN::postprocess(std::vector<Tensor> outp
 std::vector<EpochStats> PyTorchFashionMNISTCNN::train(const Dataset& dataset) {
   // The output layer has 10 classes; a dataset with another count cannot fit.
   const std::size_t classes = dataset.class_names().size();
-  if (classes != static_cast<std::size_t>(kCnnNumClasses)) {
+  if (classes != static_cast<std::size_t>(kNumClasses)) {
     throw ConfigError(std::string(kClass) + ": dataset " + dataset.type_name() + " has " +
                       std::to_string(classes) + " classes, the model has " +
-                      std::to_string(kCnnNumClasses));
+                      std::to_string(kNumClasses));
   }
-  cnn_torch::TrainConfig config;
+  net_torch::TrainConfig config;
+  config.owner = kClass;
   config.batch_size = params_.batch_size;
   config.learning_rate = params_.learning_rate;
   config.num_epochs = params_.num_epochs;
@@ -154,20 +176,22 @@ std::vector<EpochStats> PyTorchFashionMNISTCNN::train(const Dataset& dataset) {
   config.num_threads = params_.num_threads;
   config.weights_path = weights_path();
   net_.reset();  // a loaded model would be stale after training
-  std::vector<EpochStats> history = cnn_torch::train(config, dataset);
+  std::vector<EpochStats> history = net_torch::train(cnn_graph(), config, dataset);
   save_to_onnx(onnx_path());
   save_to_torchscript(torchscript_path());
   return history;
 }
 
 void PyTorchFashionMNISTCNN::save_to_onnx(const std::filesystem::path& path) {
-  cnn_torch::export_onnx(weights_path(), path);
+  require_weights(weights_path());
+  net_torch::export_onnx(cnn_graph(), weights_path(), path, NetOnnxOptions{});
   save_io_spec(definition_io_spec(), path);
   spdlog::info("exported {} to {}", weights_path().string(), path.string());
 }
 
 void PyTorchFashionMNISTCNN::save_to_torchscript(const std::filesystem::path& path) {
-  cnn_torch::export_torchscript(weights_path(), path);
+  require_weights(weights_path());
+  net_torch::export_torchscript(cnn_graph(), weights_path(), path);
   save_io_spec(definition_io_spec(), path);
   spdlog::info("exported {} to {}", weights_path().string(), path.string());
 }
@@ -178,9 +202,12 @@ std::vector<Tensor> PyTorchFashionMNISTCNN::run_inference(std::span<const Tensor
   } catch (const ConfigError& e) {
     throw ConfigError(std::string(kClass) + ".run_inference: " + e.what());
   }
-  if (!net_) net_ = cnn_torch::load_net(weights_path(), params_.num_threads);
+  if (!net_) {
+    require_weights(weights_path());
+    net_ = net_torch::load_net(cnn_graph(), weights_path(), params_.num_threads);
+  }
   std::vector<Tensor> out;
-  out.push_back(cnn_torch::forward(*net_, inputs[0]));
+  out.push_back(net_torch::forward(*net_, inputs[0]));
   return out;
 }
 

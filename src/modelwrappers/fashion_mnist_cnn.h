@@ -1,7 +1,7 @@
 // PyTorchFashionMNISTCNN: a small CNN classifying Fashion-MNIST images
-// (float32 [n, 1, 28, 28] in [0, 1]) into 10 classes, defined in
-// cnn_architecture.h. Trained and run natively with libtorch, exported to
-// ONNX node by node and to TorchScript. The class is always registered:
+// (float32 [n, 1, 28, 28] in [0, 1]) into 10 classes, the NetGraph
+// fashion_mnist_cnn_graph() (nets/net_zoo.h). Trained and run natively with
+// libtorch, exported to ONNX node by node and to TorchScript (src/nets/). The class is always registered:
 // without libtorch its I/O spec, pre- and post-processing still work and
 // train / save_to_onnx / save_to_torchscript / run_inference throw
 // NotSupported.
@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "modelwrappers/cnn_torch_backend.h"
 #include "kenning/core/params.h"
 #include "kenning/model_wrapper.h"
+#include "nets/net_torch_backend.h"
 
 namespace kenning {
 
@@ -75,7 +75,7 @@ class PyTorchFashionMNISTCNN : public ModelWrapper {
 
  private:
   Params params_;
-  cnn_torch::NetPtr net_;  // loaded on first run_inference, dropped by train()
+  net_torch::NetPtr net_;  // loaded on first run_inference, dropped by train()
 };
 
 }  // namespace kenning

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "modelwrappers/net_zoo.h"
+#include "nets/net_zoo.h"
 
 namespace kenning {
 

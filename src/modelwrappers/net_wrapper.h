@@ -28,9 +28,9 @@
 
 #include "kenning/core/params.h"
 #include "kenning/model_wrapper.h"
-#include "modelwrappers/net_graph.h"
-#include "modelwrappers/net_init.h"
-#include "modelwrappers/net_torch_backend.h"
+#include "nets/net_graph.h"
+#include "nets/net_init.h"
+#include "nets/net_torch_backend.h"
 
 namespace kenning {
 

@@ -1,6 +1,6 @@
 #include "modelwrappers/resnet.h"
 
-#include "modelwrappers/net_zoo.h"
+#include "nets/net_zoo.h"
 
 namespace kenning {
 

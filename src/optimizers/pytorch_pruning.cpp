@@ -6,9 +6,11 @@
 #include <spdlog/spdlog.h>
 #include <zlib.h>
 
-#include "modelwrappers/cnn_torch_backend.h"
 #include "kenning/core/error.h"
 #include "kenning/dataset.h"
+#include "nets/net_torch_backend.h"
+#include "nets/net_torch_train.h"
+#include "nets/net_zoo.h"
 
 namespace kenning {
 namespace {
@@ -35,7 +37,7 @@ PyTorchMagnitudePruner::PyTorchMagnitudePruner(const Params& params) : params_(p
   schema().check(params_);
 }
 
-std::string PyTorchMagnitudePruner::framework_version() const { return cnn_torch::torch_version(); }
+std::string PyTorchMagnitudePruner::framework_version() const { return net_torch::torch_version(); }
 
 std::filesystem::path PyTorchMagnitudePruner::pruned_weights_path() const {
   return std::filesystem::path(params_.compiled_model_path).replace_extension(".pt");
@@ -69,9 +71,12 @@ IOSpec PyTorchMagnitudePruner::compile(const std::filesystem::path& input_model,
   }
   check_calibration(calibration);
   const Dataset* dataset = calibration->dataset();
-  const double sparsity_before = cnn_torch::weight_sparsity(input_model);  // IoError for foreign weights
+  // The Fashion-MNIST CNN is the one network this optimizer prunes.
+  const NetGraph graph = fashion_mnist_cnn_graph();
+  const double sparsity_before = net_torch::weight_sparsity(graph, input_model);  // IoError for foreign weights
 
-  cnn_torch::TrainConfig c;
+  net_torch::TrainConfig c;
+  c.owner = "PyTorchFashionMNISTCNN";
   c.initial_weights = input_model;
   c.prune_sparsity = params_.sparsity;
   c.num_epochs = params_.epochs;
@@ -82,16 +87,16 @@ IOSpec PyTorchMagnitudePruner::compile(const std::filesystem::path& input_model,
   c.weights_path = weights;
   spdlog::info("{}: pruning {} to sparsity {:.2f}, then {} fine-tuning epochs", kClass, input_model.string(),
                params_.sparsity, params_.epochs);
-  const std::vector<EpochStats> history = cnn_torch::train(c, *dataset);
+  const std::vector<EpochStats> history = net_torch::train(graph, c, *dataset);
 
   // The dense ONNX export of the weights before, for the compressed-size comparison.
   const fs::path unpruned_onnx = fs::path(out.string() + ".unpruned.tmp");
-  cnn_torch::export_onnx(input_model, unpruned_onnx);
+  net_torch::export_onnx(graph, input_model, unpruned_onnx, NetOnnxOptions{});
   const std::uintmax_t compressed_before = compressed_size(unpruned_onnx);
   const std::uintmax_t bytes_before = fs::file_size(unpruned_onnx);
   fs::remove(unpruned_onnx, ec);
 
-  cnn_torch::export_onnx(weights, out);
+  net_torch::export_onnx(graph, weights, out, NetOnnxOptions{});
   try {
     save_io_spec(spec, out);
   } catch (...) {
@@ -101,7 +106,7 @@ IOSpec PyTorchMagnitudePruner::compile(const std::filesystem::path& input_model,
   report_ = nlohmann::json::object();
   report_["sparsity_target"] = params_.sparsity;
   report_["sparsity_before"] = sparsity_before;
-  report_["sparsity"] = cnn_torch::weight_sparsity(weights);
+  report_["sparsity"] = net_torch::weight_sparsity(graph, weights);
   report_["fine_tuning_epochs"] = params_.epochs;
   if (!history.empty()) report_["fine_tuned_val_accuracy"] = history.back().val_accuracy;
   report_["model_size_before"] = bytes_before;

@@ -9,7 +9,7 @@
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
 #include "net_test_support.h"
-#include "modelwrappers/net_torch_backend.h"
+#include "nets/net_torch_backend.h"
 #include "onnx/onnx_graph_builder.h"
 #include "test_support.h"
 #include "runtimes/torchscript_runtime.h"

@@ -1,7 +1,8 @@
-// ONNX graph builder and the CNN's ONNX export. The builder and the exporter
-// are checked on their own (structure, errors, and OpenCV computing a hand
-// checked graph); with libtorch, the exported CNN must compute what libtorch
-// computes, through OpenCV's importer.
+// ONNX graph builder and PyTorchFashionMNISTCNN's ONNX export. The builder is
+// checked on its own (structure, errors, and OpenCV computing a hand checked
+// graph); with libtorch, the exported CNN must compute what libtorch
+// computes, through OpenCV's importer (the exporter itself is tested in
+// tests/unit/nets/).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -16,12 +17,13 @@
 
 #include <onnx/onnx_pb.h>
 
-#include "modelwrappers/cnn_onnx_export.h"
 #include "test_support.h"
 #include "modelwrappers/fashion_mnist_cnn.h"
 #include "kenning/config.h"
 #include "kenning/core/error.h"
 #include "kenning/core/io_spec.h"
+#include "nets/net_torch_train.h"
+#include "nets/net_zoo.h"
 #include "onnx/onnx_graph_builder.h"
 
 #if KENNING_WITH_OPENCV
@@ -183,53 +185,6 @@ TEST(OnnxGraphBuilder, OpenCVComputesTheBuiltGraph) {
 }
 #endif
 
-// Parameters of the right shapes for every layer of the table, from a seed.
-std::vector<CnnLayerParams> random_cnn_params(std::uint64_t seed) {
-  const auto& layers = fashion_mnist_cnn_layers();
-  std::vector<CnnLayerParams> params(layers.size());
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    const CnnLayer& l = layers[i];
-    if (!cnn_layer_has_params(l.kind)) continue;
-    params[i].weight_shape = l.kind == CnnLayerKind::Conv2d ? Shape{l.out, l.in, l.kernel, l.kernel}
-                                                            : Shape{l.out, l.in};
-    params[i].bias_shape = {l.out};
-    params[i].weight = random_values(static_cast<std::size_t>(shape_numel(params[i].weight_shape)), seed + i, -0.1f, 0.1f);
-    params[i].bias = random_values(static_cast<std::size_t>(l.out), seed + 100 + i, -0.1f, 0.1f);
-  }
-  return params;
-}
-
-TEST(CnnOnnxExport, WritesTheTableNodeByNode) {
-  TempDir dir;
-  const fs::path path = dir.path() / "cnn.onnx";
-  export_cnn_to_onnx(fashion_mnist_cnn_layers(), random_cnn_params(1), path);
-  const onnx::ModelProto m = load_onnx_model(path);
-  EXPECT_EQ(m.opset_import(0).version(), 13);
-  std::vector<std::string> ops;
-  for (const auto& n : m.graph().node()) ops.push_back(n.op_type());
-  EXPECT_EQ(ops, (std::vector<std::string>{"Conv", "Relu", "MaxPool", "Conv", "Relu", "MaxPool",
-                                           "Flatten", "Gemm", "Relu", "Gemm"}));
-  EXPECT_EQ(m.graph().initializer_size(), 8);
-  ASSERT_EQ(m.graph().output_size(), 1);
-  EXPECT_EQ(m.graph().output(0).name(), "output");
-  EXPECT_EQ(dims_of(m.graph().output(0)), (std::vector<std::string>{"batch", "10"}));
-  EXPECT_EQ(dims_of(m.graph().input(0)), (std::vector<std::string>{"batch", "1", "28", "28"}));
-}
-
-TEST(CnnOnnxExport, MismatchedParametersAreBackendError) {
-  TempDir dir;
-  auto params = random_cnn_params(2);
-  params[0].weight_shape = {32, 1, 5, 5};
-  EXPECT_HAS(error_of<BackendError>(
-                 [&] { export_cnn_to_onnx(fashion_mnist_cnn_layers(), params, dir.path() / "c.onnx"); }),
-             "layer 0 (Conv2d)");
-  params.pop_back();
-  EXPECT_HAS(error_of<BackendError>(
-                 [&] { export_cnn_to_onnx(fashion_mnist_cnn_layers(), params, dir.path() / "c.onnx"); }),
-             "parameter sets");
-  EXPECT_FALSE(fs::exists(dir.path() / "c.onnx"));
-}
-
 #if KENNING_WITH_TORCH
 PyTorchFashionMNISTCNN::Params wrapper_params(const fs::path& model) {
   return PyTorchFashionMNISTCNN::schema().parse({{"model_path", model.string()}, {"num_threads", 2}},
@@ -239,7 +194,7 @@ PyTorchFashionMNISTCNN::Params wrapper_params(const fs::path& model) {
 TEST(FashionMNISTCNNExport, SavesModelAndSidecarThatRoundTrip) {
   TempDir dir;
   const fs::path model = dir.path() / "cnn.onnx";
-  cnn_torch::save_initial_weights(dir.path() / "cnn.pt", 7);
+  net_torch::save_initial_weights(fashion_mnist_cnn_graph(), dir.path() / "cnn.pt", 7);
   PyTorchFashionMNISTCNN w(wrapper_params(model));
   w.save_to_onnx(model);
 
@@ -261,9 +216,9 @@ TEST(FashionMNISTCNNExport, SavesModelAndSidecarThatRoundTrip) {
 
 TEST(FashionMNISTCNNExport, SameSeedGivesSameWeights) {
   TempDir dir;
-  cnn_torch::save_initial_weights(dir.path() / "a.pt", 3);
-  cnn_torch::save_initial_weights(dir.path() / "b.pt", 3);
-  cnn_torch::save_initial_weights(dir.path() / "c.pt", 4);
+  net_torch::save_initial_weights(fashion_mnist_cnn_graph(), dir.path() / "a.pt", 3);
+  net_torch::save_initial_weights(fashion_mnist_cnn_graph(), dir.path() / "b.pt", 3);
+  net_torch::save_initial_weights(fashion_mnist_cnn_graph(), dir.path() / "c.pt", 4);
   PyTorchFashionMNISTCNN a(wrapper_params(dir.path() / "a.onnx"));
   PyTorchFashionMNISTCNN b(wrapper_params(dir.path() / "b.onnx"));
   PyTorchFashionMNISTCNN c(wrapper_params(dir.path() / "c.onnx"));
@@ -282,7 +237,7 @@ TEST(FashionMNISTCNNExport, SameSeedGivesSameWeights) {
 TEST(FashionMNISTCNNExport, OpenCVMatchesLibtorchOnRandomInputs) {
   TempDir dir;
   const fs::path model = dir.path() / "cnn.onnx";
-  cnn_torch::save_initial_weights(dir.path() / "cnn.pt", 21);
+  net_torch::save_initial_weights(fashion_mnist_cnn_graph(), dir.path() / "cnn.pt", 21);
   PyTorchFashionMNISTCNN w(wrapper_params(model));
   w.save_to_onnx(model);
 

@@ -1,6 +1,6 @@
 # Model wrappers and the ONNX graph builder.
 
-# No libtorch needed: parameters, I/O spec, pre/post-processing, logs.
+# No libtorch needed: parameters, I/O spec, pre/post-processing.
 kenning_add_test(test_fashion_mnist_cnn
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fashion_mnist_cnn.cpp
   LIBS kenning_modelwrappers)
@@ -33,10 +33,10 @@ if(KENNING_WITH_ONNX)
     LIBS kenning_plugins kenning_modelwrappers kenning_onnx)
 endif()
 
-# The NetGraph networks without libtorch: graph checks, zoo layouts, seeded
-# init, BatchNorm folding, parameters, registration.
-kenning_add_test(test_net_graph
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_net_graph.cpp
+# PyTorchMobileNetV2 / PyTorchResNet without libtorch: parameters,
+# registration.
+kenning_add_test(test_net_wrappers
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_net_wrappers.cpp
   LIBS kenning_modelwrappers)
 
 # PyTorchMobileNetV2 / PyTorchResNet: libtorch vs our ONNX executor vs

@@ -18,7 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "modelwrappers/cnn_torchscript_export.h"
+#include "nets/net_init.h"
+#include "nets/net_torchscript_export.h"
+#include "nets/net_zoo.h"
 #include "test_support.h"
 #include "modelwrappers/fashion_mnist_cnn.h"
 #include "datasets/fashion_mnist_dataset.h"
@@ -79,10 +81,12 @@ double max_abs_diff(std::span<const float> a, std::span<const float> b) {
   return d;
 }
 
+constexpr std::size_t kNumClasses = 10;
+
 std::vector<std::size_t> argmax_rows(std::span<const float> logits) {
   std::vector<std::size_t> out;
-  for (std::size_t r = 0; r + kCnnNumClasses <= logits.size(); r += kCnnNumClasses) {
-    const auto row = logits.subspan(r, kCnnNumClasses);
+  for (std::size_t r = 0; r + kNumClasses <= logits.size(); r += kNumClasses) {
+    const auto row = logits.subspan(r, kNumClasses);
     out.push_back(static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin()));
   }
   return out;
@@ -122,11 +126,12 @@ TEST_F(TorchScriptTest, ExportWritesArchiveAndSidecar) {
   }
 }
 
-TEST(TorchScriptSource, FollowsTheLayerTable) {
-  const std::string src = cnn_torchscript_source(fashion_mnist_cnn_layers());
-  EXPECT_HAS(src, "torch.conv2d(x, self.layers_0_weight, self.layers_0_bias, [1, 1], [1, 1])");
-  EXPECT_HAS(src, "torch.max_pool2d(x, [2, 2], [2, 2])");
-  EXPECT_HAS(src, "self._linear(x, self.layers_10_weight, self.layers_10_bias)");
+TEST(TorchScriptSource, FollowsTheCnnGraph) {
+  const std::string src = net_torchscript_source(fashion_mnist_cnn_graph());
+  EXPECT_HAS(src, "v0 = torch.conv2d(input, self.layers_0_weight, self.layers_0_bias, [1, 1], [1, 1], [1, 1], 1)");
+  EXPECT_HAS(src, "v2 = torch.max_pool2d(v1, [2, 2], [2, 2], [0, 0])");
+  EXPECT_HAS(src, "v9 = v8\n");  // Dropout: the identity at inference
+  EXPECT_HAS(src, "v10 = self._linear(v9, self.layers_10_weight, self.layers_10_bias)");
   EXPECT_EQ(src.find("dropout"), std::string::npos) << src;
 }
 
@@ -144,16 +149,15 @@ TEST_F(TorchScriptTest, ExportIntoMissingFolderIsIoError) {
 }
 
 TEST_F(TorchScriptTest, MismatchedParametersAreBackendError) {
-  std::vector<CnnLayerParams> params(fashion_mnist_cnn_layers().size());
-  EXPECT_HAS(error_of<BackendError>([&] {
-               export_cnn_to_torchscript(fashion_mnist_cnn_layers(), params, dir_ / "c.ts");
-             }),
-             "c.ts: layer 0 (Conv2d)");
-  params.pop_back();
-  EXPECT_HAS(error_of<BackendError>([&] {
-               export_cnn_to_torchscript(fashion_mnist_cnn_layers(), params, dir_ / "c.ts");
-             }),
-             "parameter sets");
+  const NetGraph g = fashion_mnist_cnn_graph();
+  NetParams params = init_net_params(g, 1, LinearInit::PyTorchDefault);
+  params["layers.0.weight"].shape = {32, 1, 5, 5};
+  EXPECT_HAS(error_of<BackendError>([&] { export_net_to_torchscript(g, params, dir_ / "c.ts"); }),
+             "c.ts: net 'fashion_mnist_cnn': parameter 'layers.0.weight' has shape [32, 1, 5, 5]");
+  params = init_net_params(g, 1, LinearInit::PyTorchDefault);
+  params.erase("layers.10.bias");
+  EXPECT_HAS(error_of<BackendError>([&] { export_net_to_torchscript(g, params, dir_ / "c.ts"); }),
+             "parameter 'layers.10.bias' is missing");
   EXPECT_FALSE(fs::exists(dir_ / "c.ts"));
 }
 
@@ -168,7 +172,7 @@ void expect_backends_agree(const fs::path& ts, const Tensor& input, const std::s
   const std::vector<Tensor> native = wrapper.run_inference(std::span(&view, 1));
   ASSERT_EQ(native.size(), 1u);
   const auto reference = native[0].data<float>();
-  const Shape expected_shape = {input.shape()[0], kCnnNumClasses};
+  const Shape expected_shape = {input.shape()[0], static_cast<std::int64_t>(kNumClasses)};
   ASSERT_EQ(native[0].shape(), expected_shape);
 
   // As saved, and frozen + optimized for inference (oneDNN convolutions).

@@ -1,11 +1,12 @@
-// The networks the zoo wrappers run, written as NetGraphs with torchvision's
-// layouts and parameter names, so the .pt files, ONNX initializers and
-// TorchScript attributes line up with torchvision's state dicts.
+// The networks the model wrappers run, written as NetGraphs: MobileNetV2 and
+// ResNet with torchvision's layouts and parameter names, so the .pt files,
+// ONNX initializers and TorchScript attributes line up with torchvision's
+// state dicts, and the project's Fashion-MNIST CNN.
 #pragma once
 
 #include <cstdint>
 
-#include "modelwrappers/net_graph.h"
+#include "nets/net_graph.h"
 
 namespace kenning {
 
@@ -27,6 +28,15 @@ NetGraph mobilenet_v2_graph(double width_mult, std::int64_t num_classes, std::in
 // base_width x 1, 2, 4, 8 (64 in torchvision). ConfigError for other depths.
 NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t num_classes,
                       std::int64_t input_size);
+
+// The Fashion-MNIST classifier: conv(1->32, 3x3, pad 1)-relu-maxpool2-
+// conv(32->64, 3x3, pad 1)-relu-maxpool2-flatten-linear(3136->128)-relu-
+// dropout(0.3)-linear(128->10), on [1, 28, 28] inputs (two 2x2 poolings take
+// 28x28 to 7x7, hence 64 * 7 * 7 = 3136 features). No BatchNorm: it buys
+// little here. Nodes are named "layers.<index>" after the torch::nn::
+// Sequential it was first written as, so the parameters keep the state-dict
+// names of the committed models/fashion-mnist-cnn.pt ("layers.0.weight").
+NetGraph fashion_mnist_cnn_graph();
 
 // torchvision's _make_divisible: `v` rounded to the nearest multiple of
 // `divisor`, at least `divisor`, and never more than 10% below `v`.

@@ -1,4 +1,4 @@
-#include "modelwrappers/training_log.h"
+#include "nets/training_log.h"
 
 #include <fstream>
 #include <system_error>

@@ -1,4 +1,4 @@
-#include "modelwrappers/net_fold.h"
+#include "nets/net_fold.h"
 
 #include <cmath>
 #include <map>

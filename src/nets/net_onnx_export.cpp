@@ -1,7 +1,7 @@
-#include "modelwrappers/net_onnx_export.h"
+#include "nets/net_onnx_export.h"
 
 #include "kenning/core/error.h"
-#include "modelwrappers/net_fold.h"
+#include "nets/net_fold.h"
 #include "onnx/onnx_graph_builder.h"
 
 namespace kenning {
@@ -72,6 +72,9 @@ void add_node(OnnxGraphBuilder& b, const NetNode& n, std::int64_t opset, std::ve
       param("bias");
       b.add_node("Gemm", in, {out}, {{"transB", std::int64_t{1}}}, name);
       break;
+    case NetOp::Dropout:  // only as the graph output, see write()
+      b.add_node("Identity", in, {out}, {}, name);
+      break;
   }
 }
 
@@ -94,12 +97,16 @@ void write(const NetGraph& graph, const NetParams& params, const std::filesystem
     b.add_initializer(kClipMax, std::span<const float>(&hi, 1), {});
   }
   const auto inputs = resolve_net_inputs(graph);
+  const auto is_output = [&](int index) { return static_cast<std::size_t>(index) + 1 == graph.nodes.size(); };
+  // Dropout is the identity at inference: it emits no node and its readers
+  // read its input, unless it is the graph output, which an Identity names.
   auto tensor = [&](int index) {
+    while (index >= 0 && !is_output(index) && graph.nodes[index].op == NetOp::Dropout) index = inputs[index][0];
     if (index < 0) return std::string(kNetInputName);
-    return static_cast<std::size_t>(index) + 1 == graph.nodes.size() ? std::string(kNetOutputName)
-                                                                     : graph.nodes[index].name;
+    return is_output(index) ? std::string(kNetOutputName) : graph.nodes[index].name;
   };
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (graph.nodes[i].op == NetOp::Dropout && !is_output(static_cast<int>(i))) continue;
     std::vector<std::string> in;
     for (int j : inputs[i]) in.push_back(tensor(j));
     add_node(b, graph.nodes[i], options.opset, std::move(in), tensor(static_cast<int>(i)));

@@ -1,8 +1,14 @@
-// The libtorch side of the NetGraph wrappers (PyTorchMobileNetV2,
-// PyTorchResNet), behind plain types so only net_torch_backend.cpp and
-// net_torchscript_export.cpp include torch headers. Without
+// The libtorch side of the NetGraph networks (PyTorchMobileNetV2,
+// PyTorchResNet, PyTorchFashionMNISTCNN): weights, inference and export,
+// behind plain types so that only this library's libtorch units include
+// torch headers; training is in net_torch_train.h. Without
 // KENNING_WITH_TORCH, net_torch_stub.cpp implements these by throwing
 // NotSupported (except available() and torch_version()).
+//
+// The .pt files are torch::save archives of the module that
+// net_torch_module.h builds from the graph: every parameter under its
+// state-dict name ("layers.0.weight"), nested at the dots as torch.nn's
+// modules are.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +17,9 @@
 #include <string>
 
 #include "kenning/core/tensor.h"
-#include "modelwrappers/net_graph.h"
-#include "modelwrappers/net_init.h"
-#include "modelwrappers/net_onnx_export.h"
+#include "nets/net_graph.h"
+#include "nets/net_init.h"
+#include "nets/net_onnx_export.h"
 
 namespace kenning::net_torch {
 

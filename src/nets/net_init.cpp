@@ -1,4 +1,4 @@
-#include "modelwrappers/net_init.h"
+#include "nets/net_init.h"
 
 #include <cmath>
 #include <functional>

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "modelwrappers/net_graph.h"
+#include "nets/net_graph.h"
 
 namespace kenning {
 
@@ -27,7 +27,8 @@ struct NetOnnxOptions {
 
 // Conv2d -> Conv (group, strides, pads), BatchNorm2d -> BatchNormalization,
 // Relu -> Relu, Relu6 -> Clip, Add -> Add, GlobalAvgPool -> GlobalAveragePool,
-// MaxPool -> MaxPool, Flatten -> Flatten(axis 1), Linear -> Gemm(transB 1).
+// MaxPool -> MaxPool, Flatten -> Flatten(axis 1), Linear -> Gemm(transB 1);
+// Dropout (identity at inference) emits nothing, or Identity as the output.
 // Tensors are named after their nodes, initializers after the parameters
 // ("features.0.0.weight"); input float32 [batch, C, H, W], output float32
 // [batch, classes]. Throws ConfigError for an opset outside 9..17,

@@ -1,4 +1,4 @@
-#include "modelwrappers/net_torchscript_export.h"
+#include "nets/net_torchscript_export.h"
 
 #include <algorithm>
 #include <sstream>
@@ -56,6 +56,7 @@ std::string statement(const NetNode& n, const std::vector<std::string>& in) {
              pair(n.padding) + ")";
     case NetOp::Flatten: return "torch.flatten(" + x + ", 1)";
     case NetOp::Linear: return "self._linear(" + x + ", " + attr(n, "weight") + ", " + attr(n, "bias") + ")";
+    case NetOp::Dropout: return x;  // identity at inference
   }
   return "";
 }

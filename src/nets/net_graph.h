@@ -1,8 +1,8 @@
 // A convolutional network as data: a DAG of named nodes that the libtorch
 // module (net_torch_backend.cpp), the ONNX exporter (net_onnx_export.cpp) and
 // the TorchScript exporter (net_torchscript_export.cpp) are all built from,
-// so the three cannot drift apart. net_zoo.h writes MobileNetV2 and ResNet in
-// it. Plain C++: no torch or ONNX types here.
+// so the three cannot drift apart. net_zoo.h writes MobileNetV2, ResNet and
+// the Fashion-MNIST CNN in it. Plain C++: no torch or ONNX types here.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 namespace kenning {
 
-enum class NetOp { Conv2d, BatchNorm2d, Relu, Relu6, Add, GlobalAvgPool, MaxPool, Flatten, Linear };
+enum class NetOp { Conv2d, BatchNorm2d, Relu, Relu6, Add, GlobalAvgPool, MaxPool, Flatten, Linear, Dropout };
 
 // One node. Fields a node's op does not use keep their defaults.
 struct NetNode {
@@ -32,10 +32,11 @@ struct NetNode {
   std::int64_t groups = 1;   // Conv2d
   bool bias = false;         // Conv2d (Linear always has one)
   double eps = 1e-5;         // BatchNorm2d
+  double dropout = 0;        // Dropout: probability of zeroing (training only)
 };
 
 struct NetGraph {
-  std::string name;  // "mobilenet_v2", "resnet18"
+  std::string name;  // "mobilenet_v2", "resnet18", "fashion_mnist_cnn"
   std::string input = "input";
   Shape input_shape;  // one sample, [C, H, W]
   std::vector<NetNode> nodes;  // topological order; the last one is the output
@@ -52,7 +53,8 @@ std::vector<std::vector<int>> resolve_net_inputs(const NetGraph& graph);
 // One sample's shape after every node ([C, H, W], or [F] after Flatten and
 // Linear). Also checks the graph (resolve_net_inputs) and that every node
 // fits its input: channels, group divisibility, spatial sizes >= 1, equal
-// shapes at Add. ConfigError naming the node otherwise.
+// shapes at Add, a dropout probability in [0, 1). ConfigError naming the
+// node otherwise.
 std::vector<Shape> infer_net_shapes(const NetGraph& graph);
 
 // Per node, the nodes after which its output is no longer read (the graph

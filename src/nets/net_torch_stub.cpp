@@ -1,8 +1,9 @@
-// net_torch_backend.h for builds without libtorch: the wrappers still offer
-// their I/O spec and pre- and post-processing; everything needing torch says
-// why not.
+// net_torch_backend.h and net_torch_train.h for builds without libtorch: the
+// wrappers still offer their I/O spec and pre- and post-processing;
+// everything needing torch says why not.
 #include "kenning/core/error.h"
-#include "modelwrappers/net_torch_backend.h"
+#include "nets/net_torch_backend.h"
+#include "nets/net_torch_train.h"
 
 namespace kenning::net_torch {
 
@@ -31,5 +32,11 @@ NetPtr load_net(const NetGraph&, const std::filesystem::path&, std::int64_t) {
   unsupported("native inference");
 }
 Tensor forward(Net&, const TensorView&) { unsupported("native inference"); }
+
+std::vector<EpochStats> train(const NetGraph&, const TrainConfig&, const Dataset&) { unsupported("training"); }
+void save_initial_weights(const NetGraph&, const std::filesystem::path&, std::int64_t) {
+  unsupported("initialising weights");
+}
+double weight_sparsity(const NetGraph&, const std::filesystem::path&) { unsupported("reading weights"); }
 
 }  // namespace kenning::net_torch

@@ -2,7 +2,7 @@
 // deployment exporters do: one op instead of two, same maths up to rounding.
 #pragma once
 
-#include "modelwrappers/net_graph.h"
+#include "nets/net_graph.h"
 
 namespace kenning {
 

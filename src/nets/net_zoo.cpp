@@ -1,4 +1,4 @@
-#include "modelwrappers/net_zoo.h"
+#include "nets/net_zoo.h"
 
 #include <cmath>
 
@@ -18,11 +18,13 @@ class Writer {
   }
   const std::string& input() const { return g_.input; }
 
-  // Conv2d without bias, "same"-style padding (k - 1) / 2, as torchvision's.
+  // Conv2d with "same"-style padding (k - 1) / 2; without bias, as
+  // torchvision's, unless `bias`.
   std::string conv(std::string name, const std::string& x, std::int64_t in, std::int64_t out,
-                   std::int64_t kernel, std::int64_t stride, std::int64_t groups = 1) {
+                   std::int64_t kernel, std::int64_t stride, std::int64_t groups = 1, bool bias = false) {
     return add({.op = NetOp::Conv2d, .name = std::move(name), .inputs = {x}, .in = in, .out = out,
-                .kernel = kernel, .stride = stride, .padding = (kernel - 1) / 2, .groups = groups});
+                .kernel = kernel, .stride = stride, .padding = (kernel - 1) / 2, .groups = groups,
+                .bias = bias});
   }
   std::string bn(std::string name, const std::string& x, std::int64_t channels) {
     return add({.op = NetOp::BatchNorm2d, .name = std::move(name), .inputs = {x}, .out = channels});
@@ -40,6 +42,9 @@ class Writer {
   }
   std::string linear(std::string name, const std::string& x, std::int64_t in, std::int64_t out) {
     return add({.op = NetOp::Linear, .name = std::move(name), .inputs = {x}, .in = in, .out = out});
+  }
+  std::string dropout(std::string name, const std::string& x, double p) {
+    return add({.op = NetOp::Dropout, .name = std::move(name), .inputs = {x}, .dropout = p});
   }
   // torchvision's Conv2dNormActivation: "<prefix>.0" conv, ".1" BN, ".2" act.
   std::string conv_bn_act(const std::string& prefix, const std::string& x, std::int64_t in,
@@ -170,6 +175,19 @@ NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t 
     }
   }
   w.head(x, channels, num_classes, "fc");
+  return w.finish();
+}
+
+NetGraph fashion_mnist_cnn_graph() {
+  Writer w("fashion_mnist_cnn", 1, 28);
+  auto layer = [](int index) { return "layers." + std::to_string(index); };
+  std::string x = w.conv(layer(0), w.input(), 1, 32, 3, 1, 1, /*bias=*/true);
+  x = w.max_pool(layer(2), w.op(NetOp::Relu, layer(1), x), 2, 2, 0);
+  x = w.conv(layer(3), x, 32, 64, 3, 1, 1, /*bias=*/true);
+  x = w.max_pool(layer(5), w.op(NetOp::Relu, layer(4), x), 2, 2, 0);
+  x = w.linear(layer(7), w.op(NetOp::Flatten, layer(6), x), 64 * 7 * 7, 128);
+  x = w.dropout(layer(9), w.op(NetOp::Relu, layer(8), x), 0.3);
+  w.linear(layer(10), x, 128, 10);
   return w.finish();
 }
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "modelwrappers/net_graph.h"
+#include "nets/net_graph.h"
 
 namespace kenning {
 
@@ -20,7 +20,7 @@ std::string net_torchscript_attribute(const std::string& param_name);
 // aten ops as the libtorch backend (net_torch_backend.cpp), so both compute
 // the same: conv2d, batch_norm (inference), relu, clamp(0, 6), add,
 // adaptive_avg_pool2d, max_pool2d, flatten, and Linear as a 1x1 convolution
-// for batches > 1. Dead values are freed by the TorchScript interpreter.
+// for batches > 1; Dropout is the identity. Dead values are freed by the TorchScript interpreter.
 std::string net_torchscript_source(const NetGraph& graph);
 
 // Builds the module in eval mode and saves it to `path`. Throws

@@ -1,4 +1,4 @@
-#include "modelwrappers/net_graph.h"
+#include "nets/net_graph.h"
 
 #include <cctype>
 #include <unordered_map>
@@ -65,6 +65,7 @@ const char* net_op_name(NetOp op) {
     case NetOp::MaxPool: return "MaxPool";
     case NetOp::Flatten: return "Flatten";
     case NetOp::Linear: return "Linear";
+    case NetOp::Dropout: return "Dropout";
   }
   return "?";
 }
@@ -103,7 +104,7 @@ std::vector<Shape> infer_net_shapes(const NetGraph& g) {
     const Shape& x = inputs[i][0] < 0 ? g.input_shape : shapes[inputs[i][0]];
     const bool image = x.size() == 3;
     if (!image && n.op != NetOp::Linear && n.op != NetOp::Relu && n.op != NetOp::Relu6 &&
-        n.op != NetOp::Add) {
+        n.op != NetOp::Add && n.op != NetOp::Dropout) {
       bad(g, i, "needs a [C, H, W] input, got " + shape_to_string(x));
     }
     switch (n.op) {
@@ -145,6 +146,10 @@ std::vector<Shape> infer_net_shapes(const NetGraph& g) {
         }
         if (n.out < 1) bad(g, i, "needs out >= 1");
         shapes[i] = {n.out};
+        break;
+      case NetOp::Dropout:
+        if (!(n.dropout >= 0 && n.dropout < 1)) bad(g, i, "dropout must be in [0, 1)");
+        shapes[i] = x;
         break;
     }
   }

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "modelwrappers/net_graph.h"
+#include "nets/net_graph.h"
 
 namespace kenning {
 
