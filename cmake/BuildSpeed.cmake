@@ -94,6 +94,13 @@ function(kenning_pch_everywhere dir)
     if(NOT type MATCHES "^(STATIC_LIBRARY|OBJECT_LIBRARY|EXECUTABLE)$" OR target MATCHES "^kenning_pch_")
       continue()
     endif()
+    if(type STREQUAL "EXECUTABLE")
+      # Programs compile as -fPIC like the libraries (CMake would give them
+      # -fPIE), so that they can use the same precompiled headers; they
+      # still link as position-independent executables.
+      set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+      target_compile_options(${target} PRIVATE -fPIC)
+    endif()
     get_target_property(host ${target} KENNING_PCH_HOST)
     if(NOT host)
       set(host kenning_pch_common)

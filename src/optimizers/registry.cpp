@@ -7,6 +7,9 @@
 #include "optimizers/onnx_int8_quantizer.h"
 #include "optimizers/pytorch_pruning.h"
 #include "optimizers/torchscript_optimizer.h"
+#if KENNING_WITH_TORCH
+#include "torch_module/torch_module.h"
+#endif
 
 namespace kenning {
 
@@ -25,7 +28,9 @@ void register_optimizers(Registry<Optimizer>& r) {
       "onnx_int8", "needs both KENNING_WITH_ONNX and KENNING_WITH_TORCH (calibration runs our ONNX executor)");
 #endif
 #if KENNING_WITH_TORCH
-  r.add<TorchScriptOptimizer>("torchscript_optimizer");
+  r.add_built_by<TorchScriptOptimizer>("torchscript_optimizer", [](const TorchScriptOptimizer::Params& p) {
+    return torch_module::api("TorchScriptOptimizer").make_torchscript_optimizer(p);
+  });
   r.add<PyTorchMagnitudePruner>("magnitude_pruning");
 #else
   r.add_unavailable<TorchScriptOptimizer>("torchscript_optimizer", "built without KENNING_WITH_TORCH");

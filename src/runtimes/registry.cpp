@@ -5,6 +5,9 @@
 #include "runtimes/onnx_exec_runtime.h"
 #include "runtimes/opencv_runtime.h"
 #include "runtimes/torchscript_runtime.h"
+#if KENNING_WITH_TORCH
+#include "torch_module/torch_module.h"
+#endif
 
 namespace kenning {
 
@@ -15,12 +18,17 @@ void register_runtimes(Registry<Runtime>& r) {
   r.add_unavailable<OpenCVRuntime>("opencv", "built without KENNING_WITH_OPENCV");
 #endif
 #if KENNING_WITH_TORCH
-  r.add<PyTorchRuntime>("pytorch");
+  // Built by the libtorch module (torch_module.h), loaded on first use.
+  r.add_built_by<PyTorchRuntime>("pytorch", [](const PyTorchRuntime::Params& p) {
+    return torch_module::api("PyTorchRuntime").make_pytorch_runtime(p);
+  });
 #else
   r.add_unavailable<PyTorchRuntime>("pytorch", "built without KENNING_WITH_TORCH");
 #endif
 #if KENNING_WITH_TORCH && KENNING_WITH_ONNX
-  r.add<ONNXExecRuntime>("onnx_exec");
+  r.add_built_by<ONNXExecRuntime>("onnx_exec", [](const ONNXExecRuntime::Params& p) {
+    return torch_module::api("ONNXExecRuntime").make_onnx_exec_runtime(p);
+  });
 #else
   r.add_unavailable<ONNXExecRuntime>("onnx_exec", "built without KENNING_WITH_TORCH and KENNING_WITH_ONNX");
 #endif

@@ -76,3 +76,10 @@ if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
                    LABELS e2e)
   add_dependencies(test_cli_test_modes kenning)
 endif()
+# The libtorch module missing or broken: one clear error, and commands that
+# do not run libtorch still work.
+if(TARGET kenning_torch)
+  kenning_add_test(test_cli_torch_module SOURCES e2e/test_cli_torch_module.cpp LIBS nlohmann_json::nlohmann_json
+                   LABELS e2e)
+  add_dependencies(test_cli_torch_module kenning)
+endif()

@@ -91,12 +91,21 @@ template <class Base> class Registry : public RegistryBase {
   using RegistryBase::add_unavailable;
 
   template <class C> void add(const std::string& module) {
+    add_built_by<C>(module, [](const auto& params) -> std::unique_ptr<Base> {
+      return std::make_unique<C>(params);
+    });
+  }
+
+  // C, built by `make(params)` instead of by this unit calling its
+  // constructor: for classes whose code lives in a module loaded on first use
+  // (torch_module/torch_module.h), so that listing them loads nothing.
+  template <class C, class Make> void add_built_by(const std::string& module, Make make) {
     const auto& schema = C::schema();
     infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
     infos_.back().rebind = [](const json& validated) { return C::schema().to_json(C::schema().from_validated(validated)); };
     factories_.resize(infos_.size());
-    factories_.back() = [](const json& validated) -> std::unique_ptr<Base> {
-      return std::make_unique<C>(C::schema().from_validated(validated));
+    factories_.back() = [make](const json& validated) -> std::unique_ptr<Base> {
+      return make(C::schema().from_validated(validated));
     };
   }
 

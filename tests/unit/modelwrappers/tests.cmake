@@ -43,7 +43,7 @@ kenning_add_test(test_net_wrappers
 # TorchScript (vs OpenCV when built) on small inputs, and at full size
 # (224x224, slow).
 if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
-  set(_net_test_libs kenning_modelwrappers kenning_runtimes kenning_onnx onnx_proto ${TORCH_LIBRARIES})
+  set(_net_test_libs kenning_modelwrappers kenning_runtimes_torch kenning_onnx onnx_proto ${TORCH_LIBRARIES})
   if(KENNING_WITH_OPENCV)
     list(APPEND _net_test_libs opencv_core)
   endif()
@@ -70,11 +70,11 @@ kenning_add_test(test_yolo_decode
 if(KENNING_WITH_OPENCV AND TARGET kenning_onnx_exec)
   kenning_add_test(test_blazeface
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_blazeface.cpp
-    LIBS kenning_modelwrappers kenning_datasets kenning_runtimes)
+    LIBS kenning_modelwrappers kenning_datasets kenning_runtimes_torch)
 endif()
 # ONNXYOLODetector on a Conv "YOLO head" built by the test.
 if(TARGET kenning_onnx_exec)
   kenning_add_test(test_onnx_yolo_detector
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_yolo_detector.cpp
-    LIBS kenning_modelwrappers kenning_runtimes kenning_onnx)
+    LIBS kenning_modelwrappers kenning_runtimes_torch kenning_onnx)
 endif()

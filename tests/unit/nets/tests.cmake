@@ -16,5 +16,5 @@ kenning_add_test(test_training_log
 if(KENNING_WITH_ONNX)
   kenning_add_test(test_net_onnx_export
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_net_onnx_export.cpp
-    LIBS kenning_nets kenning_onnx onnx_proto)
+    LIBS kenning_nets kenning_onnx onnx_proto $<TARGET_NAME_IF_EXISTS:kenning_torch_client>)
 endif()

@@ -16,7 +16,7 @@ endif()
 if(KENNING_WITH_TORCH)
   kenning_add_test(test_torchscript_optimizer
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_torchscript_optimizer.cpp
-    LIBS kenning_plugins kenning_optimizers ${TORCH_LIBRARIES}
+    LIBS kenning_plugins kenning_optimizers_torch ${TORCH_LIBRARIES}
     ATEN)
 endif()
 

@@ -12,14 +12,14 @@ endif()
 if(KENNING_WITH_TORCH)
   kenning_add_test(test_torchscript_runtime
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_torchscript_runtime.cpp
-    LIBS kenning_runtimes kenning_modelwrappers kenning_datasets)
+    LIBS kenning_runtimes_torch kenning_nets_torch kenning_modelwrappers kenning_datasets)
 endif()
 
 # ONNXExecRuntime on the project's model, against OpenCVRuntime when built.
 if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
   kenning_add_test(test_onnx_exec_runtime
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_onnx_exec_runtime.cpp
-    LIBS kenning_runtimes)
+    LIBS kenning_runtimes_torch)
 endif()
 
 # Every available runtime in the registry against ONNXExecRuntime on the
