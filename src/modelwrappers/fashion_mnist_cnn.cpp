@@ -57,14 +57,11 @@ const ParamSchema<PyTorchFashionMNISTCNN::Params>& PyTorchFashionMNISTCNN::schem
   return s;
 }
 
-PyTorchFashionMNISTCNN::PyTorchFashionMNISTCNN(const Params& params) : params_(params) {
-  if (params_.model_path.empty()) bad_param("model_path", "a model file path", "an empty path");
-  if (params_.batch_size < 1) bad_param("batch_size", "integer >= 1", std::to_string(params_.batch_size));
-  if (!(params_.learning_rate > 0) || !std::isfinite(params_.learning_rate)) {
-    bad_param("learning_rate", "float > 0", std::to_string(params_.learning_rate));
+PyTorchFashionMNISTCNN::PyTorchFashionMNISTCNN(const Params& params) : params_(schema().checked(params)) {
+  // The declaration's lower bound does not refuse infinity or NaN.
+  if (!std::isfinite(params_.learning_rate)) {
+    bad_param("learning_rate", "a finite float", std::to_string(params_.learning_rate));
   }
-  if (params_.num_epochs < 1) bad_param("num_epochs", "integer >= 1", std::to_string(params_.num_epochs));
-  if (params_.num_threads < 0) bad_param("num_threads", "integer >= 0", std::to_string(params_.num_threads));
 }
 
 const std::vector<std::string>& PyTorchFashionMNISTCNN::class_names() {

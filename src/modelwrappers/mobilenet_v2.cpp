@@ -26,10 +26,8 @@ const ParamSchema<PyTorchMobileNetV2::Params>& PyTorchMobileNetV2::schema() {
 }
 
 NetGraph PyTorchMobileNetV2::graph_for(const Params& p) {
+  schema().check(p);
   check_net_wrapper_params(kClass, p);
-  if (!(p.width_mult >= 0.1 && p.width_mult <= 4.0)) {
-    bad_net_param(kClass, "width_mult", "float in [0.1, 4]", std::to_string(p.width_mult));
-  }
   return mobilenet_v2_graph(p.width_mult, p.num_classes, p.input_size);
 }
 

@@ -15,25 +15,15 @@ void bad_net_param(const std::string& who, const std::string& key, const std::st
 }
 
 void check_net_wrapper_params(const std::string& who, const NetWrapperParams& p) {
-  auto at_least = [&](const char* key, std::int64_t v, std::int64_t lo) {
-    if (v < lo) bad_net_param(who, key, "integer >= " + std::to_string(lo), std::to_string(v));
-  };
-  if (p.model_path.empty()) bad_net_param(who, "model_path", "a model file path", "an empty path");
   const std::string format = model_format_from_path(p.model_path);
   if (format != "torch" && format != "onnx" && format != "torchscript") {
     bad_net_param(who, "model_path", "a .pt, .pth, .onnx or .ts file", p.model_path.string());
   }
-  at_least("input_size", p.input_size, kNetMinInputSize);
-  at_least("num_classes", p.num_classes, 1);
-  at_least("batch_size", p.batch_size, 0);
-  at_least("num_threads", p.num_threads, 0);
-  if (p.opset < 9 || p.opset > 17) bad_net_param(who, "opset", "integer in [9, 17]", std::to_string(p.opset));
 }
 
 TorchNetWrapper::TorchNetWrapper(std::string who, const NetWrapperParams& params, NetGraph graph,
                                  LinearInit linear)
     : who_(std::move(who)), params_(params), graph_(std::move(graph)), linear_(linear) {
-  check_net_wrapper_params(who_, params_);
   prepare_files();
 }
 

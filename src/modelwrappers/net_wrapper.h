@@ -78,8 +78,9 @@ template <class P> void add_net_tail_fields(ParamSchema<P>& s) {
       .at_least(0);
 }
 
-// Throws ConfigError "<who>: parameter '<key>': expected ..., got ..." for
-// values the schema would refuse (guards direct construction).
+// What the shared declaration cannot express: a model path with a suffix the
+// wrappers read or write. Throws ConfigError "<who>: parameter 'model_path':
+// expected ..., got ...". The declared limits are checked by schema().check().
 void check_net_wrapper_params(const std::string& who, const NetWrapperParams& p);
 [[noreturn]] void bad_net_param(const std::string& who, const std::string& key,
                                 const std::string& expected, const std::string& got);

@@ -25,12 +25,11 @@ const ParamSchema<PyTorchResNet::Params>& PyTorchResNet::schema() {
 }
 
 NetGraph PyTorchResNet::graph_for(const Params& p) {
+  schema().check(p);
   check_net_wrapper_params(kClass, p);
+  // The declared range [10, 34] holds other depths too.
   if (p.depth != 10 && p.depth != 18 && p.depth != 34) {
     bad_net_param(kClass, "depth", "10, 18 or 34", std::to_string(p.depth));
-  }
-  if (p.base_width < 8 || p.base_width > 256) {
-    bad_net_param(kClass, "base_width", "integer in [8, 256]", std::to_string(p.base_width));
   }
   return resnet_graph(p.depth, p.base_width, p.num_classes, p.input_size);
 }

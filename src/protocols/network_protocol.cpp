@@ -28,7 +28,7 @@ const ParamSchema<NetworkProtocol::Params>& NetworkProtocol::schema() {
   return s;
 }
 
-NetworkProtocol::NetworkProtocol(const Params& params) : params_(params) {}
+NetworkProtocol::NetworkProtocol(const Params& params) : params_(schema().checked(params)) {}
 NetworkProtocol::~NetworkProtocol() = default;
 
 void NetworkProtocol::initialize_client() {

@@ -24,7 +24,9 @@ const ParamSchema<UARTProtocol::Params>& UARTProtocol::schema() {
   return s;
 }
 
-UARTProtocol::UARTProtocol(const Params& params) : params_(params) { say_goodbye_on_disconnect(true); }
+UARTProtocol::UARTProtocol(const Params& params) : params_(schema().checked(params)) {
+  say_goodbye_on_disconnect(true);
+}
 UARTProtocol::~UARTProtocol() = default;
 
 void UARTProtocol::initialize_client() {

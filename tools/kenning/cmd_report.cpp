@@ -35,7 +35,6 @@ int run_report(const std::vector<std::string>& args) {
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
   const ReportInputs inputs = input_flags.values();
   const ReportFlags flags = report_flags.values();
-  check_report_types(flags);
   const auto runs = load_report_runs(inputs.measurements);
   render_report(runs, flags);
   return 0;

@@ -23,13 +23,9 @@ struct ReportFlags {
   static const ParamSchema<ReportFlags>& schema();
 };
 
-// ConfigError for an unknown --report-types item (the declaration cannot
-// restrict a list's items).
-void check_report_types(const ReportFlags& flags);
-
-// Fails before a long run when a report type is unknown, or the report could
+// Fails before a long run when the report could
 // not be written (its folder missing) or would be overwritten by its own
-// HTML page.
+// HTML page. (Unknown --report-types items are refused by the declaration.)
 void check_report_flags(const ReportFlags& flags);
 
 // Writes the report of `runs` and prints where its files went.

@@ -63,7 +63,7 @@ struct ParamDecl {
   bool required = false;
   std::optional<double> min;
   std::optional<double> max;
-  std::vector<std::string> choices;  // allowed values of an Enum
+  std::vector<std::string> choices;  // allowed values of an Enum (or of a List's Enum items)
 
   // `model_path` -> `--model-path`.
   std::string flag() const;
@@ -227,10 +227,11 @@ template <class P> class ParamSchema {
     last().min = lo;
     return *this;
   }
-  // Restricts a string to `choices`; the field becomes an enum. For values
-  // the code only passes on; values it branches on bind to an enum class.
+  // Restricts a string (or each item of a list of strings) to `choices`; the
+  // field (or its item) becomes an enum. For values the code only passes on;
+  // values it branches on bind to an enum class.
   ParamSchema& one_of(std::vector<std::string> choices) {
-    last().type = ParamType::Enum;
+    (last().type == ParamType::List ? last().item_type : last().type) = ParamType::Enum;
     last().choices = std::move(choices);
     return *this;
   }

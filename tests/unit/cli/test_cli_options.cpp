@@ -58,6 +58,10 @@ TEST(CliOptions, AMisspeltValueNamesTheFlagAndWhatWasExpected) {
             "--min-query-count: expected integer >= 1, got 0 (integer)");
   EXPECT_EQ(parse_error({"test"}, {"--target-benchmark-runs", "-1"}),
             "--target-benchmark-runs: expected integer in [0, 1000000], got -1 (integer)");
+  // A list's items are checked against the declaration too.
+  EXPECT_EQ(parse_error({"test", "report"}, {"--report-path", "r.md", "--report-types", "performance,clasification"}),
+            "--report-types[1]: expected one of: performance, classification, detection, training, "
+            "got \"clasification\" (string)");
 }
 
 TEST(CliOptions, AMisspeltFlagNamesItAndTheFlagMeant) {

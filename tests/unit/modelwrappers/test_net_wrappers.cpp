@@ -37,7 +37,7 @@ TEST(NetWrapperParams, SchemaFillsDefaultsAndRejectsBadValues) {
   }
 }
 
-TEST(NetWrapperParams, ConstructorsGuardWhatTheSchemaCannot) {
+TEST(NetWrapperParams, ConstructorsCheckTheDeclarationAndWhatItCannotSay) {
   // Depths between 10 and 34 other than 10, 18, 34 pass the schema's range.
   PyTorchResNet::Params r;
   r.model_path = "never/created.onnx";
@@ -48,13 +48,13 @@ TEST(NetWrapperParams, ConstructorsGuardWhatTheSchemaCannot) {
   EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "a .pt, .pth, .onnx or .ts file");
   m.model_path = "never/created.onnx";
   m.width_mult = 0;
-  EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "'width_mult'");
+  EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "PyTorchMobileNetV2.width_mult: expected");
   m.width_mult = 1;
   m.input_size = 8;
-  EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "'input_size'");
+  EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "PyTorchMobileNetV2.input_size: expected");
   m.input_size = 64;
   m.opset = 7;
-  EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "'opset'");
+  EXPECT_HAS(error_of<ConfigError>([&] { PyTorchMobileNetV2 w(m); }), "PyTorchMobileNetV2.opset: expected");
   EXPECT_FALSE(std::filesystem::exists("never"));
 }
 

@@ -17,6 +17,7 @@
 #include "protocols/listener.h"
 #include "protocols/serial_transport.h"
 #include "test_support.h"
+#include "protocols/network_protocol.h"
 #include "protocols/uart_protocol.h"
 
 using namespace kenning;
@@ -91,4 +92,21 @@ TEST(UARTProtocol, NamesAMissingPortOnEitherSide) {
   } catch (const ProtocolError& e) {
     EXPECT_NE(std::string(e.what()).find("/dev/no-such-serial-port"), std::string::npos) << e.what();
   }
+}
+
+// Built from C++, the protocols hold their parameters to the same declaration
+// as a scenario block.
+TEST(UARTProtocol, ConstructorChecksTheDeclaration) {
+  UARTProtocol::Params p;
+  p.port = "/dev/ttyUSB0";
+  p.baudrate = 0;
+  EXPECT_HAS(kenning::testing::error_of<ConfigError>([&] { UARTProtocol uart(p); }),
+             "UARTProtocol.baudrate: expected");
+  p.baudrate = 115200;
+  p.port.clear();
+  EXPECT_HAS(kenning::testing::error_of<ConfigError>([&] { UARTProtocol uart(p); }), "port");
+  NetworkProtocol::Params n;
+  n.packet_size = 8;
+  EXPECT_HAS(kenning::testing::error_of<ConfigError>([&] { NetworkProtocol network(n); }),
+             "NetworkProtocol.packet_size: expected");
 }
