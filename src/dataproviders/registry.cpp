@@ -5,14 +5,25 @@
 #include "dataproviders/tcp_data_provider.h"
 #include "kenning/config.h"
 #include "kenning/registries.h"
+#if KENNING_WITH_OPENCV
+#include "modules/opencv_io/opencv_io_module.h"
+#endif
 
 namespace kenning {
 
 void register_data_providers(Registry<DataProvider>& r) {
 #if KENNING_WITH_OPENCV
-  r.add<CameraDataProvider>("camera");
-  r.add<ImageFolderDataProvider>("image_folder");
-  r.add<TCPDataProvider>("tcp");
+  // Built by the OpenCV I/O module (opencv_io_module.h), loaded on first use.
+  using opencv_io_module::api;
+  r.add_built_by<CameraDataProvider>("camera", [](const CameraDataProvider::Params& p) {
+    return api("CameraDataProvider").make_camera_provider(p);
+  });
+  r.add_built_by<ImageFolderDataProvider>("image_folder", [](const ImageFolderDataProvider::Params& p) {
+    return api("ImageFolderDataProvider").make_image_folder_provider(p);
+  });
+  r.add_built_by<TCPDataProvider>("tcp", [](const TCPDataProvider::Params& p) {
+    return api("TCPDataProvider").make_tcp_provider(p);
+  });
 #else
   const char* reason = "built without KENNING_WITH_OPENCV";
   r.add_unavailable<CameraDataProvider>("camera", reason);

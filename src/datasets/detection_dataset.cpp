@@ -1,12 +1,12 @@
 #include "datasets/detection_dataset.h"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
 #include "kenning/measurement/detection_metrics.h"
 #include "kenning/core/error.h"
 #include "kenning/measurement/keys.h"
+#include "modules/opencv_io/opencv_io_module.h"
 
 namespace kenning {
 
@@ -18,8 +18,9 @@ void DetectionDataset::load(DetectionAnnotations annotations) {
   annotations_.images.clear();
   pixels_.clear();
   skipped_ = 0;
+  const auto& io = opencv_io_module::api(who_ + ": reading images");
   for (auto& img : annotations.images) {
-    cv::Mat bgr = cv::imread(img.image.string(), cv::IMREAD_COLOR);
+    cv::Mat bgr = io.read_color_image(img.image);
     if (bgr.empty()) {
       spdlog::warn("{}: {}: cannot be read as an image; skipped", who_, img.image.string());
       ++skipped_;

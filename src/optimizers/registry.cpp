@@ -8,7 +8,7 @@
 #include "optimizers/pytorch_pruning.h"
 #include "optimizers/torchscript_optimizer.h"
 #if KENNING_WITH_TORCH
-#include "torch_module/torch_module.h"
+#include "modules/torch/torch_module.h"
 #endif
 
 namespace kenning {

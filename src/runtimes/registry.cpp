@@ -6,7 +6,7 @@
 #include "runtimes/opencv_runtime.h"
 #include "runtimes/torchscript_runtime.h"
 #if KENNING_WITH_TORCH
-#include "torch_module/torch_module.h"
+#include "modules/torch/torch_module.h"
 #endif
 
 namespace kenning {

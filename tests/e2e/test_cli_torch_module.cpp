@@ -1,4 +1,4 @@
-// `kenning` without a usable libtorch module (src/torch_module/): what needs
+// `kenning` without a usable libtorch module (src/modules/torch/): what needs
 // libtorch fails with one error naming the module file and what is wrong
 // with it, writes nothing, and everything else still works.
 #include <cstdlib>

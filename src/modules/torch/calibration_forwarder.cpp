@@ -3,7 +3,7 @@
 // implementation of the same name lives inside the module, which this unit is
 // never linked into. One forwarder group per unit, so that a program linking
 // an implementation statically (a test) never also pulls in its forwarder.
-#include "torch_module/torch_module.h"
+#include "modules/torch/torch_module.h"
 
 namespace kenning {
 

@@ -1,6 +1,6 @@
 // The module's one exported symbol: the table of torch_module.h, filled with
 // the libtorch implementations linked into this module.
-#include "torch_module/torch_module.h"
+#include "modules/torch/torch_module.h"
 
 namespace kenning::torch_module {
 namespace {

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "kenning/registries.h"
-#include "torch_module/torch_module.h"
+#include "modules/torch/torch_module.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;

@@ -4,7 +4,7 @@
 // but this module links it: `kenning list`, `kenning report`, the protocol
 // server and every test that does not run libtorch start without it. Code
 // outside the module reaches libtorch through the one table below; the
-// forwarders (forwarders.cpp) keep the usual entry points
+// forwarders (*_forwarder*.cpp) keep the usual entry points
 // (net_torch::train, calibrate_ranges, ...) and the registries build the
 // libtorch classes through it (Registry::add_built_by).
 //
@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "kenning/optimizer.h"
+#include "modules/module_loader.h"
 #include "kenning/runtime.h"
 #include "nets/net_torch_backend.h"
 #include "nets/net_torch_train.h"
@@ -30,9 +31,6 @@ namespace kenning::torch_module {
 
 // Bumped whenever Api changes: a module from another build is refused.
 inline constexpr std::uint32_t kAbiVersion = 1;
-
-// The symbol the module exports; returns its table.
-inline constexpr const char* kEntrySymbol = "kenning_torch_module_v1";
 
 struct Api {
   std::uint32_t abi_version = 0;
@@ -58,14 +56,15 @@ struct Api {
   std::unique_ptr<Optimizer> (*make_torchscript_optimizer)(const TorchScriptOptimizer::Params&) = nullptr;
 };
 
-// Where the module is looked for: $KENNING_TORCH_MODULE when set, else
-// <folder of the running program>/../lib/kenning/libkenning_torch.so (the
-// build tree's bin/ and lib/ as an installed tree's).
-std::filesystem::path module_file();
+// The module: build/lib/kenning/libkenning_torch.so, or $KENNING_TORCH_MODULE
+// (modules/module_loader.h); module_entry.cpp exports the entry symbol.
+inline constexpr modules::ModuleSpec kModule{"libkenning_torch.so", "KENNING_TORCH_MODULE",
+                                             "kenning_torch_module_v1", kAbiVersion, "libtorch"};
 
-// The table, loading the module on the first call (thread-safe). When it
-// cannot be loaded, throws NotSupported: "<what> needs libtorch, and " + why
-// (missing file, dlopen's error, or a module from another build).
-const Api& api(std::string_view what);
+inline std::filesystem::path module_file() { return modules::module_file(kModule); }
+
+// The table, loading the module on the first call. When it cannot be loaded,
+// throws NotSupported: "<what> needs libtorch, and " + why.
+inline const Api& api(std::string_view what) { return modules::module_api<Api>(kModule, what); }
 
 }  // namespace kenning::torch_module
