@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
+#include "kenning/core/file_io.h"
 #include "measurement/host_info.h"
 #include "kenning/core/progress_bar.h"
 #include "kenning/core/quantization.h"
@@ -89,16 +90,7 @@ void record_loadgen_result(TestMode mode, Measurements& m) {
 }  // namespace
 
 void check_output_path(const std::filesystem::path& path, const std::string& what) {
-  namespace fs = std::filesystem;
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) {
-    throw IoError(what + " " + path.string() + ": folder '" + folder.string() + "' does not exist");
-  }
-  if (::access(folder.c_str(), W_OK) != 0) {
-    throw IoError(what + " " + path.string() + ": folder '" + folder.string() + "' is not writable");
-  }
-  if (fs::is_directory(path, ec)) throw IoError(what + " " + path.string() + ": is a folder, expected a file path");
+  check_writable_output(path, what);
 }
 
 std::filesystem::path optimize_model(Pipeline& p, nlohmann::json* target_reports) {

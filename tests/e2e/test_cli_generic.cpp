@@ -206,3 +206,19 @@ TEST_F(CliGeneric, OptimizerChainReportsNodeCountsAndSizes) {
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_NE(bad.err.find("location 'target' needs a protocol block"), std::string::npos) << bad.err;
 }
+
+// An output that cannot be written fails before the run, not after it; one
+// behind a link to a pipe is written through.
+TEST_F(CliGeneric, UnwritableMeasurementsFailBeforeTheRun) {
+  const auto r = run_kenning({"test", "--cfg", "scenarios/onnx-model-random.json", "--measurements", "/proc/m.json"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("--measurements /proc/m.json: folder '/proc' is not writable"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("inference time:"), std::string::npos) << "the run started: " << r.out;
+}
+
+TEST_F(CliGeneric, MeasurementsThroughDevStdoutAreNotReplaced) {
+  const auto r = run_kenning({"test", "--cfg", "scenarios/onnx-model-random.json", "--measurements", "/dev/stdout"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"inferencetime_mean\""), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_symlink("/dev/stdout"));
+}
