@@ -234,3 +234,19 @@ TEST(CliErrors, BadCommandsAndScenarioFiles) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("missing 'dataset' block"), std::string::npos) << r.err;
 }
+
+// Each command's help names the command in its usage line.
+TEST(Cli, HelpNamesTheCommand) {
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"train"}, {"optimize"}, {"test"}, {"optimize", "test"}, {"infer"},
+                                             {"onnx-conversion"}, {"flow"}, {"report"}, {"server"}, {"list"},
+                                             {"info"}}) {
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    std::string name = "kenning";
+    for (const auto& word : command) name += " " + word;
+    const auto r = run_kenning(args);
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_NE(r.out.find("Usage: " + name + " [OPTIONS]"), std::string::npos) << name << ":\n" << r.out;
+  }
+}

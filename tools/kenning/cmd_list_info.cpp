@@ -60,7 +60,7 @@ struct InfoFlags {
 }  // namespace
 
 int run_list(const std::vector<std::string>& args) {
-  CLI::App app("kenning list: the classes of each family and whether their backend is built in");
+  CLI::App app("kenning list: the classes of each family and whether their backend is built in", "kenning list");
   SchemaFlags<ListFlags> list_flags(ListFlags::schema(), {{"family", "family"}, {"verbose", "-v,--verbose"}});
   list_flags.add_to(app);
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
@@ -90,7 +90,7 @@ int run_list(const std::vector<std::string>& args) {
 }
 
 int run_info(const std::vector<std::string>& args) {
-  CLI::App app("kenning info: a class's description and parameters");
+  CLI::App app("kenning info: a class's description and parameters", "kenning info");
   SchemaFlags<InfoFlags> info_flags(InfoFlags::schema(), {{"class_name", "class"}});
   info_flags.add_to(app);
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;

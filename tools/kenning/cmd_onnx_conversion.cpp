@@ -70,7 +70,8 @@ struct ConversionFlags {
 int run_onnx_conversion(const std::vector<std::string>& args) {
   CLI::App app(
       "kenning onnx-conversion: export each model to ONNX and TorchScript, load every export into every "
-      "runtime that reads it, run the same inputs and compare with the model run natively");
+      "runtime that reads it, run the same inputs and compare with the model run natively",
+      "kenning onnx-conversion");
   SchemaFlags<ConversionFlags> conversion_flags(ConversionFlags::schema());
   conversion_flags.add_to(app);
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;

@@ -214,11 +214,12 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     }
   }
 
-  CLI::App app("kenning " + [&] {
-    std::string s;
-    for (const auto& c : commands) s += (s.empty() ? "" : " ") + c;
-    return s;
-  }() + ": classes and parameters come from --cfg and the --*-cls options; every class parameter is also a flag");
+  std::string command_name = "kenning";
+  for (const auto& c : commands) command_name += " " + c;
+  // The name is what the usage line shows: "Usage: kenning optimize test [OPTIONS]".
+  CLI::App app(command_name +
+                   ": classes and parameters come from --cfg and the --*-cls options; every class parameter is also a flag",
+               command_name);
   app.set_help_flag("-h,--help", "Print this help, including the flags of the selected classes");
   SchemaFlags<ScenarioOptions> scenario_flags(ScenarioOptions::schema());
   SchemaFlags<OptimizeTestFlags> optimize_test_flags(OptimizeTestFlags::schema());
