@@ -92,6 +92,7 @@ Shape parse_shape(std::string_view value, const std::string& where) {
       dim = dim * 10 + (rest[n] - '0');
       ++n;
     }
+    if (n == 0 && rest.front() == '-') fail(where, "'shape' holds a negative dimension: " + std::string(value));
     if (n == 0) fail(where, "'shape' holds a non-integer: " + std::string(value));
     if (shape.size() == kMaxRank) fail(where, "'shape' has more than 32 dimensions");
     shape.push_back(dim);

@@ -102,6 +102,8 @@ TEST(Npy, MalformedFilesAreIoErrorsNamingTheFileAndTheProblem) {
   EXPECT_NE(error_of(with("False,", "True, ")).find("Fortran-ordered"), std::string::npos);
   EXPECT_NE(error_of(with("'shape'", "'shapf'")).find("no 'shape' key"), std::string::npos);
   EXPECT_NE(error_of(with("(2, 3)", "(2, x)")).find("non-integer"), std::string::npos);
+  EXPECT_NE(error_of(with("(2, 3)", "(2,-3)")).find("'shape' holds a negative dimension: (2,-3)"), std::string::npos)
+      << error_of(with("(2, 3)", "(2,-3)"));
   // A shape far larger than the data is refused without allocating it.
   EXPECT_NE(error_of(with("(2, 3), }" + std::string(20, ' '), "(99999999999999,99999999999)}")).find("larger than the file"),
             std::string::npos);
