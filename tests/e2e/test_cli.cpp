@@ -250,3 +250,16 @@ TEST(Cli, HelpNamesTheCommand) {
     EXPECT_NE(r.out.find("Usage: " + name + " [OPTIONS]"), std::string::npos) << name << ":\n" << r.out;
   }
 }
+
+// Training never replaces an existing model (the committed one, with the
+// default scenario) unless told to.
+TEST(Cli, TrainRefusesToOverwriteAModelWithoutForce) {
+  const auto before = fs::last_write_time("models/fashion-mnist-cnn.onnx");
+  const auto r = run_kenning({"train", "--cfg", "scenarios/fashion-mnist-cnn.json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("kenning train: models/fashion-mnist-cnn.onnx exists and training would overwrite it; "
+                       "pass --force"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(fs::last_write_time("models/fashion-mnist-cnn.onnx"), before);
+}

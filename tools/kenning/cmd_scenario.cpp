@@ -32,6 +32,21 @@ void report_run(const Measurements& m, const ScenarioCommand& cmd) {
   render_report(report_runs_of(m.data(), file, file.stem().string()), cmd.report);
 }
 
+// Training replaces the model file and its weights (<stem>.pt beside it): a
+// committed model is not lost to a default scenario without --force.
+void refuse_to_overwrite_model(const std::filesystem::path& model) {
+  std::filesystem::path weights = model;
+  weights.replace_extension(".pt");
+  for (const auto& file : {model, weights}) {
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec)) {
+      throw ConfigError("kenning train: " + file.string() +
+                        " exists and training would overwrite it; pass --force, or train into a new file "
+                        "(--model-path build/" + model.filename().string() + ")");
+    }
+  }
+}
+
 }  // namespace
 
 int run_scenario_commands(const std::vector<std::string>& commands,
@@ -60,6 +75,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   if (train) {
     // Fail before hours of training, not after.
     if (!test && !cmd.measurements_path.empty()) check_output_path(cmd.measurements_path, "--measurements");
+    if (!cmd.force) refuse_to_overwrite_model(pipeline.model_wrapper->model_path());
     run_training(pipeline, training);
     if (!test) {
       training.set(keys::command, cmd.command_text);

@@ -173,6 +173,13 @@ const ParamSchema<OptimizeTestFlags>& OptimizeTestFlags::schema() {
   return s;
 }
 
+const ParamSchema<TrainFlags>& TrainFlags::schema() {
+  static const auto s = ParamSchema<TrainFlags>("train", "Options of `kenning train`")
+                            .field("force", &TrainFlags::force,
+                                   "Overwrite the model (and its weights) when the files already exist");
+  return s;
+}
+
 ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
                                        const std::vector<std::string>& args,
                                        const std::string& command_text,
@@ -223,10 +230,12 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   app.set_help_flag("-h,--help", "Print this help, including the flags of the selected classes");
   SchemaFlags<ScenarioOptions> scenario_flags(ScenarioOptions::schema());
   SchemaFlags<OptimizeTestFlags> optimize_test_flags(OptimizeTestFlags::schema());
+  SchemaFlags<TrainFlags> train_flags(TrainFlags::schema());
   SchemaFlags<TestFlags> test_flags(TestFlags::schema());
   SchemaFlags<ReportFlags> report_flags(ReportFlags::schema());
   scenario_flags.add_to(app);
   if (has(commands, "optimize") && has(commands, "test")) optimize_test_flags.add_to(app);
+  if (has(commands, "train")) train_flags.add_to(app);
   if (has(commands, "test")) test_flags.add_to(app);
   if (has(commands, "report")) report_flags.add_to(app);
   if (add_options) add_options(app);
@@ -270,6 +279,7 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   cmd.measurements_path = options.measurements;
   cmd.verbosity = options.verbosity;
   if (optimize_test_flags.added()) cmd.evaluate_unoptimized = optimize_test_flags.values().evaluate_unoptimized;
+  if (train_flags.added()) cmd.force = train_flags.values().force;
   if (test_flags.added()) cmd.test = test_flags.values();
   if (report_flags.added()) cmd.report = report_flags.values();
   for (std::size_t i = 0; i < flags.size(); ++i) {

@@ -52,6 +52,12 @@ struct OptimizeTestFlags {
   static const ParamSchema<OptimizeTestFlags>& schema();
 };
 
+// `train`: whether it may overwrite an existing model.
+struct TrainFlags {
+  bool force = false;
+  static const ParamSchema<TrainFlags>& schema();
+};
+
 struct ScenarioCommand {
   std::vector<std::string> commands;  // e.g. {"train", "test"}
   nlohmann::json scenario = nlohmann::json::object();
@@ -62,6 +68,7 @@ struct ScenarioCommand {
   std::string command_text;  // the full command, for the measurements
   bool help_shown = false;   // -h was given and help printed
   bool evaluate_unoptimized = false;  // OptimizeTestFlags
+  bool force = false;                 // TrainFlags
   TestFlags test;                     // defaults unless the chain has `test`
   // `... test report`: a report of this run, as `kenning report` renders it.
   ReportFlags report;
