@@ -9,30 +9,22 @@
 
 #include "kenning/core/error.h"
 #include "kenning/registries.h"
+#include "loaded_libraries.h"
 #include "modules/opencv_io/opencv_io_module.h"
 #include "test_support.h"
 
 using namespace kenning;
 
-namespace {
-
-bool mapped(const std::string& name) {
-  std::ifstream maps("/proc/self/maps");
-  std::stringstream text;
-  text << maps.rdbuf();
-  return text.str().find(name) != std::string::npos;
-}
-
-}  // namespace
+using kenning::testing::library_loaded;
 
 TEST(OpenCVIOModule, ListingLoadsNothingAndBuildingLoadsTheModule) {
   ::unsetenv("KENNING_OPENCV_IO_MODULE");
-  ASSERT_FALSE(mapped("libopencv_videoio")) << "this test must not link OpenCV's video library";
+  ASSERT_FALSE(library_loaded("libopencv_videoio")) << "this test must not link OpenCV's video library";
 
   Registry<DataProvider> providers("data_provider", "dataproviders");
   register_data_providers(providers);
   EXPECT_TRUE(providers.find("ImageFolderDataProvider").available);
-  EXPECT_FALSE(mapped("libkenning_opencv_io"));
+  EXPECT_FALSE(library_loaded("libkenning_opencv_io"));
 
   // The object comes from the module, and its code runs there: a missing
   // folder is named.
@@ -40,8 +32,8 @@ TEST(OpenCVIOModule, ListingLoadsNothingAndBuildingLoadsTheModule) {
   EXPECT_EQ(provider->type_name(), "ImageFolderDataProvider");
   const std::string error = kenning::testing::error_of<IoError>([&] { provider->prepare(); });
   EXPECT_NE(error.find("/no/such/folder"), std::string::npos) << error;
-  EXPECT_TRUE(mapped("libkenning_opencv_io"));
-  EXPECT_TRUE(mapped("libopencv_imgcodecs"));
+  EXPECT_TRUE(library_loaded("libkenning_opencv_io"));
+  EXPECT_TRUE(library_loaded("libopencv_imgcodecs"));
 }
 
 TEST(OpenCVIOModule, IsLookedForBesideTheProgramOrWhereTheVariableSays) {

@@ -10,23 +10,13 @@
 #include <gtest/gtest.h>
 
 #include "kenning/registries.h"
+#include "loaded_libraries.h"
 #include "modules/torch/torch_module.h"
 
 namespace fs = std::filesystem;
 using namespace kenning;
 
-namespace {
-
-// Whether a shared library whose file name contains `name` is mapped into
-// this process.
-bool mapped(const std::string& name) {
-  std::ifstream maps("/proc/self/maps");
-  std::stringstream text;
-  text << maps.rdbuf();
-  return text.str().find(name) != std::string::npos;
-}
-
-}  // namespace
+using kenning::testing::library_loaded;
 
 TEST(TorchModule, IsLookedForBesideTheProgram) {
   ::unsetenv("KENNING_TORCH_MODULE");
@@ -43,19 +33,19 @@ TEST(TorchModule, TheVariableNamesAnotherFile) {
 
 TEST(TorchModule, ListingDoesNotLoadLibtorchAndBuildingAClassDoes) {
   ::unsetenv("KENNING_TORCH_MODULE");
-  ASSERT_FALSE(mapped("libtorch_cpu")) << "this test must not link libtorch";
+  ASSERT_FALSE(library_loaded("libtorch_cpu")) << "this test must not link libtorch";
 
   Registry<Runtime> runtimes("runtime", "kenning.runtimes");
   register_runtimes(runtimes);
   const ClassInfo& info = runtimes.find("ONNXExecRuntime");
   EXPECT_TRUE(info.available);
   EXPECT_FALSE(info.params.empty());
-  EXPECT_FALSE(mapped("libtorch_cpu"));
-  EXPECT_FALSE(mapped("libkenning_torch"));
+  EXPECT_FALSE(library_loaded("libtorch_cpu"));
+  EXPECT_FALSE(library_loaded("libkenning_torch"));
 
   const auto runtime = runtimes.create("ONNXExecRuntime", nlohmann::json::object(), "test");
   EXPECT_EQ(runtime->framework(), "onnx_exec");
   EXPECT_EQ(runtime->type_name(), "ONNXExecRuntime");
-  EXPECT_TRUE(mapped("libkenning_torch"));
-  EXPECT_TRUE(mapped("libtorch_cpu"));
+  EXPECT_TRUE(library_loaded("libkenning_torch"));
+  EXPECT_TRUE(library_loaded("libtorch_cpu"));
 }
