@@ -33,6 +33,8 @@ class ModelWrapper : public Plugin {
 
   // I/O of the model: its sidecar when present, otherwise the definition's.
   virtual IOSpec io_spec() const = 0;
+  // The model's framework as upstream names it ("torch", "onnx"; written as
+  // model_framework), not the library that runs it; and that library's version.
   virtual std::string framework() const = 0;
   virtual std::string framework_version() const = 0;
   // Formats this wrapper can write its model as, best first.

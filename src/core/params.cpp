@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <sstream>
+
+#include <spdlog/spdlog.h>
 
 namespace kenning {
 
@@ -170,36 +173,72 @@ json check_param_value(const ParamDecl& decl, const json& value, const std::stri
   return out;
 }
 
+namespace {
+
+// The declaration a scenario key names, by its name or one of its aliases.
+const ParamDecl* decl_named(const std::vector<ParamDecl>& decls, const std::string& key) {
+  for (const auto& d : decls) {
+    if (d.name == key || std::find(d.aliases.begin(), d.aliases.end(), key) != d.aliases.end()) return &d;
+  }
+  return nullptr;
+}
+
+[[noreturn]] void throw_unknown(const std::vector<ParamDecl>& decls, const std::string& key,
+                                const std::string& where, const std::string& class_name) {
+  std::string msg = where + ": unknown parameter '" + key + "' for " + class_name;
+  const std::string* best = nullptr;
+  std::size_t best_distance = 3;  // only suggest close matches
+  auto consider = [&](const std::string& name) {
+    const std::size_t dist = edit_distance(key, name);
+    if (dist < best_distance) best = &name, best_distance = dist;
+  };
+  for (const auto& d : decls) {
+    consider(d.name);
+    for (const auto& a : d.aliases) consider(a);
+  }
+  if (best) msg += " (did you mean '" + *best + "'?)";
+  msg += "; known parameters: ";
+  for (std::size_t i = 0; i < decls.size(); ++i) {
+    msg += (i ? ", " : "") + decls[i].name;
+    for (const auto& a : decls[i].aliases) msg += " (or " + a + ")";
+  }
+  if (decls.empty()) msg += "none";
+  throw ConfigError(msg);
+}
+
+}  // namespace
+
 json validate_params(const std::vector<ParamDecl>& decls, const json& given,
                      const std::string& where, const std::string& class_name) {
   const json empty = json::object();
-  const json& params = given.is_null() ? empty : given;
-  if (!params.is_object()) {
+  const json& raw = given.is_null() ? empty : given;
+  if (!raw.is_object()) {
     throw ConfigError(where + ": expected an object of parameters for " + class_name + ", got " +
-                      describe_json(params));
+                      describe_json(raw));
   }
-  for (const auto& item : params.items()) {
+  // Every key under its declared name: aliases read as the name they stand for.
+  json params = json::object();
+  std::map<std::string, std::string> given_as;  // declared name -> the key the scenario used
+  for (const auto& item : raw.items()) {
     const std::string& key = item.key();  // a plain name: clang 14 cannot capture bindings
-    const bool known = std::any_of(decls.begin(), decls.end(),
-                                   [&](const ParamDecl& d) { return d.name == key; });
-    if (known) continue;
-    std::string msg = where + ": unknown parameter '" + key + "' for " + class_name;
-    const ParamDecl* best = nullptr;
-    std::size_t best_distance = 3;  // only suggest close matches
-    for (const auto& d : decls) {
-      const std::size_t dist = edit_distance(key, d.name);
-      if (dist < best_distance) best = &d, best_distance = dist;
+    const ParamDecl* d = decl_named(decls, key);
+    if (!d) throw_unknown(decls, key, where, class_name);
+    const auto [it, fresh] = given_as.emplace(d->name, key);
+    if (!fresh) {
+      throw ConfigError(where + ": '" + it->second + "' and '" + key + "' both set " + class_name + "'s " +
+                        d->name + "; give one of them");
     }
-    if (best) msg += " (did you mean '" + best->name + "'?)";
-    msg += "; known parameters: ";
-    for (std::size_t i = 0; i < decls.size(); ++i) msg += (i ? ", " : "") + decls[i].name;
-    if (decls.empty()) msg += "none";
-    throw ConfigError(msg);
+    params[d->name] = item.value();
   }
   json out = json::object();
   for (const auto& d : decls) {
-    const std::string key_where = where + "." + d.name;
-    if (params.contains(d.name) && !params.at(d.name).is_null()) {
+    const std::string key_where = where + "." + given_as.emplace(d.name, d.name).first->second;
+    const bool present = params.contains(d.name) && !params.at(d.name).is_null();
+    if (d.ignored) {
+      if (!present) continue;
+      check_param_value(d, params.at(d.name), key_where);
+      spdlog::warn("{}: upstream Kenning's parameter '{}' has no effect in kenning-cpp: {}", key_where, d.name, d.help);
+    } else if (present) {
       out[d.name] = check_param_value(d, params.at(d.name), key_where);
     } else if (d.required) {
       throw_missing(d, where, class_name);
@@ -212,6 +251,7 @@ json validate_params(const std::vector<ParamDecl>& decls, const json& given,
 
 void check_param_values(const std::vector<ParamDecl>& decls, const json& values, const std::string& class_name) {
   for (const auto& d : decls) {
+    if (d.ignored) continue;
     const json& v = values.at(d.name);
     const bool empty = v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty() &&
                                        (d.type == ParamType::String || d.type == ParamType::Path));

@@ -1,6 +1,43 @@
 #include "kenning/core/registry.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace kenning {
+
+namespace {
+
+// Upstream Kenning's classes that have a counterpart here under another name:
+// family, upstream short name, our class (docs/scenarios.md lists them).
+struct UpstreamName {
+  const char* family;
+  const char* upstream;
+  const char* ours;
+};
+constexpr UpstreamName kUpstreamNames[] = {
+    {"runtime", "ONNXRuntime", "ONNXExecRuntime"},
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
 
 std::size_t RegistryBase::index_of(std::string_view name) const {
   // Short name, full dotted name, or any dotted path ending in the short name
@@ -12,6 +49,14 @@ std::size_t RegistryBase::index_of(std::string_view name) const {
   }
   for (std::size_t i = 0; i < infos_.size(); ++i) {
     if (infos_[i].name == last) return i;
+  }
+  // Upstream's name of a class we have under another one, with or without
+  // its dotted path ("kenning.runtimes.onnx.ONNXRuntime").
+  for (const auto& u : kUpstreamNames) {
+    if (family_ != u.family || last != u.upstream) continue;
+    for (std::size_t i = 0; i < infos_.size(); ++i) {
+      if (infos_[i].name == u.ours) return i;
+    }
   }
   // A bare module name ("onnx_model", "random_tensors") when exactly one
   // class of the family lives in that module.
@@ -36,10 +81,24 @@ std::size_t RegistryBase::index_of(std::string_view name) const {
 const ClassInfo& RegistryBase::find(std::string_view name) const {
   const std::size_t i = index_of(name);
   if (i != std::string_view::npos) return infos_[i];
-  std::string msg = "unknown " + family_ + " class '" + std::string(name) + "'; known: ";
+  std::string msg = "unknown " + family_ + " class '" + std::string(name) + "'";
+  if (const ClassInfo* near = nearest(name)) msg += " (nearest " + family_ + " class here: " + near->name + ")";
+  msg += "; known: ";
   for (std::size_t k = 0; k < infos_.size(); ++k) msg += (k ? ", " : "") + infos_[k].name;
   if (infos_.empty()) msg += "none";
   throw ConfigError(msg);
+}
+
+const ClassInfo* RegistryBase::nearest(std::string_view name) const {
+  const auto dot = name.rfind('.');
+  const std::string wanted = lower(dot == std::string_view::npos ? name : name.substr(dot + 1));
+  const ClassInfo* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const auto& info : infos_) {
+    const std::size_t d = edit_distance(wanted, lower(info.name));
+    if (!best || d < best_distance) best = &info, best_distance = d;
+  }
+  return best;
 }
 
 ClassInfo RegistryBase::make_info(std::string name, const std::string& module,

@@ -79,8 +79,11 @@ void check_block(const json& block, const std::string& where) {
 }  // namespace
 
 const std::vector<std::string>& scenario_keys() {
-  static const std::vector<std::string> keys = {"dataset", "model_wrapper", "optimizers",
-                                                "runtime", "protocol", "platform"};
+  // Ours, then the blocks of upstream Kenning's scenarios: platform is
+  // checked, report runs after `kenning test`, the others get a warning.
+  static const std::vector<std::string> keys = {"dataset",  "model_wrapper",  "optimizers",      "runtime",
+                                                "protocol", "platform",       "report",          "automl",
+                                                "runtime_builder", "optimization_parameters", "inference_loop"};
   return keys;
 }
 
@@ -101,7 +104,10 @@ void check_scenario_structure(const json& scenario, const std::string& where) {
       for (std::size_t i = 0; i < keys.size(); ++i) known += (i ? ", " : "") + keys[i];
       throw ConfigError(where + ": unknown top-level key '" + key + "'; expected one of: " + known);
     }
-    if (key == "optimizers") {
+    if (key == "optimization_parameters") {
+      // Upstream's grid-search settings: an object of lists, not a block.
+      if (!value.is_object()) throw ConfigError(where + ": optimization_parameters: expected an object");
+    } else if (key == "optimizers") {
       if (!value.is_array()) throw ConfigError(where + ": optimizers: expected a list of blocks");
       for (std::size_t i = 0; i < value.size(); ++i) {
         check_block(value[i], where + ": optimizers[" + std::to_string(i) + "]");

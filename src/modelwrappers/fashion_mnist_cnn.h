@@ -45,7 +45,7 @@ class PyTorchFashionMNISTCNN : public ModelWrapper {
   std::filesystem::path model_path() const override { return params_.model_path; }
   // The sidecar of model_path when it exists, else definition_io_spec().
   IOSpec io_spec() const override;
-  std::string framework() const override { return "libtorch"; }
+  std::string framework() const override { return "torch"; }
   std::string framework_version() const override;
   std::vector<std::string> output_formats() const override { return {"onnx", "torch"}; }
 

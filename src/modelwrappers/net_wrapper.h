@@ -90,7 +90,7 @@ class TorchNetWrapper : public ModelWrapper {
   std::filesystem::path model_path() const override { return params_.model_path; }
   // Always definition_io_spec(): the parameters fix the architecture.
   IOSpec io_spec() const override { return definition_io_spec(); }
-  std::string framework() const override { return "libtorch"; }
+  std::string framework() const override { return "torch"; }
   std::string framework_version() const override { return net_torch::torch_version(); }
   std::vector<std::string> output_formats() const override { return {"onnx", "torchscript", "torch"}; }
 

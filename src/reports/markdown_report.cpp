@@ -8,6 +8,7 @@
 #include "kenning/measurement/latency_stats.h"
 #include "kenning/measurement/metrics.h"
 #include "reports/report_data.h"
+#include "kenning/measurement/command_lines.h"
 #include "kenning/measurement/keys.h"
 
 namespace kenning {
@@ -69,6 +70,10 @@ void performance_section(const ReportRun& r, const std::string& key, const Figur
   if (!st) {
     out += fmt::format("_{}._\n\n", why);
     return;
+  }
+  if (inference_steps_key(r.data) == keys::protocol_inference_step) {
+    out += "Inference time from `protocol_inference_step`: the host's round trip per inference (the target did "
+           "not time its runs), so it includes the link.\n\n";
   }
   const json& s = (*st)["steady_state"];
   out += "| inferences | first (ms) | mean (ms) | median (ms) | std (ms) | min (ms) | max (ms) | CV |";
@@ -231,9 +236,9 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
   std::string out = "# Kenning report\n\n";
   for (const auto& r : runs) {
     out += fmt::format("- **{}**: `{}`", r.name, r.file.string());
-    if (r.data.contains(keys::command) && r.data[keys::command].is_string()) {
-      out += fmt::format(" (`{}`)", r.data[keys::command].get<std::string>());
-    }
+    // A string (older kenning-cpp files) or upstream's list of display lines.
+    const std::string command = r.data.contains(keys::command) ? command_text_of(r.data[keys::command]) : "";
+    if (!command.empty()) out += fmt::format(" (`{}`)", command);
     out += "\n";
     for (const auto& note : r.notes) out += fmt::format("  - _{}_\n", note);
   }

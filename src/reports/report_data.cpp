@@ -31,14 +31,21 @@ std::optional<std::vector<double>> numbers_of(const json& d, const std::string& 
   return s.get<std::vector<double>>();
 }
 
+std::string inference_steps_key(const json& d) {
+  if (d.contains(keys::target_inference_step)) return std::string(keys::target_inference_step);
+  if (d.contains(keys::protocol_inference_step)) return std::string(keys::protocol_inference_step);
+  return "";
+}
+
 std::optional<std::vector<double>> steps_of(const json& d, std::string& why) {
-  if (!d.contains(keys::target_inference_step)) {
+  const std::string key = inference_steps_key(d);
+  if (key.empty()) {
     why = "no timed inferences in this run";
     return std::nullopt;
   }
-  auto steps = numbers_of(d, "target_inference_step", why);
+  auto steps = numbers_of(d, key, why);
   if (steps && steps->empty()) {
-    why = "target_inference_step is empty";
+    why = key + " is empty";
     return std::nullopt;
   }
   return steps;

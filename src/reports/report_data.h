@@ -18,7 +18,12 @@ std::optional<double> number_of(const nlohmann::json& d, const std::string& key)
 // A list of numbers under `key` (nullopt when absent; malformed names the key).
 std::optional<std::vector<double>> numbers_of(const nlohmann::json& d, const std::string& key, std::string& why);
 
-// Inference times in seconds (target_inference_step).
+// Where a run's inference times are: target_inference_step, or for a remote
+// run that lacks it (upstream's target does not time its runs) the host's
+// round trip, protocol_inference_step; "" when neither is there.
+std::string inference_steps_key(const nlohmann::json& d);
+
+// Inference times in seconds, from inference_steps_key().
 std::optional<std::vector<double>> steps_of(const nlohmann::json& d, std::string& why);
 
 // latency_statistics() of the steps, recomputed so that files written before

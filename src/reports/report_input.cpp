@@ -58,10 +58,11 @@ std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem
   run.data = std::move(data);
   if (!run.data.is_object()) throw ConfigError(file.string() + ": expected a JSON object of measurements");
   note_format(run);
-  if (!run.data.contains(keys::target_inference_step) && !run.data.contains(keys::eval_confusion_matrix) &&
+  if (inference_steps_key(run.data).empty() && !run.data.contains(keys::eval_confusion_matrix) &&
       !run.data.contains(keys::training_epoch) && !has_detection(run.data)) {
     throw ConfigError(file.string() +
-                      ": no target_inference_step, eval_confusion_matrix, eval_gtcount/<class> or training_epoch: "
+                      ": no target_inference_step, protocol_inference_step, eval_confusion_matrix, eval_gtcount/<class> or "
+                      "training_epoch: "
                       "not measurements written by `kenning test` or `kenning train`");
   }
   std::vector<ReportRun> runs;
@@ -108,7 +109,7 @@ std::vector<ReportRun> load_report_runs(const std::vector<std::filesystem::path>
 std::vector<std::string> deduce_report_types(const std::vector<ReportRun>& runs) {
   bool performance = false, classification = false, detection = false, training = false;
   for (const auto& r : runs) {
-    performance = performance || r.data.contains(keys::target_inference_step);
+    performance = performance || !inference_steps_key(r.data).empty();
     classification = classification || r.data.contains(keys::eval_confusion_matrix);
     detection = detection || has_detection(r.data);
     training = training || r.data.contains(keys::training_epoch);

@@ -15,7 +15,8 @@ const ParamSchema<OpenCVRuntime::Params>& OpenCVRuntime::schema() {
                  "0: run on the calling thread")
           .range(-1, 256)
           .field("backend", &Params::backend, "OpenCV DNN computation backend", kBackendNames)
-          .field("target", &Params::target, "Device the backend runs on", kTargetNames);
+          .field("target", &Params::target, "Device the backend runs on", kTargetNames)
+          .ignored("disable_performance_measurements", ParamType::Bool, "run() is always timed");
   return s;
 }
 

@@ -16,7 +16,8 @@ const ParamSchema<PyTorchRuntime::Params>& PyTorchRuntime::schema() {
           .range(-1, 256)
           .field("optimize", &Params::optimize,
                  "freeze the module and run libtorch's optimize_for_inference when loading "
-                 "(folds Conv+BatchNorm, moves convolutions to oneDNN); false: run as saved");
+                 "(folds Conv+BatchNorm, moves convolutions to oneDNN); false: run as saved")
+          .ignored("disable_performance_measurements", ParamType::Bool, "run() is always timed");
   return s;
 }
 

@@ -21,6 +21,7 @@
 #include "onnx/onnx_flops.h"
 #endif
 #include "scenarios/remote_inference.h"
+#include "kenning/measurement/command_lines.h"
 #include "kenning/measurement/keys.h"
 
 namespace kenning {
@@ -157,7 +158,7 @@ namespace {
 
 // What ran: the command, the scenario and the version of every part.
 void record_run_context(const Pipeline& p, const TestOptions& options, Measurements& m) {
-  m.set(keys::command, options.command);
+  m.set(keys::command, command_display_lines(command_words(options.command)));
   m.set(keys::cfg_path, options.cfg_path.string());
   m.set(keys::build_cfg, p.to_json());
   m.set(keys::kenning_version, KENNING_VERSION);

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "kenning/registries.h"
+#include "scenarios/platform_block.h"
 
 namespace kenning {
 
@@ -36,6 +39,7 @@ bool reads(const std::vector<std::string>& formats, const std::string& f) {
 
 nlohmann::json Pipeline::to_json() const {
   nlohmann::json j = nlohmann::json::object();
+  if (!platform.is_null()) j["platform"] = platform;
   if (dataset) j["dataset"] = dataset->to_json();
   if (model_wrapper) j["model_wrapper"] = model_wrapper->to_json();
   if (!optimizers.empty()) {
@@ -55,11 +59,14 @@ Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where
                         (key == "model_wrapper" ? std::string("modelwrapper") : key) + "-cls)");
     }
   }
-  if (scenario.contains("platform")) {
-    throw NotSupported(where + ": platform: platform blocks are not supported yet");
+  for (const char* key : {"automl", "runtime_builder", "optimization_parameters", "inference_loop"}) {
+    if (scenario.contains(key)) {
+      spdlog::warn("{}: {}: upstream Kenning's '{}' block is not supported by kenning-cpp; ignored", where, key, key);
+    }
   }
   const auto& reg = registries();
   Pipeline p;
+  if (scenario.contains("platform")) p.platform = check_platform_block(scenario["platform"], where + ": platform");
   p.dataset = build_block(reg.datasets, scenario, "dataset", where);
   p.model_wrapper = build_block(reg.model_wrappers, scenario, "model_wrapper", where);
   if (scenario.contains("optimizers")) {

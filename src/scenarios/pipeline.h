@@ -25,6 +25,9 @@ struct Pipeline {
   // Set: the model runs on a target reached through it (`kenning server`);
   // the runtime block then names what the target runs, for the checks.
   std::unique_ptr<Protocol> protocol;
+  // Upstream's platform block, checked and completed (platform_block.h);
+  // null when the scenario has none. Kept for build_cfg.
+  nlohmann::json platform;
 
   // The effective scenario: every block with all its parameters filled in.
   nlohmann::json to_json() const;
@@ -32,6 +35,9 @@ struct Pipeline {
 
 // Builds the blocks named in `scenario`; `where` names the source (file name
 // or "command line") in errors. Blocks listed in `required` must be present.
+// Upstream blocks kenning-cpp does not run (automl, runtime_builder,
+// optimization_parameters, inference_loop) get a warning naming them; the
+// report block is the CLI's to run (it is not built here).
 Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where,
                         const std::vector<std::string>& required);
 

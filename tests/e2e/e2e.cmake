@@ -83,3 +83,12 @@ if(TARGET kenning_torch)
                    LABELS e2e)
   add_dependencies(test_cli_torch_module kenning)
 endif()
+# Upstream Kenning's files (tests/data/upstream): reports of its
+# measurements, its reader's rules on ours, its example scenarios.
+kenning_add_test(test_cli_upstream SOURCES e2e/test_cli_upstream.cpp LIBS nlohmann_json::nlohmann_json LABELS e2e)
+add_dependencies(test_cli_upstream kenning)
+if(KENNING_WITH_TORCH AND KENNING_WITH_ONNX)
+  target_compile_definitions(test_cli_upstream PRIVATE KENNING_TEST_WITH_ONNX_EXEC=1)
+else()
+  target_compile_definitions(test_cli_upstream PRIVATE KENNING_TEST_WITH_ONNX_EXEC=0)
+endif()

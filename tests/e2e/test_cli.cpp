@@ -157,7 +157,8 @@ TEST(CliErrors, UnknownClass) {
       "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}}, "runtime": {"type": "TFLiteRuntime"}})");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
-  expect_clean_failure(r, 2, "unknown runtime class 'TFLiteRuntime'; known: OpenCVRuntime", out);
+  expect_clean_failure(r, 2, "unknown runtime class 'TFLiteRuntime' (nearest runtime class here: OpenCVRuntime); "
+                                     "known: OpenCVRuntime", out);
 }
 
 TEST(CliErrors, UnknownKeyAndWrongType) {

@@ -50,7 +50,7 @@ TEST_F(CliNets, MobileNetV2IsCreatedThenTimedThroughOnnxExec) {
   EXPECT_EQ(m["evaluation"], "none");
   EXPECT_EQ(m["target_inference_step"].size(), 2u);  // 6 samples, batches of 3
   EXPECT_EQ(m["build_cfg"]["model_wrapper"]["type"], "PyTorchMobileNetV2");
-  EXPECT_EQ(m["model_framework"], "libtorch");
+  EXPECT_EQ(m["model_framework"], "torch");
   EXPECT_EQ(m["runtime_framework"], "onnx_exec");
 }
 

@@ -115,6 +115,13 @@ TEST(Conformance, EveryParameterIsDeclaredCompletely) {
       EXPECT_TRUE(is_snake_case(d.name));
       EXPECT_FALSE(d.help.empty()) << "no help text";
       EXPECT_TRUE(flags.insert(d.flag()).second) << "flag used twice: " << d.flag();
+      // Upstream's names of the parameter are flags and keys too.
+      for (const auto& alias : d.aliases) {
+        ParamDecl named = d;
+        named.name = alias;
+        EXPECT_TRUE(is_snake_case(alias)) << alias;
+        EXPECT_TRUE(flags.insert(named.flag()).second) << "flag used twice: " << named.flag();
+      }
       if (d.type == ParamType::Enum) EXPECT_FALSE(d.choices.empty());
       if (d.min && d.max) EXPECT_LE(*d.min, *d.max);
       if (d.required) EXPECT_TRUE(d.default_value.is_null()) << "a required parameter has a default";

@@ -122,10 +122,20 @@ int run_info(const std::vector<std::string>& args) {
   }
   std::cout << "Parameters (scenario key / command-line flag):\n";
   for (const auto& d : c.params) {
+    if (d.ignored) {
+      std::cout << fmt::format("  {} (upstream Kenning's; accepted in scenarios, no effect here: {})\n      {}\n",
+                               d.name, d.help, d.expectation());
+      continue;
+    }
     std::cout << fmt::format("  {} / {}\n      {}\n      {}: {}; {}\n", d.name, d.flag(), d.help,
                              param_type_name(d.type), d.expectation(),
                              d.required ? std::string("required")
                                         : "default: " + d.default_value.dump());
+    for (const auto& a : d.aliases) {
+      ParamDecl named = d;
+      named.name = a;
+      std::cout << fmt::format("      also: {} / {} (upstream Kenning's name)\n", a, named.flag());
+    }
   }
   return 0;
 }

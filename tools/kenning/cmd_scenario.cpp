@@ -15,6 +15,7 @@
 #include "scenarios/pipeline.h"
 #include "reports/report_input.h"
 #include "report_options.h"
+#include "kenning/measurement/command_lines.h"
 #include "kenning/measurement/keys.h"
 
 namespace kenning::cli {
@@ -69,6 +70,13 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   const bool test = has(commands, "test");
   const bool report = has(commands, "report");
   if (report) check_report_flags(cmd.report);
+  // An upstream scenario's report block: the report of the test, unless the
+  // command line chains `report` with its own flags.
+  const bool block_report = !report && test && cmd.scenario.contains("report");
+  if (block_report) {
+    cmd.report = report_flags_of_block(cmd.scenario["report"], cmd.where + ": report");
+    check_report_flags(cmd.report);
+  }
   Pipeline pipeline = build_pipeline(cmd.scenario, cmd.where, {"dataset", "model_wrapper"});
 
   Measurements training;
@@ -78,7 +86,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
     if (!cmd.force) refuse_to_overwrite_model(pipeline.model_wrapper->model_path());
     run_training(pipeline, training);
     if (!test) {
-      training.set(keys::command, cmd.command_text);
+      training.set(keys::command, command_display_lines(command_words(cmd.command_text)));
       training.set(keys::build_cfg, pipeline.to_json());
       if (!cmd.measurements_path.empty()) training.save(cmd.measurements_path);
       std::cout << "trained model: " << pipeline.model_wrapper->model_path().string() << "\n";
@@ -121,7 +129,7 @@ int run_scenario_commands(const std::vector<std::string>& commands,
   if (test) std::cout << summarize_measurements(m);
   if (test && cmd.evaluate_unoptimized) std::cout << "\n" << summarize_comparison(unoptimized, m) << "\n";
   if (!cmd.measurements_path.empty()) std::cout << "measurements:    " << cmd.measurements_path.string() << "\n";
-  if (report) report_run(m, cmd);
+  if (report || block_report) report_run(m, cmd);
   return 0;
 }
 

@@ -243,7 +243,12 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   // A key declared by two selected classes gets block-prefixed flags only,
   // so no flag silently sets two things.
   std::map<std::string, int> key_count;
-  for (const auto& b : blocks) for (const auto& d : b.info->params) key_count[d.name]++;
+  for (const auto& b : blocks) {
+    for (const auto& d : b.info->params) {
+      key_count[d.name]++;
+      for (const auto& a : d.aliases) key_count[a]++;
+    }
+  }
   std::vector<std::unique_ptr<DeclFlag>> flags;
   std::vector<json*> flag_parameters;  // the block's "parameters" object each flag sets
   // The plain form of a shared key is accepted only to explain the choice.
@@ -253,10 +258,20 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
     json& block = *b.block;
     if (!block.contains("parameters") || !block["parameters"].is_object()) block["parameters"] = json::object();
     for (const auto& d : b.info->params) {
+      if (d.ignored) continue;  // no effect here: no flag either
       const bool shared = key_count[d.name] > 1;
       std::string name = shared ? "--" + b.prefix + d.flag().substr(1) : d.flag();
       if (shared) ambiguous[d.flag()].push_back(name + " (" + b.label + ": " + b.info->name + ")");
-      flags.push_back(add_decl_flag(*group, d, FlagStyle{name}));
+      // Upstream's names of the parameter are flags too; the declared name
+      // comes last, as errors name the last of an option's names.
+      std::string names;
+      for (const auto& a : d.aliases) {
+        ParamDecl named = d;
+        named.name = a;
+        const bool alias_shared = key_count[a] > 1;
+        names += (alias_shared ? "--" + b.prefix + named.flag().substr(1) : named.flag()) + ",";
+      }
+      flags.push_back(add_decl_flag(*group, d, FlagStyle{names + name}));
       flag_parameters.push_back(&block["parameters"]);
     }
   }
@@ -284,7 +299,11 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   if (report_flags.added()) cmd.report = report_flags.values();
   for (std::size_t i = 0; i < flags.size(); ++i) {
     // Flags override the scenario file's values.
-    if (flag_given(*flags[i])) (*flag_parameters[i])[flags[i]->decl.name] = flag_value(*flags[i]);
+    if (!flag_given(*flags[i])) continue;
+    json& parameters = *flag_parameters[i];
+    // The flag replaces the value whichever name the scenario gave it under.
+    for (const auto& a : flags[i]->decl.aliases) parameters.erase(a);
+    parameters[flags[i]->decl.name] = flag_value(*flags[i]);
   }
   return cmd;
 }

@@ -41,6 +41,40 @@ const ParamSchema<ReportFlags>& ReportFlags::schema() {
   return s;
 }
 
+namespace {
+
+// Upstream's MarkdownReport, its parameters bound to our report flags.
+const ParamSchema<ReportFlags>& upstream_report_schema() {
+  static const auto s =
+      ParamSchema<ReportFlags>("MarkdownReport", "Upstream Kenning's report block, rendered by `kenning report`")
+          .field("report_path", &ReportFlags::report_path, "Where the Markdown report is written")
+          .required()
+          .field("report_types", &ReportFlags::report_types, "Sections to write (default: what the data has)")
+          .one_of(kReportTypes)
+          .field("to_html", &ReportFlags::to_html, "Also write a self-contained HTML page")
+          .ignored("measurements", ParamType::List, "the report is of the run that just ended")
+          .ignored("report_name", ParamType::String, "the report is titled after its runs")
+          .ignored("root_dir", ParamType::Path, "figures go beside the report, in <stem>-img/")
+          .ignored("img_dir", ParamType::Path, "figures go beside the report, in <stem>-img/")
+          .ignored("model_names", ParamType::List, "runs are named after their measurements files")
+          .ignored("comparison_only", ParamType::Bool, "one run: there is nothing to compare")
+          .ignored("skip_unoptimized_model", ParamType::Bool, "the unoptimized run is shown when measured")
+          .ignored("save_summary", ParamType::Bool, "the summary JSON is always written")
+          .ignored("main_quality_metric", ParamType::String, "the summary shows accuracy and mAP");
+  return s;
+}
+
+}  // namespace
+
+ReportFlags report_flags_of_block(const nlohmann::json& block, const std::string& where) {
+  const std::string type = block.at("type").get<std::string>();
+  if (type.substr(type.rfind('.') == std::string::npos ? 0 : type.rfind('.') + 1) != "MarkdownReport") {
+    throw ConfigError(where + ": unknown report class '" + type + "' (nearest report class here: MarkdownReport)");
+  }
+  const nlohmann::json params = block.contains("parameters") ? block["parameters"] : nlohmann::json::object();
+  return upstream_report_schema().parse(params, where + ".parameters");
+}
+
 void check_report_flags(const ReportFlags& flags) {
   check_report_options(options_of(flags));
 }

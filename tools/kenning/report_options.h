@@ -23,6 +23,13 @@ struct ReportFlags {
   static const ParamSchema<ReportFlags>& schema();
 };
 
+// The `report` block of an upstream scenario ({"type": "MarkdownReport",
+// "parameters": {...}}), its parameters as upstream names them, as report
+// flags: report_path, report_types and to_html map to ours; upstream's
+// others are accepted and have no effect (a warning says so). ConfigError
+// naming `where` for another report class or a bad parameter.
+ReportFlags report_flags_of_block(const nlohmann::json& block, const std::string& where);
+
 // Fails before a long run when the report could
 // not be written (its folder missing) or would be overwritten by its own
 // HTML page. (Unknown --report-types items are refused by the declaration.)

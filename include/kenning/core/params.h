@@ -64,6 +64,13 @@ struct ParamDecl {
   std::optional<double> min;
   std::optional<double> max;
   std::vector<std::string> choices;  // allowed values of an Enum (or of a List's Enum items)
+  // Other names scenarios may give it: upstream Kenning's name for the same
+  // parameter (CameraDataProvider's `video_file_path` for `video_source`).
+  std::vector<std::string> aliases;
+  // An upstream Kenning parameter with no counterpart here: a scenario may
+  // give it (the value is checked, then dropped with a warning); the class
+  // never sees it and to_json() does not write it.
+  bool ignored = false;
 
   // `model_path` -> `--model-path`.
   std::string flag() const;
@@ -79,9 +86,10 @@ struct ParamDecl {
 // Returns the value normalised (integral floats become integers for Int).
 json check_param_value(const ParamDecl& decl, const json& value, const std::string& where);
 
-// Validates a parameters object: rejects unknown keys (listing the known ones)
-// and missing required ones, checks every value, fills in defaults. Returns
-// the complete effective parameters. `where` names the block.
+// Validates a parameters object: reads aliases as the names they stand for,
+// rejects unknown keys (listing the known ones) and missing required ones,
+// checks every value, fills in defaults, drops ignored parameters (with a
+// warning). Returns the complete effective parameters. `where` names the block.
 json validate_params(const std::vector<ParamDecl>& decls, const json& given,
                      const std::string& where, const std::string& class_name);
 
@@ -227,6 +235,25 @@ template <class P> class ParamSchema {
     last().min = lo;
     return *this;
   }
+  // Another name of the field declared last (upstream Kenning's name for it).
+  ParamSchema& alias(std::string name) {
+    last().aliases.push_back(std::move(name));
+    return *this;
+  }
+
+  // An upstream Kenning parameter this class has no use for (see
+  // ParamDecl::ignored); `why` says why it makes no difference here.
+  ParamSchema& ignored(std::string name, ParamType type, std::string why) {
+    ParamDecl decl;
+    decl.name = std::move(name);
+    decl.type = type;
+    decl.help = std::move(why);
+    decl.ignored = true;
+    decls_.push_back(std::move(decl));
+    bindings_.push_back(Binding{[](P&, const json&) {}, [](const P&) { return json(); }});
+    return *this;
+  }
+
   // Restricts a string (or each item of a list of strings) to `choices`; the
   // field (or its item) becomes an enum. For values the code only passes on;
   // values it branches on bind to an enum class.
@@ -245,6 +272,7 @@ template <class P> class ParamSchema {
   P from_validated(const json& validated) const {
     P p{};
     for (std::size_t i = 0; i < decls_.size(); ++i) {
+      if (decls_[i].ignored) continue;
       const json& v = validated.at(decls_[i].name);
       if (!v.is_null()) bindings_[i].set(p, v);
     }
@@ -264,7 +292,9 @@ template <class P> class ParamSchema {
 
   json to_json(const P& p) const {
     json out = json::object();
-    for (std::size_t i = 0; i < decls_.size(); ++i) out[decls_[i].name] = bindings_[i].get(p);
+    for (std::size_t i = 0; i < decls_.size(); ++i) {
+      if (!decls_[i].ignored) out[decls_[i].name] = bindings_[i].get(p);
+    }
     return out;
   }
 

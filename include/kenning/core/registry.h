@@ -55,8 +55,12 @@ class RegistryBase {
   // Finds a class by short or dotted name; throws ConfigError listing the
   // known classes when there is no match.
   const ClassInfo& find(std::string_view name) const;
-  // Index of a class in classes(), or npos.
+  // Index of a class in classes(), or npos. Upstream Kenning's name of a
+  // class we have under another name finds ours (ONNXRuntime: ONNXExecRuntime).
   std::size_t index_of(std::string_view name) const;
+  // The class whose short name is closest to `name`'s (edit distance,
+  // ignoring case), for "unknown class" errors; null in an empty registry.
+  const ClassInfo* nearest(std::string_view name) const;
 
   // A class listed, with its declaration, but not built in: `reason` says
   // what the build lacks (e.g. "built without KENNING_WITH_OPENCV").

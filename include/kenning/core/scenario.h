@@ -1,5 +1,7 @@
 // Scenario files: JSON or YAML objects of {"type", "parameters"} blocks under
-// dataset, model_wrapper, optimizers (a list), runtime, protocol, platform.
+// dataset, model_wrapper, optimizers (a list), runtime, protocol, and upstream
+// Kenning's platform, report, automl, runtime_builder, inference_loop
+// (blocks) and optimization_parameters (an object).
 #pragma once
 
 #include <filesystem>

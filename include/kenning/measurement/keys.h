@@ -20,12 +20,12 @@ namespace kenning {
 // X(identifier, "key", "what it holds"): the top-level keys.
 #define KENNING_MEASUREMENT_KEYS(X)                                                                                  \
   /* What ran */                                                                                                     \
-  X(command, "command", "the command line of the run")                                                              \
+  X(command, "command", "the command line: display lines (list of strings), as upstream writes it")                  \
   X(cfg_path, "cfg_path", "the scenario file, if any")                                                               \
   X(build_cfg, "build_cfg", "the effective scenario, every default filled in")                                       \
   X(kenning_version, "kenning_version", "kenning-cpp's version")                                                     \
   X(host, "host", "the machine: CPU, cores, memory, OS, compiler, build type, git SHA, load, peak GFLOP/s")          \
-  X(model_framework, "model_framework", "the model wrapper's framework")                                            \
+  X(model_framework, "model_framework", "the model's framework (onnx, torch), as upstream names it")                 \
   X(model_version, "model_version", "its version")                                                                   \
   X(runtime_framework, "runtime_framework", "the runtime's framework")                                              \
   X(runtime_version, "runtime_version", "its version")                                                               \

@@ -287,3 +287,56 @@ TEST(ParamSchema, BlocksAreScenarioBlockObjectsBoundAsJson) {
   }
   EXPECT_EQ(kenning::parse_param_strings(d[1], {R"({"type": "R"})"}), json({{"type", "R"}}));
 }
+
+namespace {
+
+struct CameraLikeParams {
+  std::string video_source = "0";
+  std::int64_t width = 0;
+};
+
+const ParamSchema<CameraLikeParams>& camera_like() {
+  static const auto s = ParamSchema<CameraLikeParams>("CameraLike", "Upstream names beside ours")
+      .field("video_source", &CameraLikeParams::video_source, "Source").alias("video_file_path")
+      .field("width", &CameraLikeParams::width, "Width").range(0, 100).alias("input_width")
+      .ignored("input_color_format", ParamType::String, "converted elsewhere").one_of({"BGR", "RGB"});
+  return s;
+}
+
+std::string camera_error(const json& params) {
+  try {
+    camera_like().parse(params, "s.json: data_provider.parameters");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ParamSchema, AliasesReadAsTheNameTheyStandFor) {
+  const auto p = camera_like().parse({{"video_file_path", "clip.mp4"}, {"input_width", 64}}, "s.json");
+  EXPECT_EQ(p.video_source, "clip.mp4");
+  EXPECT_EQ(p.width, 64);
+  // The effective configuration uses our names only.
+  EXPECT_EQ(camera_like().to_json(p), (json{{"video_source", "clip.mp4"}, {"width", 64}}));
+  // An alias is checked as the parameter is, and named as the scenario gave it.
+  EXPECT_EQ(camera_error({{"input_width", 500}}),
+            "s.json: data_provider.parameters.input_width: expected integer in [0, 100], got 500 (integer)");
+  EXPECT_NE(camera_error({{"video_file_path", "a"}, {"video_source", "b"}})
+                .find("'video_file_path' and 'video_source' both set CameraLike's video_source; give one of them"),
+            std::string::npos);
+  EXPECT_NE(camera_error({{"video_file_pth", "a"}}).find("did you mean 'video_file_path'?"), std::string::npos);
+  EXPECT_NE(camera_error({{"x", 1}}).find("known parameters: video_source (or video_file_path), width (or input_width)"),
+            std::string::npos);
+}
+
+TEST(ParamSchema, IgnoredUpstreamParametersAreCheckedAndDropped) {
+  const json validated = kenning::validate_params(camera_like().decls(), {{"input_color_format", "RGB"}}, "s.json", "CameraLike");
+  EXPECT_EQ(validated, (json{{"video_source", "0"}, {"width", 0}}));
+  EXPECT_NE(camera_error({{"input_color_format", "YUV"}}).find("input_color_format: expected one of: BGR, RGB"),
+            std::string::npos);
+  // Not part of what the class is built from, nor of what it writes back.
+  EXPECT_EQ(camera_like().to_json(camera_like().from_validated(validated)), validated);
+  EXPECT_NO_THROW(camera_like().check(CameraLikeParams{}));
+}

@@ -65,7 +65,8 @@ TEST(Registry, UnknownClassListsKnownOnes) {
     r.find("Gadget");
     FAIL();
   } catch (const kenning::ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown widget class 'Gadget'; known: GpuWidget, TestWidget"),
+    EXPECT_NE(std::string(e.what()).find("unknown widget class 'Gadget' (nearest widget class here: GpuWidget); "
+                                         "known: GpuWidget, TestWidget"),
               std::string::npos) << e.what();
   }
 }

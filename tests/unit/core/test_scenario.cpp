@@ -90,3 +90,20 @@ TEST(Scenario, OptimizersMustBeAList) {
   const auto path = write_temp("o.json", R"({"optimizers": {"type": "O"}})");
   EXPECT_NE(error_loading<kenning::ConfigError>(path).find("optimizers: expected a list"), std::string::npos);
 }
+
+TEST(Scenario, UpstreamTopLevelBlocksAreAccepted) {
+  const auto path = write_temp("upstream.json", R"({"platform": {"type": "LocalPlatform"},
+      "report": {"type": "MarkdownReport", "parameters": {"report_path": "r.md"}},
+      "automl": {"type": "AutoPyTorchML", "parameters": {}},
+      "runtime_builder": {"type": "ZephyrRuntimeBuilder"},
+      "optimization_parameters": {"strategy": "grid_search", "optimizable": ["optimizers"]}})");
+  const auto s = kenning::load_scenario(path);
+  EXPECT_EQ(s["report"]["parameters"]["report_path"], "r.md");
+  // optimization_parameters is an object of settings; the others are blocks.
+  const auto bad = write_temp("upstream-bad.json", R"({"optimization_parameters": ["grid_search"]})");
+  EXPECT_NE(error_loading<kenning::ConfigError>(bad).find("optimization_parameters: expected an object"),
+            std::string::npos);
+  const auto bad_block = write_temp("upstream-bad-block.json", R"({"report": {"parameters": {}}})");
+  EXPECT_NE(error_loading<kenning::ConfigError>(bad_block).find("report.type: expected a class name"),
+            std::string::npos);
+}

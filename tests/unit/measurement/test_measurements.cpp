@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "kenning/core/error.h"
+#include "kenning/measurement/command_lines.h"
 #include "kenning/measurement/measurements.h"
 
 TEST(Measurements, DerivedInferenceTimeStatistics) {
@@ -44,4 +45,22 @@ TEST(Measurements, SaveIsAtomicAndFailsCleanly) {
   EXPECT_THROW(m.save(dir / "missing" / "m.json"), kenning::IoError);
   // Only the final file is left behind, no temporaries.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+}
+
+TEST(CommandLines, WrittenAsUpstreamsDisplayLines) {
+  const auto lines = kenning::command_display_lines(
+      kenning::command_words("kenning test --cfg s.json --measurements out/m.json --verbose"));
+  EXPECT_EQ(lines, (nlohmann::json{"kenning \\", "    test \\", "    --cfg \\", "        s.json \\",
+                                   "    --measurements \\", "        out/m.json \\", "    --verbose"}));
+  EXPECT_EQ(kenning::command_text_of(lines), "kenning test --cfg s.json --measurements out/m.json --verbose");
+}
+
+TEST(CommandLines, ReadFromEitherForm) {
+  // Upstream's own layout, and the one string older files hold.
+  const nlohmann::json upstream = {"python -m kenning.__main__ \\", "    test \\", "    --cfg \\",
+                                   "        local.json"};
+  EXPECT_EQ(kenning::command_text_of(upstream), "python -m kenning.__main__ test --cfg local.json");
+  EXPECT_EQ(kenning::command_text_of("kenning test --cfg s.json"), "kenning test --cfg s.json");
+  EXPECT_EQ(kenning::command_text_of(nlohmann::json{1, 2}), "");
+  EXPECT_EQ(kenning::command_text_of(nlohmann::json::object()), "");
 }

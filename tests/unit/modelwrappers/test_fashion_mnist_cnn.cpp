@@ -128,7 +128,7 @@ TEST(FashionMNISTCNN, DescribesItself) {
   EXPECT_EQ(w.model_format(), "onnx");
   EXPECT_EQ(w.weights_path(), fs::path("models/cnn.pt"));
   EXPECT_EQ(w.onnx_path(), fs::path("models/cnn.onnx"));
-  EXPECT_EQ(w.framework(), "libtorch");
+  EXPECT_EQ(w.framework(), "torch");
   EXPECT_EQ(w.output_formats(), (std::vector<std::string>{"onnx", "torch"}));
 #if KENNING_WITH_TORCH
   EXPECT_EQ(w.framework_version().rfind("1.", 0), 0u) << w.framework_version();

@@ -94,3 +94,28 @@ TEST(Reports, StatisticsKeepTheRunsOwnVerdictRules) {
   d.erase("inference_statistics");
   EXPECT_EQ(stats_of(d, why).value()["verdict"]["result"], "INVALID");
 }
+
+TEST(Reports, RemoteRunWithoutTargetTimesUsesTheRoundTrip) {
+  // Upstream's remote files: the target does not time its runs.
+  TempDir dir;
+  json j = run_json(0.01, {"cat", "dog"});
+  j.erase("target_inference_step");
+  j["protocol_inference_step"] = std::vector<double>(20, 0.004);
+  j["session_utilization_cpus_percent"] = {{50.0, 70.0}, {40.0, 60.0}};
+  j["session_utilization_mem_percent"] = {4.0, 5.0};
+  j["session_utilization_timestamp"] = {1.0, 2.0};
+  j["command"] = {"python -m kenning.__main__ \\", "    test \\", "    --cfg \\", "        client.json"};
+  const auto runs = load_report_runs({write_json(dir.path() / "remote.json", j)});
+  const auto types = deduce_report_types(runs);
+  ASSERT_EQ(types, (std::vector<std::string>{"performance", "classification"}));
+  const std::string md = render_markdown_report(runs, types);
+  EXPECT_HAS(md, "Inference time from `protocol_inference_step`");
+  EXPECT_HAS(md, "| 20 | 4.0000 | 4.0000 | 4.0000 |");
+  EXPECT_HAS(md, "| CPU (mean over cores) (%) | 2 |");
+  EXPECT_HAS(md, "| memory (%) | 2 |");
+  EXPECT_HAS(md, "(`python -m kenning.__main__ test --cfg client.json`)");
+  // A file with target times keeps them, and says nothing of the round trip.
+  const auto local = load_report_runs({write_json(dir.path() / "local.json", run_json(0.01, {"cat", "dog"}))});
+  EXPECT_EQ(render_markdown_report(local, deduce_report_types(local)).find("protocol_inference_step"),
+            std::string::npos);
+}
