@@ -228,6 +228,9 @@ TYPED_TEST(TransportConformance, APeerThatClosesMidFrameEndsTheReadWithinTheTime
 TYPED_TEST(TransportConformance, ABoundedWaitTimesOutAndTheLinkStillWorks) {
   Channel host(this->near(), options(true));
   Channel target(this->far(), options(false));
+  // A message read before the timeout must not come back after it.
+  host.send(MessageType::Data, FlowControl::Request, pattern(3));
+  EXPECT_EQ(target.receive().payload, pattern(3));
   const auto [error, took] = this->failure_of([&] { target.receive(150ms); });
   EXPECT_NE(error.find("timeout"), std::string::npos) << error;
   // Timers may fire a little early; a wait cut far short is a failure.
@@ -237,7 +240,9 @@ TYPED_TEST(TransportConformance, ABoundedWaitTimesOutAndTheLinkStillWorks) {
 
   auto received = std::async(std::launch::async, [&] { return target.receive(); });
   host.send(MessageType::Ping, FlowControl::Request, pattern(5));
-  EXPECT_EQ(received.get().payload, pattern(5));
+  const Message m = received.get();
+  EXPECT_EQ(m.type, MessageType::Ping);
+  EXPECT_EQ(m.payload, pattern(5));
 }
 
 }  // namespace
