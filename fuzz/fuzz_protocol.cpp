@@ -1,5 +1,6 @@
 // Fuzz target: the host/target protocol. The same bytes go (1) through the
-// frame decoder and message reassembly, and (2) to a server session as if a
+// frame decoder, message reassembly and the LOGS and IO_SPEC payload
+// parsers, and (2) to a server session as if a
 // client had sent them, with a stand-in runtime. Any input must end in
 // replies or a refused session — never a crash, a hang or a huge allocation.
 #include <cstddef>
@@ -18,6 +19,8 @@
 #include "server/inference_server.h"
 #include "kenning/core/error.h"
 #include "protocols/memory_transport.h"
+#include "protocols/io_spec_payload.h"
+#include "protocols/log_entries.h"
 #include "protocols/message_assembler.h"
 
 namespace {
@@ -34,7 +37,15 @@ void decode_all(std::span<const std::byte> bytes) {
     if (!r) return;
     if (r->error == FrameError::None) {
       const auto m = assembler.add(r->frame);
-      if (m.status == MessageAssembler::Status::Complete && m.message.payload.size() > kMaxMessage) __builtin_trap();
+      if (m.status == MessageAssembler::Status::Complete) {
+        if (m.message.payload.size() > kMaxMessage) __builtin_trap();
+        // The payload parsers a host or target runs on what it receives.
+        decode_log_entries(m.message.payload);
+        try {
+          parse_io_spec_payload(m.message.payload);
+        } catch (const kenning::ConfigError&) {
+        }
+      }
     } else if (r->error != FrameError::BadChecksum) {
       return;  // the stream cannot be trusted past a bad header
     }
@@ -64,7 +75,6 @@ void serve(std::span<const std::byte> bytes) {
   options.max_message_size = kMaxMessage;
   options.timeout = std::chrono::milliseconds(50);
   options.error_recovery = true;
-  options.is_host = false;
   Channel channel(*server_end, options);
   EchoRuntime runtime;
   kenning::ServerLimits limits;

@@ -1,26 +1,22 @@
-// Upstream Kenning's message exchange over one Transport:
-//  * send(): a TRANSMISSION, cut into frames of at most `packet_size`
-//    payload bytes (FIRST on the first, LAST on the last), then waits for the
-//    receiver's ACKNOWLEDGE; REQUEST_RETRANSMIT sends it all again (bounded).
-//  * send_async(): the same without waiting: the acknowledgement is settled
-//    by whichever later call reads it. Replies and pipelined requests then
-//    cost one wait instead of one per message (see ClientSession::infer).
-//  * receive(): the next complete message; a received TRANSMISSION is
-//    acknowledged before it is returned. Acknowledgements and retransmit
-//    requests of our own outstanding transmissions never reach the caller.
-//  * request()/acknowledge(): single payload-less frames.
-// Outgoing frames are buffered and written in one go before the next wait
-// for the peer, on flush(), or (acknowledgements) as soon as a transmission
-// is complete, so pipelined requests leave in one write. Every wait is bounded by `timeout`, every message by
-// `max_message_size`, the transmissions awaiting acknowledgement and the
-// messages held back while waiting by kMaxInFlight. Malformed input throws
-// ProtocolError; the connection is then unusable.
+// Upstream Kenning's message exchange over one Transport, as upstream's
+// NetworkProtocol and UARTProtocol do it (see docs/targets.md):
+//  * send(): one message, REQUEST (host) or TRANSMISSION (target), cut into
+//    frames of at most `packet_size` payload bytes, FIRST on the first frame
+//    and LAST on the last (both on a single frame, payload or not), the
+//    message's own flags on every frame; written at once.
+//  * receive(): the next complete message, of any flow control.
+// There are no acknowledgements and no retransmissions: upstream sends
+// neither, and a positive ACKNOWLEDGE makes its target stop answering.
+// Checksums are always written valid and never acted upon (upstream ignores
+// them whatever `error_recovery` says); with `error_recovery` on, a
+// mismatch is logged. Every wait is bounded by `timeout`, every frame and
+// message by `max_message_size`; malformed framing throws ProtocolError and
+// the connection is then unusable.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <string>
 
@@ -29,85 +25,45 @@
 
 namespace kenning::protocol {
 
+// Upstream's largest frame payloads: 1 MiB frames over TCP, 136-byte frames on a serial line.
+constexpr std::size_t kMaxTcpFramePayload = 1048576 - kHeaderSize;
+constexpr std::size_t kMaxUartFramePayload = 136 - kHeaderSize;
+
 struct ChannelOptions {
-  std::size_t packet_size = 4096;               // payload bytes per frame
-  std::size_t max_message_size = 64u << 20;     // reassembled payload bytes
-  std::chrono::milliseconds timeout{30000};     // per wait for the peer
-  bool error_recovery = false;                  // bad checksum: ask to resend (else fail)
-  int max_retransmits = 3;
-  bool is_host = true;                          // sets IS_HOST_MESSAGE on what we send
+  std::size_t packet_size = kMaxTcpFramePayload;  // payload bytes per frame we send
+  std::size_t max_message_size = 64u << 20;       // reassembled payload bytes we accept
+  std::chrono::milliseconds timeout{30000};       // per wait for the peer
+  bool error_recovery = false;                    // log incoming checksum mismatches
 };
 
 // ChannelOptions from the parameters every protocol class declares.
 ChannelOptions make_channel_options(std::int64_t packet_size, std::int64_t max_message_size, double timeout_s,
-                                    bool error_recovery, bool is_host);
+                                    bool error_recovery);
 
 class Channel {
  public:
-  // Transmissions awaiting acknowledgement, and messages held back while
-  // waiting for one, beyond which the peer is taken to misbehave.
-  static constexpr std::size_t kMaxInFlight = 32;
-  // Buffered bytes that are written out even in the middle of a transmission.
-  static constexpr std::size_t kFlushSize = std::size_t{1} << 20;
-
   Channel(Transport& transport, ChannelOptions options);
-  // Writes what is still buffered, when the link allows.
-  ~Channel();
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
 
-  void send(MessageType type, std::span<const std::byte> payload, std::uint16_t flags = 0);
-  // Sends without waiting for the acknowledgement and returns a ticket for
-  // wait_acknowledged(). Copies the payload unless `borrowed`: then the
-  // caller keeps it alive until wait_acknowledged(ticket) returns.
-  std::uint64_t send_async(MessageType type, std::span<const std::byte> payload, std::uint16_t flags = 0,
-                           bool borrowed = false);
-  // Takes the payload over instead of copying it.
-  std::uint64_t send_async(MessageType type, std::vector<std::byte>&& payload, std::uint16_t flags = 0);
-  void wait_acknowledged(std::uint64_t ticket);
-  // Writes a transmission without waiting for its acknowledgement: last
-  // words (an error STATUS) before closing a link that may be broken.
-  void post(MessageType type, std::span<const std::byte> payload, std::uint16_t flags = 0);
-  void request(MessageType type, std::uint16_t flags = 0, std::uint32_t count = 0);
-  void acknowledge(MessageType type, bool success, std::uint32_t count);
+  // Writes one message. `flags` are the message's own (SUCCESS, FAIL,
+  // IS_KENNING, ...); FIRST, LAST and HAS_PAYLOAD are set per frame.
+  void send(MessageType type, FlowControl flow, std::span<const std::byte> payload, std::uint16_t flags = 0);
   // Waits at most `timeout` (default: the channel's) for the next message.
   Message receive();
   Message receive(std::chrono::milliseconds timeout);
-  // Writes the buffered frames now.
-  void flush();
 
   Transport& transport() { return transport_; }
   const ChannelOptions& options() const { return options_; }
 
  private:
-  struct Outstanding {
-    std::uint64_t ticket = 0;
-    MessageType type = MessageType::Ping;
-    std::uint16_t flags = 0;
-    std::vector<std::byte> owned;        // the payload, when copied
-    std::span<const std::byte> payload;  // into `owned` or the caller's buffer
-    int retransmits = 0;
-  };
-
-  void queue_frame(FrameHeader h, std::span<const std::byte> payload);
-  void queue_transmission(MessageType type, std::span<const std::byte> payload, std::uint16_t flags);
-  // Reads one frame; throws ProtocolError on a bad header. Bad checksums are
-  // reported through `checksum_ok` so receive() can ask for a resend.
-  Frame read_frame(std::chrono::milliseconds timeout, bool& checksum_ok);
-  // The next message from the wire, acknowledged when it is a transmission.
-  Message read_message(std::chrono::milliseconds timeout);
-  // Acts on an acknowledgement or retransmit request of an outstanding
-  // transmission; false when `m` is for the caller.
-  bool settle(const Message& m);
-  bool is_outstanding(std::uint64_t ticket) const;
+  // Reads one frame; throws ProtocolError on a header that cannot be framed.
+  Frame read_frame(std::chrono::milliseconds timeout);
 
   Transport& transport_;
   ChannelOptions options_;
   MessageAssembler assembler_;
-  std::vector<std::byte> out_;          // frames not yet written
-  std::deque<Outstanding> outstanding_;  // oldest first
-  std::deque<Message> held_;             // read while waiting for an acknowledgement
-  std::uint64_t next_ticket_ = 1;
+  std::vector<std::byte> out_;  // the frames of the message being written
 };
 
 }  // namespace kenning::protocol

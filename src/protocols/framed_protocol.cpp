@@ -11,12 +11,14 @@ FramedProtocol::~FramedProtocol() {
   }
 }
 
-void FramedProtocol::start_client(std::unique_ptr<Transport> link, ChannelOptions options, const std::string& token) {
+void FramedProtocol::start_client(std::unique_ptr<Transport> link, ChannelOptions options, const std::string& token,
+                                  SessionRituals rituals) {
   disconnect();
   link_ = std::move(link);
   channel_ = std::make_unique<Channel>(*link_, options);
   client_ = std::make_unique<ClientSession>(*channel_);
-  client_->hello(token);
+  rituals_ = rituals;
+  if (rituals_.ping_on_open) client_->hello(token, rituals_.ping_attempts, rituals_.ping_wait);
 }
 
 ClientSession& FramedProtocol::client() {
@@ -25,9 +27,9 @@ ClientSession& FramedProtocol::client() {
 }
 
 void FramedProtocol::disconnect() {
-  if (client_ && goodbye_) {
+  if (client_ && rituals_.ping_on_close) {
     try {
-      client_->goodbye();
+      client_->goodbye(rituals_.ping_attempts, rituals_.ping_wait);
     } catch (const std::exception&) {
       // The target is gone already; nothing to say goodbye to.
     }

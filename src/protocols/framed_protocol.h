@@ -3,16 +3,25 @@
 // factory for the target side, a Listener from the same parameters.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
+#include "kenning/protocol.h"
 #include "protocols/channel.h"
 #include "protocols/client_session.h"
-#include "kenning/protocol.h"
 #include "protocols/listener.h"
 #include "protocols/transport.h"
 
 namespace kenning::protocol {
+
+// How a session opens and closes, which differs by link as upstream's does.
+struct SessionRituals {
+  bool ping_on_open = false;   // PING + SUCCESS first (serial lines; TCP only with a token)
+  bool ping_on_close = false;  // PING + FAIL last (serial lines, which have no end of file)
+  int ping_attempts = 1;
+  std::chrono::milliseconds ping_wait{0};  // per attempt; 0: the channel's timeout
+};
 
 class FramedProtocol : public Protocol {
  public:
@@ -29,7 +38,7 @@ class FramedProtocol : public Protocol {
                                             const std::filesystem::path& model) override {
     return client().optimize_model(request, model);
   }
-  nlohmann::json download_statistics(bool final) override { return client().download_statistics(final); }
+  nlohmann::json download_statistics(bool /*final*/) override { return client().download_statistics(); }
 
   void disconnect() override;
 
@@ -37,10 +46,9 @@ class FramedProtocol : public Protocol {
   virtual std::unique_ptr<Listener> make_listener() const = 0;
 
  protected:
-  // Takes over an open link as the client: PING (with `token`) and its STATUS.
-  void start_client(std::unique_ptr<Transport> link, ChannelOptions options, const std::string& token);
-  // Upstream's serial client ends a session with PING + FAIL (a line has no end of file).
-  void say_goodbye_on_disconnect(bool yes) { goodbye_ = yes; }
+  // Takes over an open link as the client, opening the session as `rituals` say.
+  void start_client(std::unique_ptr<Transport> link, ChannelOptions options, const std::string& token,
+                    SessionRituals rituals);
 
  private:
   ClientSession& client();
@@ -48,7 +56,7 @@ class FramedProtocol : public Protocol {
   std::unique_ptr<Transport> link_;
   std::unique_ptr<Channel> channel_;
   std::unique_ptr<ClientSession> client_;
-  bool goodbye_ = false;
+  SessionRituals rituals_;
 };
 
 }  // namespace kenning::protocol

@@ -1,8 +1,13 @@
-// Reassembles frames into messages. A TRANSMISSION may span several frames:
-// the first carries FIRST, the last LAST (a single frame carries both).
-// Requests, acknowledgements and retransmit requests are one frame each.
-// Everything is bounded: a message larger than `max_message_size` or a frame
-// arriving out of order is refused before anything more is stored.
+// Reassembles frames into messages. Any message (request, transmission)
+// may span several frames: the first carries FIRST, the last LAST, a single
+// frame both; the message's flags are those of its FIRST frame.
+// Acknowledgements and retransmit requests are one frame each. A LOGS frame
+// (FIRST and LAST) may arrive between the frames of another message.
+// A message whose first frame lacks FIRST is read up to its LAST frame and
+// handed over with `defect` set, so the reader can refuse it and go on, as
+// upstream's target goes on. Everything is bounded: a message larger than
+// `max_message_size`, or frames of two messages interleaved, are refused
+// before anything more is stored.
 #pragma once
 
 #include <cstddef>
@@ -17,10 +22,10 @@ namespace kenning::protocol {
 struct Message {
   MessageType type = MessageType::Ping;
   FlowControl flow = FlowControl::Transmission;
-  std::uint16_t flags = 0;     // of the last frame (SUCCESS/FAIL are set there)
-  std::uint32_t count = 0;     // size field of a payload-less frame (ACK: frames received)
-  std::uint32_t frames = 0;    // frames the message took
+  std::uint16_t flags = 0;   // of the FIRST frame (SUCCESS, FAIL, IS_KENNING, ...)
+  std::uint32_t frames = 0;  // frames the message took
   std::vector<std::byte> payload;
+  std::string defect;  // non-empty: malformed (e.g. no FIRST frame); payload then empty
 
   bool has(std::uint16_t f) const { return (flags & f) != 0; }
 };
@@ -36,16 +41,19 @@ class MessageAssembler {
     std::string error;  // set on OutOfOrder/TooLarge, naming the frame
   };
 
-  // Takes one frame whose header and checksum were already checked. After an
-  // error the partial message is dropped; the next frame starts afresh.
+  // Takes one frame whose header was already checked. After an error the
+  // partial message is dropped; the next frame starts afresh.
   Result add(Frame frame);
-  // Drops a partial transmission (after a bad checksum, before a retransmit).
-  void reset() { partial_.reset(); }
-  bool in_progress() const { return partial_.has_value(); }
+  void reset() {
+    partial_.reset();
+    skipping_.reset();
+  }
+  bool in_progress() const { return partial_.has_value() || skipping_.has_value(); }
 
  private:
   std::size_t max_message_size_;
   std::optional<Message> partial_;
+  std::optional<Message> skipping_;  // a message without FIRST, dropped up to its LAST frame
 };
 
 }  // namespace kenning::protocol

@@ -31,8 +31,8 @@ void NetworkListener::listen() {
 std::unique_ptr<Connection> NetworkListener::accept() {
   if (!listener_) throw ProtocolError("NetworkProtocol: accept before listen");
   auto link = listener_->accept();
-  const auto options = make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
-                                            params_.error_recovery, /*is_host=*/false);
+  const auto options =
+      make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout, params_.error_recovery);
   link->write({&kGreeting, 1}, options.timeout);
   return std::make_unique<Connection>(std::move(link), options);
 }

@@ -14,8 +14,9 @@ const ParamSchema<NetworkProtocol::Params>& NetworkProtocol::schema() {
                  "(anything but loopback needs a token)")
           .field("port", &Params::port, "TCP port; 0 on the server: any free port, printed at start")
           .range(0, 65535)
-          .field("packet_size", &Params::packet_size, "Payload bytes per frame")
-          .range(16, 16 << 20)
+          .field("packet_size", &Params::packet_size,
+                 "Payload bytes per frame we send (upstream: 1048564, a 1 MiB frame)")
+          .range(16, static_cast<double>(protocol::kMaxTcpFramePayload))
           .field("timeout", &Params::timeout,
                  "Seconds to wait for the peer (connect, each reply; the server's idle limit per client)")
           .range(0.01, 3600)
@@ -23,8 +24,9 @@ const ParamSchema<NetworkProtocol::Params>& NetworkProtocol::schema() {
                  "Largest message, in bytes, either side accepts (bounds the model upload)")
           .range(1024, 4294967295.0)
           .field("error_recovery", &Params::error_recovery,
-                 "On a bad checksum ask for a resend (REQUEST_RETRANSMIT) instead of failing")
-          .field("token", &Params::token, "Shared secret the client sends in its first PING; empty: none");
+                 "Log frames whose checksum does not match (checksums are always written, never acted upon)")
+          .field("token", &Params::token,
+                 "Shared secret the client sends in a PING before its first request; empty: no PING (upstream)");
   return s;
 }
 
@@ -34,14 +36,15 @@ NetworkProtocol::~NetworkProtocol() = default;
 void NetworkProtocol::initialize_client() {
   disconnect();
   const auto options = protocol::make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
-                                                      params_.error_recovery, /*is_host=*/true);
+                                                      params_.error_recovery);
   auto link = protocol::TcpTransport::connect(params_.host, static_cast<std::uint16_t>(params_.port), options.timeout);
   std::byte greeting{0xFF};
   link->read({&greeting, 1}, options.timeout);
   if (greeting != protocol::NetworkListener::kGreeting) {
     throw ProtocolError(link->peer() + ": not a kenning server (unexpected greeting byte)");
   }
-  start_client(std::move(link), options, params_.token);
+  // Upstream's TCP session has no PING; ours sends one only to present a token.
+  start_client(std::move(link), options, params_.token, {.ping_on_open = !params_.token.empty()});
 }
 
 std::string NetworkProtocol::endpoint() const { return params_.host + ":" + std::to_string(params_.port); }

@@ -19,7 +19,7 @@ class NetworkProtocol : public protocol::FramedProtocol {
   struct Params {
     std::string host = "127.0.0.1";
     std::int64_t port = 12345;
-    std::int64_t packet_size = 4096;
+    std::int64_t packet_size = 1048564;  // protocol::kMaxTcpFramePayload
     double timeout = 30.0;
     std::int64_t max_message_size = std::int64_t{256} << 20;
     bool error_recovery = false;

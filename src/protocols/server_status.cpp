@@ -2,20 +2,43 @@
 
 namespace kenning::protocol {
 
-std::vector<std::byte> encode_status(const ServerStatus& status) {
-  std::vector<std::byte> out;
-  out.reserve(1 + status.error.size());
-  out.push_back(static_cast<std::byte>(status.action));
-  for (char c : status.error) out.push_back(static_cast<std::byte>(c));
-  return out;
+ServerAction action_for(MessageType type) {
+  switch (type) {
+    case MessageType::Ping:
+      return ServerAction::ClientConnected;
+    case MessageType::IoSpec:
+      return ServerAction::UploadingIoSpec;
+    case MessageType::Model:
+      return ServerAction::UploadingModel;
+    case MessageType::Data:
+      return ServerAction::UploadingInput;
+    case MessageType::Process:
+      return ServerAction::ProcessingInput;
+    case MessageType::Output:
+      return ServerAction::ExtractingOutput;
+    case MessageType::Stats:
+      return ServerAction::ComputingStatistics;
+    case MessageType::Optimizers:
+      return ServerAction::UploadingOptimizers;
+    case MessageType::OptimizeModel:
+      return ServerAction::OptimizingModel;
+    case MessageType::UnoptimizedModel:
+      return ServerAction::UploadingUnoptimizedModel;
+    case MessageType::Runtime:
+      return ServerAction::UploadingRuntime;
+    default:
+      return ServerAction::Idle;
+  }
 }
 
-ServerStatus decode_status(std::span<const std::byte> payload) {
-  ServerStatus s;
-  if (payload.empty()) return s;
-  s.action = static_cast<ServerAction>(payload[0]);
-  s.error.assign(reinterpret_cast<const char*>(payload.data()) + 1, payload.size() - 1);
-  return s;
+std::vector<std::byte> encode_action(ServerAction action) { return {static_cast<std::byte>(action)}; }
+
+std::optional<ServerAction> decode_action(std::span<const std::byte> payload) {
+  if (payload.empty()) return std::nullopt;
+  for (std::size_t i = 1; i < payload.size(); ++i) {
+    if (payload[i] != std::byte{0}) return std::nullopt;  // little-endian: a non-zero high byte makes it > 255
+  }
+  return static_cast<ServerAction>(payload[0]);
 }
 
 }  // namespace kenning::protocol

@@ -1,12 +1,15 @@
-// Payload of a STATUS transmission: one ServerAction byte (upstream
-// Kenning's values), followed, when the FAIL flag is set, by an error text
-// (our extension; readers of the first byte alone are unaffected).
+// Upstream Kenning's ServerAction: the one byte a target answers an upload
+// or a PROCESS request with (same message type, TRANSMISSION, SUCCESS or
+// FAIL). Nothing follows the byte: upstream's host reads the whole payload
+// as one little-endian number, so an extra byte would change the action.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
-#include <string>
 #include <vector>
+
+#include "protocols/frame.h"
 
 namespace kenning::protocol {
 
@@ -26,13 +29,11 @@ enum class ServerAction : std::uint8_t {
   Idle = 12,
 };
 
-struct ServerStatus {
-  ServerAction action = ServerAction::Idle;
-  std::string error;  // empty on success
-};
-
-std::vector<std::byte> encode_status(const ServerStatus& status);
-// Lenient: an empty payload reads as Idle, an unknown action byte is kept as is.
-ServerStatus decode_status(std::span<const std::byte> payload);
+// What the target answers a request of `type` with (ClientConnected for PING).
+ServerAction action_for(MessageType type);
+std::vector<std::byte> encode_action(ServerAction action);
+// The action of a reply payload, read as upstream does (the whole payload as
+// a little-endian number); nullopt when it is empty or above 255.
+std::optional<ServerAction> decode_action(std::span<const std::byte> payload);
 
 }  // namespace kenning::protocol

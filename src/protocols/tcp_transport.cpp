@@ -100,8 +100,10 @@ void TcpTransport::read(std::span<std::byte> bytes, std::chrono::milliseconds ti
       continue;
     }
     buffer_.resize(kBufferSize);
+    // Emptied only once the read succeeded: a timeout must not bring back bytes already taken.
+    const std::size_t n = read_available(buffer_, deadline, timeout);
     buffer_begin_ = 0;
-    buffer_end_ = read_available(buffer_, deadline, timeout);
+    buffer_end_ = n;
     done += take_buffered(rest);
   }
 }

@@ -18,8 +18,8 @@ std::unique_ptr<Connection> UARTListener::accept() {
   while (!line->wait_readable(std::chrono::seconds(1))) {
   }
   return std::make_unique<Connection>(
-      std::move(line), make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout,
-                                            params_.error_recovery, /*is_host=*/false));
+      std::move(line),
+      make_channel_options(params_.packet_size, params_.max_message_size, params_.timeout, params_.error_recovery));
 }
 
 }  // namespace kenning::protocol

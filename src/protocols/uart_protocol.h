@@ -19,7 +19,7 @@ class UARTProtocol : public protocol::FramedProtocol {
   struct Params {
     std::string port;
     std::int64_t baudrate = 9600;
-    std::int64_t packet_size = 1024;
+    std::int64_t packet_size = 124;  // protocol::kMaxUartFramePayload
     double timeout = 30.0;
     std::int64_t max_message_size = std::int64_t{256} << 20;
     bool error_recovery = false;

@@ -17,9 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 }  // namespace
 
@@ -46,7 +44,8 @@ IOSpec optimize_on_target(Protocol& protocol, std::span<const std::unique_ptr<Op
   const auto compiled = protocol.optimize_on_target(request, model);
   const nlohmann::json stats = protocol.download_statistics(false);
   if (!stats.contains(keys::optimized_io_spec)) {
-    throw ProtocolError("target " + protocol.endpoint() + ": no optimized_io_spec in its statistics after OPTIMIZE_MODEL");
+    throw ProtocolError("target " + protocol.endpoint() +
+                        ": no optimized_io_spec in its statistics after OPTIMIZE_MODEL");
   }
   IOSpec result = IOSpec::from_json(stats[keys::optimized_io_spec], "the target's optimized_io_spec");
   reports = stats.value(keys::target_optimizers, nlohmann::json::array());
@@ -78,9 +77,17 @@ void RemoteInference::prepare(const std::filesystem::path& model, const IOSpec& 
 std::string RemoteInference::description() const { return protocol_.type_name() + " (remote)"; }
 
 QueryOutputs RemoteInference::infer(std::span<const TensorView> inputs, Measurements& m) {
+  // One request at a time, as upstream's host: protocol_inference_step is the
+  // PROCESS round trip alone (upstream's meaning), protocol_batch_step the batch's three.
   const auto start = Clock::now();
-  const auto output = protocol_.infer(protocol::concat_tensors(inputs));
-  m.append_timed(keys::protocol_inference_step, seconds_since(start), unix_time_now());
+  protocol_.upload_input(protocol::concat_tensors(inputs));
+  const auto process_start = Clock::now();
+  protocol_.request_processing();
+  const double process_time = seconds_since(process_start);
+  const auto output = protocol_.download_output();
+  const double now = unix_time_now();
+  m.append_timed(keys::protocol_inference_step, process_time, now);
+  m.append_timed(keys::protocol_batch_step, seconds_since(start), now);
   return {protocol::split_tensors(output, output_specs_, "OUTPUT from the target"), 0.0};
 }
 

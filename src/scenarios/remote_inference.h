@@ -1,7 +1,8 @@
 // `kenning test` against a target running `kenning server`: the model and
 // each batch go through the pipeline's protocol, the target runs them.
 //
-// Per batch it records protocol_inference_step (upload, run and download,
+// Per batch it records protocol_inference_step (the PROCESS round trip, as
+// upstream Kenning does) and protocol_batch_step (DATA, PROCESS and OUTPUT,
 // seen from the host); the target's own run times come back at the end as
 // target_inference_step, so inferencetime_* stay target-side numbers.
 #pragma once
@@ -41,7 +42,7 @@ class RemoteInference : public InferenceTarget {
   // Connects, uploads the I/O spec and the model; records model_upload_time.
   void prepare(const std::filesystem::path& model, const IOSpec& spec, Measurements& m) override;
   // Runs one batch on the target and returns its outputs, shaped by the
-  // spec; records protocol_inference_step (the target's own times come with
+  // spec; records protocol_inference_step and protocol_batch_step (the target's own times come with
   // finish()).
   QueryOutputs infer(std::span<const TensorView> inputs, Measurements& m) override;
   // The target-side benchmark: `inputs` go over once, then the target runs

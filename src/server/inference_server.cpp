@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "kenning/core/error.h"
+#include "protocols/io_spec_payload.h"
+#include "protocols/log_entries.h"
 #include "protocols/server_status.h"
 #include "protocols/tensor_payload.h"
 #include "kenning/measurement/keys.h"
@@ -21,46 +23,28 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A refusal that keeps the session: the client gets a FAIL STATUS saying why.
+// A refusal that keeps the session: the host gets a FAIL reply, the reason goes to our log and its LOGS.
 class Refusal : public Error {
  public:
   using Error::Error;
 };
 
-ServerAction action_for(MessageType type) {
-  switch (type) {
-    case MessageType::Ping: return ServerAction::ClientConnected;
-    case MessageType::IoSpec: return ServerAction::UploadingIoSpec;
-    case MessageType::Model: return ServerAction::UploadingModel;
-    case MessageType::Data: return ServerAction::UploadingInput;
-    case MessageType::Process: return ServerAction::ProcessingInput;
-    case MessageType::Output: return ServerAction::ExtractingOutput;
-    case MessageType::Stats: return ServerAction::ComputingStatistics;
-    case MessageType::Optimizers: return ServerAction::UploadingOptimizers;
-    case MessageType::OptimizeModel: return ServerAction::OptimizingModel;
-    case MessageType::UnoptimizedModel: return ServerAction::UploadingUnoptimizedModel;
-    case MessageType::Runtime: return ServerAction::UploadingRuntime;
-    default: return ServerAction::Idle;
-  }
+constexpr std::uint16_t kOk = flag::kIsKenning | flag::kSuccess;
+constexpr std::uint16_t kFailed = flag::kIsKenning | flag::kFail;
+
+// Upstream's reply to an upload or a PROCESS: same type, the action byte.
+void reply_action(protocol::Channel& c, MessageType type, bool ok) {
+  c.send(type, FlowControl::Transmission, protocol::encode_action(protocol::action_for(type)), ok ? kOk : kFailed);
 }
 
-// Replies do not wait for their acknowledgement: it is settled when the
-// channel next reads, so a client that pipelines its requests is answered
-// without a round trip per reply.
-void reply_status(protocol::Channel& c, ServerAction action, const std::string& error = "") {
-  c.send_async(MessageType::Status, protocol::encode_status({action, error}),
-               error.empty() ? flag::kSuccess : flag::kFail);
+// Tells the host why, as upstream's target does: a LOGS transmission it prints.
+void send_log(protocol::Channel& c, const char* level, const std::string& text) {
+  const protocol::LogEntry entry{level, text};
+  c.send(MessageType::Logs, FlowControl::Transmission, protocol::encode_log_entries({&entry, 1}), flag::kIsKenning);
 }
 
 std::span<const std::byte> as_bytes(const std::string& s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
-}
-
-void expect_flow(const Message& m, FlowControl flow) {
-  if (m.flow != flow) {
-    throw Refusal(std::string(protocol::message_type_name(m.type)) + ": expected a " +
-                  protocol::flow_control_name(flow) + ", got a " + protocol::flow_control_name(m.flow));
-  }
 }
 
 }  // namespace
@@ -73,7 +57,8 @@ struct InferenceServer::Session {
   bool has_output = false;
   std::size_t inferences = 0;
   Measurements stats;
-  bool goodbye = false;  // the client ended the session (PING + FAIL)
+  bool goodbye = false;          // the client ended the session (PING + FAIL)
+  bool spec_was_struct = false;  // an upstream serial host, which reads STATS as binary records
   TargetOptimization optimization;
 };
 
@@ -91,6 +76,7 @@ SessionSummary InferenceServer::serve(protocol::Channel& channel) {
   s.stats.set(keys::runtime_framework, runtime_.framework());
   s.stats.set(keys::runtime_version, runtime_.framework_version());
   SessionSummary summary;
+  const std::string peer = channel.transport().peer();
   try {
     for (;;) {
       Message m;
@@ -105,7 +91,18 @@ SessionSummary InferenceServer::serve(protocol::Channel& channel) {
         }
         throw;
       }
+      // Upstream's hosts send no acknowledgements; one carries nothing to act on (and, unlike
+      // upstream's target, we keep answering after it).
+      if (m.flow == FlowControl::Acknowledge || m.flow == FlowControl::RequestRetransmit) {
+        spdlog::debug("{}: ignoring {}", peer, protocol::flow_control_name(m.flow));
+        continue;
+      }
       try {
+        if (!m.defect.empty()) throw Refusal(m.defect);
+        if (m.flow != FlowControl::Request) {
+          throw Refusal(std::string(protocol::message_type_name(m.type)) + ": a host sends REQUESTs, got a " +
+                        protocol::flow_control_name(m.flow));
+        }
         handle(channel, m, s);
         if (s.goodbye) {
           summary.end_reason = "client said goodbye";
@@ -116,17 +113,19 @@ SessionSummary InferenceServer::serve(protocol::Channel& channel) {
       } catch (const ProtocolError&) {
         throw;
       } catch (const std::exception& e) {
-        // Refusals, bad specs and runtime failures: the client hears why and may go on.
-        spdlog::warn("{}: {}: {}", channel.transport().peer(), protocol::message_type_name(m.type), e.what());
-        reply_status(channel, action_for(m.type), e.what());
+        // Refusals, bad specs and runtime failures: the host hears FAIL and may go on.
+        spdlog::warn("{}: {}: {}", peer, protocol::message_type_name(m.type), e.what());
+        send_log(channel, "ERROR", e.what());
+        reply_action(channel, m.type, false);
       }
     }
   } catch (const std::exception& e) {
     summary.end_reason = e.what();
     summary.inferences = s.inferences;
-    // Last words: the link may already be gone, so nothing waits for them.
+    spdlog::warn("{}: session ended: {}", peer, e.what());
+    // Last words: the link may already be gone.
     try {
-      channel.post(MessageType::Status, protocol::encode_status({ServerAction::Idle, e.what()}), flag::kFail);
+      send_log(channel, "ERROR", e.what());
     } catch (const std::exception&) {
     }
     channel.transport().close();
@@ -135,82 +134,80 @@ SessionSummary InferenceServer::serve(protocol::Channel& channel) {
 }
 
 void InferenceServer::handle(protocol::Channel& channel, const Message& m, Session& s) {
-  // Stray acknowledgements (e.g. of a transmission already settled) carry nothing to act on.
-  if (m.flow == FlowControl::Acknowledge || m.flow == FlowControl::RequestRetransmit) return;
   if (!s.authorized && m.type != MessageType::Ping) {
+    reply_action(channel, m.type, false);
     throw ProtocolError(std::string(protocol::message_type_name(m.type)) + " before a PING with the access token");
   }
   switch (m.type) {
     case MessageType::Ping: {
-      if (m.has(flag::kFail)) {  // upstream's goodbye
+      if (m.has(flag::kFail)) {  // upstream's serial goodbye, answered as its serial targets do
+        channel.send(MessageType::Ping, FlowControl::Transmission, {}, kOk);
         s.goodbye = true;
         return;
       }
       if (!token_.empty()) {
         const std::string given(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
-        if (given != token_) throw ProtocolError("PING: wrong or missing access token");
+        if (given != token_) {
+          channel.send(MessageType::Ping, FlowControl::Transmission, {}, kFailed);
+          throw ProtocolError("PING: wrong or missing access token");
+        }
         s.authorized = true;
       }
-      reply_status(channel, ServerAction::ClientConnected);
+      channel.send(MessageType::Ping, FlowControl::Transmission, {}, kOk);
       return;
     }
     case MessageType::IoSpec: {
-      expect_flow(m, FlowControl::Transmission);
-      if (m.has(flag::kSpec1)) throw NotSupported("IO_SPEC: serialized (C struct) I/O specs are not supported; send JSON");
-      const auto* text = reinterpret_cast<const char*>(m.payload.data());
-      const auto j = nlohmann::json::parse(text, text + m.payload.size(), nullptr, false);
-      if (j.is_discarded()) throw Refusal("IO_SPEC: payload is not JSON");
-      s.spec = IOSpec::from_json(j, "IO_SPEC");
+      s.spec = protocol::parse_io_spec_payload(m.payload);
+      s.spec_was_struct = protocol::is_io_spec_struct(m.payload);
       s.model_ready = false;
       s.inputs.clear();
       s.has_output = false;
-      reply_status(channel, ServerAction::UploadingIoSpec);
+      reply_action(channel, m.type, true);
       return;
     }
     case MessageType::Model:
-      expect_flow(m, FlowControl::Transmission);
       receive_model(m, s);
-      reply_status(channel, ServerAction::UploadingModel);
+      reply_action(channel, m.type, true);
       return;
     case MessageType::Data:
-      expect_flow(m, FlowControl::Transmission);
       // A refused DATA leaves no input behind for a following PROCESS.
       s.inputs.clear();
       s.has_output = false;
-      if (!s.model_ready) throw Refusal("DATA before a model was uploaded (send IO_SPEC, then MODEL)");
+      if (!s.spec) throw Refusal("DATA before IO_SPEC");
+      if (!s.model_ready) throw Refusal("DATA before a model was loaded (send IO_SPEC, then MODEL)");
       s.inputs = protocol::split_tensors(m.payload, s.spec->model_inputs(), "DATA");
-      s.has_output = false;
-      reply_status(channel, ServerAction::UploadingInput);
+      reply_action(channel, m.type, true);
       return;
     case MessageType::Process: {
-      if (s.inputs.empty()) throw Refusal("PROCESS before DATA");
+      if (!s.model_ready) throw Refusal("PROCESS before a model was loaded");
+      if (s.inputs.empty()) throw Refusal("PROCESS without new input: each PROCESS consumes the last DATA");
       std::vector<TensorView> views;
       for (const auto& t : s.inputs) views.push_back(t.view());
       runtime_.load_input(views);
-      if (m.flow == FlowControl::Transmission) {
+      if (!m.payload.empty()) {
         run_benchmark(m, s);
       } else {
-        expect_flow(m, FlowControl::Request);
         const auto t0 = Clock::now();
         runtime_.run();
         s.stats.append_timed(keys::target_inference_step, std::chrono::duration<double>(Clock::now() - t0).count(),
                              unix_time_now());
         ++s.inferences;
       }
+      s.inputs.clear();
       s.has_output = true;
-      reply_status(channel, ServerAction::ProcessingInput);
+      reply_action(channel, m.type, true);
       return;
     }
     case MessageType::Output: {
-      expect_flow(m, FlowControl::Request);
       if (!s.has_output) throw Refusal("OUTPUT before PROCESS");
-      channel.send_async(MessageType::Output, protocol::concat_tensors(runtime_.extract_output()));
+      channel.send(MessageType::Output, FlowControl::Transmission, protocol::concat_tensors(runtime_.extract_output()),
+                   kOk);
       return;
     }
     case MessageType::Stats: {
-      expect_flow(m, FlowControl::Request);
-      const std::string stats = s.stats.data().dump();
-      channel.send_async(MessageType::Stats, as_bytes(stats));
+      // Upstream's serial host parses a non-empty STATS as binary records; it gets none.
+      const std::string stats = s.spec_was_struct ? std::string() : s.stats.data().dump();
+      channel.send(MessageType::Stats, FlowControl::Transmission, as_bytes(stats), kOk);
       return;
     }
     case MessageType::Optimizers:
@@ -281,8 +278,8 @@ void InferenceServer::run_benchmark(const Message& m, Session& s) {
     s.stats.append_timed(keys::target_benchmark_step, std::chrono::duration<double>(Clock::now() - t0).count(),
                          unix_time_now());
   }
-  s.stats.set(keys::target_benchmark, {{"runs_requested", runs}, {"runs", done}, {"warmup", warmup},
-                                   {"truncated", done < runs}});
+  s.stats.set(keys::target_benchmark,
+              {{"runs_requested", runs}, {"runs", done}, {"warmup", warmup}, {"truncated", done < runs}});
   if (done < runs) {
     spdlog::warn("benchmark stopped after {} of {} runs: the client's timeout would have passed", done, runs);
   }
@@ -291,24 +288,20 @@ void InferenceServer::run_benchmark(const Message& m, Session& s) {
 void InferenceServer::handle_optimization(protocol::Channel& channel, const Message& m, Session& s) {
   switch (m.type) {
     case MessageType::Optimizers:
-      expect_flow(m, FlowControl::Transmission);
       s.optimization.set_request(m.payload, optimizers_, model_dir_);
-      reply_status(channel, ServerAction::UploadingOptimizers);
+      reply_action(channel, m.type, true);
       return;
     case MessageType::UnoptimizedModel:
-      expect_flow(m, FlowControl::Transmission);
       if (m.payload.size() > limits_.max_model_size) {
         throw Refusal("UNOPTIMIZED_MODEL: " + std::to_string(m.payload.size()) +
                       " bytes exceed the server's max model size " + std::to_string(limits_.max_model_size));
       }
       s.optimization.set_model(m.payload, model_dir_);
-      reply_status(channel, ServerAction::UploadingUnoptimizedModel);
+      reply_action(channel, m.type, true);
       return;
-    default: {
-      expect_flow(m, FlowControl::Request);
-      channel.send_async(MessageType::OptimizeModel, s.optimization.run(s.stats));
+    default:
+      channel.send(MessageType::OptimizeModel, FlowControl::Transmission, s.optimization.run(s.stats), kOk);
       return;
-    }
   }
 }
 

@@ -1,17 +1,20 @@
-// The target's side of a session (`kenning server`): answers one client's
-// messages with a Runtime until the client leaves. The channel is the one of
-// a Connection a protocol::Listener accepted (protocols/listener.h).
+// The target's side of a session (`kenning server`): answers one host's
+// requests with a Runtime until the host leaves, as upstream Kenning's
+// target does (docs/targets.md): every request is answered by a
+// TRANSMISSION of its own type with IS_KENNING and SUCCESS or FAIL; uploads
+// and PROCESS with the one ServerAction byte, OUTPUT/STATS/OPTIMIZE_MODEL
+// with their data. Reasons for a FAIL go to our log and to a LOGS message.
 //
-// Order enforced: [PING with token] -> IO_SPEC -> MODEL -> (DATA -> PROCESS
-// -> OUTPUT)* -> STATS, any time after MODEL; target-side optimization
-// (OPTIMIZERS -> UNOPTIMIZED_MODEL -> OPTIMIZE_MODEL, target_optimization.h)
-// any time. A PROCESS transmission carrying {"runs": N, "warmup": W} is the
-// benchmark mode: the last DATA runs W times untimed, then N times timed.
-// PING with FAIL is the client's goodbye. A message out of that order, or
-// one the runtime rejects, gets a STATUS with FAIL and the reason; the
-// session goes on. A malformed frame, a timeout or a bad token ends the
-// session (after a FAIL STATUS, when the link still works); the server then
-// waits for the next client. No exception escapes serve().
+// Order enforced: [PING with token] -> IO_SPEC (JSON or upstream's serial
+// struct) -> MODEL -> (DATA -> PROCESS -> OUTPUT)* -> STATS, any time;
+// target-side optimization (OPTIMIZERS -> UNOPTIMIZED_MODEL ->
+// OPTIMIZE_MODEL, target_optimization.h) any time. Each PROCESS consumes the
+// last DATA; one carrying {"runs": N, "warmup": W} is the benchmark mode.
+// PING with FAIL is the client's goodbye. A request out of that order, one
+// the runtime rejects, a TRANSMISSION or a message without FIRST gets a FAIL
+// reply and the session goes on; acknowledgements are ignored. Framing that
+// cannot be read, a timeout or a bad token ends the session; the server
+// then waits for the next client. No exception escapes serve().
 #pragma once
 
 #include <chrono>
@@ -32,7 +35,7 @@ namespace kenning {
 struct ServerLimits {
   std::size_t max_model_size = std::size_t{256} << 20;
   std::chrono::milliseconds idle_timeout{30000};  // wait for the client's next message
-  std::size_t max_benchmark_runs = 1000000;        // timed runs of one benchmark request
+  std::size_t max_benchmark_runs = 1000000;       // timed runs of one benchmark request
 };
 
 struct SessionSummary {
@@ -53,8 +56,8 @@ class InferenceServer {
 
  private:
   struct Session;
-  // Handles one message; throws kenning::Error for refusals that keep the
-  // session alive (sent back as FAIL STATUS) and ProtocolError for ones that end it.
+  // Handles one request; throws kenning::Error for refusals that keep the
+  // session alive (answered with FAIL) and ProtocolError for ones that end it.
   void handle(protocol::Channel& channel, const protocol::Message& m, Session& s);
   void receive_model(const protocol::Message& m, Session& s);
   void run_benchmark(const protocol::Message& m, Session& s);

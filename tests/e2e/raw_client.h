@@ -45,7 +45,6 @@ struct RawClient {
   }
 };
 
-
 // One frame of the wire format (frame.h): type, flow control, flags, payload;
 // the checksum is XOR of every other byte, XOR 0x4B.
 inline std::string wire_frame(std::uint8_t type, std::uint8_t flow, std::uint16_t flags, const std::string& payload) {
@@ -66,5 +65,5 @@ inline std::string wire_frame(std::uint8_t type, std::uint8_t flow, std::uint16_
   return f;
 }
 
-// PING + SUCCESS from a host, as one single-frame transmission.
-inline std::string wire_ping() { return wire_frame(0, 3, 0x01 | 0x04 | 0x10 | 0x20 | 0x40, ""); }
+// PING + SUCCESS from a host, as one single-frame request (upstream's serial opening).
+inline std::string wire_ping() { return wire_frame(0, 0, 0x01 | 0x10 | 0x20, ""); }

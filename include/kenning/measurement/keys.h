@@ -42,7 +42,10 @@ namespace kenning {
   X(input_preprocess_step, "input_preprocess_step", "seconds per batch of the wrapper's preprocessing (timed)")      \
   X(target_inference_step, "target_inference_step", "seconds per batch of the model run alone (timed)")             \
   X(output_postprocess_step, "output_postprocess_step", "seconds per batch of the wrapper's postprocessing (timed)") \
-  X(protocol_inference_step, "protocol_inference_step", "remote: seconds per batch seen from the host (timed)")      \
+  X(protocol_inference_step, "protocol_inference_step",                                                              \
+    "remote: seconds of the PROCESS round trip per batch, as upstream Kenning (timed)")                              \
+  X(protocol_batch_step, "protocol_batch_step",                                                                      \
+    "remote: seconds per batch seen from the host: DATA, PROCESS and OUTPUT round trips (timed)")                    \
   X(protocol_overhead_step, "protocol_overhead_step", "remote: protocol_inference_step - target_inference_step")    \
   X(protocol_overhead_median, "protocol_overhead_median", "remote: median of protocol_overhead_step")               \
   X(session_time, "session_time", "seconds of the whole test loop")                                                 \

@@ -1,14 +1,16 @@
-// Channel: chunked transmissions with acknowledgements, resend on a bad
-// checksum, pipelined sends, over the in-memory pipe. What every transport
-// must do for a channel (round trips, size bound, split and garbled frames,
-// a peer that goes away, timeouts) is in test_transport_conformance.cpp.
+// Channel: messages cut into frames with FIRST/LAST (requests included),
+// no acknowledgements, checksums written but never acted upon, frames
+// without FIRST handed over as defects, LOGS between the frames of another
+// message, over the in-memory pipe. What every transport must do for a
+// channel (round trips, size bound, split and garbled frames, a peer that
+// goes away, timeouts) is in test_transport_conformance.cpp.
 #include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "protocols/channel.h"
 #include "kenning/core/error.h"
+#include "protocols/channel.h"
 #include "protocols/memory_transport.h"
 
 using namespace kenning::protocol;
@@ -31,134 +33,132 @@ std::vector<std::byte> pattern(std::size_t n) {
   return v;
 }
 
+// The frames on the wire, header by header.
+std::vector<FrameHeader> read_headers(Transport& t, std::size_t n) {
+  std::vector<FrameHeader> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::array<std::byte, kHeaderSize> hb;
+    t.read(hb, 2s);
+    out.push_back(decode_header(hb));
+    std::vector<std::byte> p(out.back().payload_size());
+    if (!p.empty()) t.read(p, 2s);
+    EXPECT_EQ(frame_checksum(hb, p), out.back().checksum) << "every frame written has a valid checksum";
+  }
+  return out;
+}
+
 }  // namespace
 
-TEST(ProtocolChannel, SendsChunkedTransmissionAndGetsItAcknowledged) {
+TEST(ProtocolChannel, SendsARequestInFramesFromFirstToLastWithoutWaiting) {
+  auto [a, b] = make_memory_pipe();
+  Channel sender(*a, small_packets());
+  sender.send(MessageType::Data, FlowControl::Request, pattern(40));  // returns at once: nothing to wait for
+  const auto frames = read_headers(*b, 3);
+  EXPECT_EQ(frames[0].flags, flag::kHasPayload | flag::kFirst);
+  EXPECT_EQ(frames[1].flags, flag::kHasPayload);
+  EXPECT_EQ(frames[2].flags, flag::kHasPayload | flag::kLast);
+  EXPECT_EQ(frames[2].size, 8u);
+  for (const auto& h : frames) EXPECT_EQ(h.flow, FlowControl::Request);
+}
+
+TEST(ProtocolChannel, PayloadLessMessagesCarryFirstAndLast) {
+  auto [a, b] = make_memory_pipe();
+  Channel sender(*a, small_packets());
+  sender.send(MessageType::Process, FlowControl::Request, {});
+  const auto h = read_headers(*b, 1)[0];
+  EXPECT_EQ(h.flags, flag::kFirst | flag::kLast) << "upstream's PROCESS request is exactly 0x0030";
+  EXPECT_EQ(h.size, 0u);
+}
+
+TEST(ProtocolChannel, ReassemblesAMessageWithTheFlagsOfItsFirstFrame) {
   auto [a, b] = make_memory_pipe();
   Channel sender(*a, small_packets());
   Channel receiver(*b, small_packets());
-  const auto payload = pattern(100);
-  auto received = std::async(std::launch::async, [&] { return receiver.receive(); });
-  sender.send(MessageType::Data, payload);  // returns only once acknowledged
-  const Message m = received.get();
-  EXPECT_EQ(m.type, MessageType::Data);
-  EXPECT_EQ(m.payload, payload);
+  sender.send(MessageType::Output, FlowControl::Transmission, pattern(100), flag::kSuccess | flag::kIsKenning);
+  const Message m = receiver.receive();
+  EXPECT_EQ(m.type, MessageType::Output);
+  EXPECT_EQ(m.flow, FlowControl::Transmission);
+  EXPECT_EQ(m.payload, pattern(100));
   EXPECT_EQ(m.frames, 7u) << "100 bytes in 16-byte packets";
-  EXPECT_TRUE(m.has(flag::kIsHostMessage));
+  EXPECT_TRUE(m.has(flag::kSuccess) && m.has(flag::kIsKenning));
+  EXPECT_TRUE(m.defect.empty());
 }
 
-TEST(ProtocolChannel, EmptyTransmissionIsOneFrame) {
-  auto [a, b] = make_memory_pipe();
-  Channel sender(*a, small_packets());
-  Channel receiver(*b, small_packets());
-  auto received = std::async(std::launch::async, [&] { return receiver.receive(); });
-  sender.send(MessageType::Ping, {});
-  const Message m = received.get();
-  EXPECT_EQ(m.type, MessageType::Ping);
-  EXPECT_EQ(m.frames, 1u);
-  EXPECT_TRUE(m.payload.empty());
-}
-
-TEST(ProtocolChannel, BadChecksumAsksForResendWhenRecoveryIsOn) {
-  auto [a, b] = make_memory_pipe();
-  Channel receiver(*b, small_packets(true));
-  auto received = std::async(std::launch::async, [&] { return receiver.receive(); });
-  // A corrupted single-frame transmission, as a noisy line would deliver it.
-  FrameHeader h;
-  h.type = MessageType::Data;
-  h.flags = flag::kFirst | flag::kLast;
-  auto bad = encode_frame(h, pattern(8));
-  bad[kHeaderSize + 2] ^= std::byte{0xFF};
-  a->write(bad, 1s);
-  std::array<std::byte, kHeaderSize> reply;
-  a->read(reply, 2s);
-  const auto r = decode_header(reply);
-  EXPECT_EQ(r.flow, FlowControl::RequestRetransmit);
-  EXPECT_EQ(r.size, kWholeTransmission);
-  // The resend goes through and is acknowledged.
-  a->write(encode_frame(h, pattern(8)), 1s);
-  a->read(reply, 2s);
-  EXPECT_EQ(decode_header(reply).flow, FlowControl::Acknowledge);
-  EXPECT_EQ(received.get().payload, pattern(8));
-}
-
-TEST(ProtocolChannel, BadChecksumFailsWithoutRecovery) {
-  auto [a, b] = make_memory_pipe();
-  Channel receiver(*b, small_packets(false));
-  FrameHeader h;
-  auto bad = encode_frame(h, pattern(4));
-  bad[5] ^= std::byte{0x10};
-  a->write(bad, 1s);
-  try {
-    receiver.receive();
-    FAIL() << "a bad checksum was accepted";
-  } catch (const kenning::ProtocolError& e) {
-    EXPECT_NE(std::string(e.what()).find("bad checksum"), std::string::npos) << e.what();
+TEST(ProtocolChannel, ChecksumsAreNeverActedUpon) {
+  for (const bool recovery : {false, true}) {
+    auto [a, b] = make_memory_pipe();
+    Channel receiver(*b, small_packets(recovery));
+    FrameHeader h;
+    h.type = MessageType::Data;
+    h.flow = FlowControl::Request;
+    h.flags = flag::kFirst | flag::kLast;
+    auto zero = encode_frame(h, pattern(8));
+    zero[5] = std::byte{0};  // upstream's default: no checksum computed
+    auto wrong = encode_frame(h, pattern(8));
+    wrong[5] ^= std::byte{0x10};
+    a->write(zero, 1s);
+    a->write(wrong, 1s);
+    EXPECT_EQ(receiver.receive().payload, pattern(8)) << "recovery " << recovery;
+    EXPECT_EQ(receiver.receive().payload, pattern(8)) << "recovery " << recovery;
   }
 }
 
-TEST(ProtocolChannel, SenderResendsOnRetransmitRequest) {
+TEST(ProtocolChannel, AMessageWithoutFirstIsHandedOverAsADefectAndTheNextOneIsRead) {
   auto [a, b] = make_memory_pipe();
-  Channel sender(*a, small_packets());
-  auto done = std::async(std::launch::async, [&] { sender.send(MessageType::Model, pattern(40)); });
-  // Read the three frames, ask for a resend, then acknowledge the second copy.
-  auto drain = [&] {
-    std::size_t frames = 0;
-    for (;;) {
-      std::array<std::byte, kHeaderSize> hb;
-      b->read(hb, 2s);
-      const auto h = decode_header(hb);
-      std::vector<std::byte> p(h.payload_size());
-      if (!p.empty()) b->read(p, 2s);
-      ++frames;
-      if (h.has(flag::kLast)) return frames;
-    }
-  };
-  EXPECT_EQ(drain(), 3u);
-  FrameHeader r;
-  r.type = MessageType::Model;
-  r.flow = FlowControl::RequestRetransmit;
-  r.size = kWholeTransmission;
-  b->write(encode_frame(r, {}), 1s);
-  EXPECT_EQ(drain(), 3u);
-  r.flow = FlowControl::Acknowledge;
-  r.flags = flag::kSuccess;
-  r.size = 3;
-  b->write(encode_frame(r, {}), 1s);
-  done.get();
-}
-
-TEST(ProtocolChannel, UnacknowledgedSendsAreSettledByLaterReads) {
-  auto [a, b] = make_memory_pipe();
-  Channel sender(*a, small_packets());
   Channel receiver(*b, small_packets());
-  // Three transmissions and a request leave before anything is read back.
-  const auto first = sender.send_async(MessageType::Status, pattern(40));
-  sender.send_async(MessageType::Status, pattern(3));
-  const auto third = sender.send_async(MessageType::Output, pattern(100));
-  sender.request(MessageType::Stats);
-  sender.flush();
-  EXPECT_EQ(receiver.receive().payload, pattern(40));
-  EXPECT_EQ(receiver.receive().payload, pattern(3));
-  EXPECT_EQ(receiver.receive().payload, pattern(100));
-  EXPECT_EQ(receiver.receive().type, MessageType::Stats);
-  // The receiver's reply comes after its acknowledgements: waiting for the
-  // third acknowledgement keeps the reply for receive().
-  receiver.send_async(MessageType::Stats, pattern(5));
-  receiver.flush();
-  sender.wait_acknowledged(third);
-  sender.wait_acknowledged(first);  // settled already
-  const Message reply = sender.receive();
-  EXPECT_EQ(reply.type, MessageType::Stats);
-  EXPECT_EQ(reply.payload, pattern(5));
+  FrameHeader h;
+  h.type = MessageType::IoSpec;
+  h.flow = FlowControl::Request;
+  h.flags = 0;
+  a->write(encode_frame(h, pattern(10)), 1s);  // neither FIRST nor LAST
+  h.flags = flag::kLast;
+  a->write(encode_frame(h, pattern(10)), 1s);
+  h.flags = flag::kFirst | flag::kLast;
+  a->write(encode_frame(h, pattern(3)), 1s);
+  const Message bad = receiver.receive();
+  EXPECT_EQ(bad.type, MessageType::IoSpec);
+  EXPECT_NE(bad.defect.find("FIRST"), std::string::npos) << bad.defect;
+  EXPECT_EQ(bad.frames, 2u);
+  const Message good = receiver.receive();
+  EXPECT_TRUE(good.defect.empty());
+  EXPECT_EQ(good.payload, pattern(3));
 }
 
-TEST(ProtocolChannel, APeerThatNeverAcknowledgesStallsTheSenderNotItsMemory) {
+TEST(ProtocolChannel, LogsMayArriveBetweenTheFramesOfAReply) {
   auto [a, b] = make_memory_pipe();
-  ChannelOptions o = small_packets();
-  o.timeout = 300ms;
-  Channel sender(*a, o);
-  for (std::size_t i = 0; i < Channel::kMaxInFlight; ++i) sender.send_async(MessageType::Status, pattern(4));
-  EXPECT_THROW(sender.send_async(MessageType::Status, pattern(4)), kenning::ProtocolError)
-      << "the 33rd unacknowledged transmission waits for the first acknowledgement, and times out";
+  Channel receiver(*b, small_packets());
+  FrameHeader h;
+  h.type = MessageType::Output;
+  h.flags = flag::kFirst | flag::kSuccess;
+  a->write(encode_frame(h, pattern(16)), 1s);
+  FrameHeader logs;
+  logs.type = MessageType::Logs;
+  logs.flags = flag::kFirst | flag::kLast | flag::kIsKenning;
+  a->write(encode_frame(logs, pattern(5)), 1s);
+  h.flags = flag::kLast | flag::kSuccess;
+  a->write(encode_frame(h, pattern(4)), 1s);
+  EXPECT_EQ(receiver.receive().type, MessageType::Logs);
+  const Message reply = receiver.receive();
+  EXPECT_EQ(reply.type, MessageType::Output);
+  EXPECT_EQ(reply.payload.size(), 20u);
+}
+
+TEST(ProtocolChannel, InterleavedMessagesAndOversizedOnesEndTheChannel) {
+  auto [a, b] = make_memory_pipe();
+  Channel receiver(*b, small_packets());
+  FrameHeader h;
+  h.type = MessageType::Data;
+  h.flow = FlowControl::Request;
+  h.flags = flag::kFirst;
+  a->write(encode_frame(h, pattern(10)), 1s);
+  h.type = MessageType::Model;
+  h.flags = flag::kLast;
+  a->write(encode_frame(h, pattern(10)), 1s);
+  EXPECT_THROW(receiver.receive(), kenning::ProtocolError);
+
+  auto [c, d] = make_memory_pipe();
+  Channel small(*d, small_packets());
+  Channel sender(*c, small_packets());
+  EXPECT_THROW(sender.send(MessageType::Model, FlowControl::Request, pattern(1001)), kenning::ProtocolError)
+      << "above max_message_size: refused before anything is written";
 }

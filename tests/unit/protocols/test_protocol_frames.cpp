@@ -30,7 +30,7 @@ Frame frame(MessageType type, std::uint16_t flags, std::vector<std::byte> payloa
 
 TEST(ProtocolFrame, HeaderLayoutIsUpstreamKennings) {
   FrameHeader h;
-  h.type = MessageType::IoSpec;  // 7
+  h.type = MessageType::IoSpec;        // 7
   h.flow = FlowControl::Transmission;  // 3, bits 38-39
   h.flags = flag::kFirst | flag::kLast;
   const auto payload = bytes_of({0xAA, 0xBB, 0xCC});
@@ -123,22 +123,28 @@ TEST(ProtocolFrame, PartialFrameAsksForMore) {
 
 TEST(ProtocolAssembler, JoinsChunksBetweenFirstAndLast) {
   MessageAssembler a(100);
-  EXPECT_EQ(a.add(frame(MessageType::Model, flag::kFirst, bytes_of({1, 2}))).status,
+  // The message's flags are its FIRST frame's (upstream repeats them on every frame).
+  EXPECT_EQ(a.add(frame(MessageType::Model, flag::kFirst | flag::kSuccess, bytes_of({1, 2}))).status,
             MessageAssembler::Status::Incomplete);
   EXPECT_EQ(a.add(frame(MessageType::Model, 0, bytes_of({3}))).status, MessageAssembler::Status::Incomplete);
-  const auto r = a.add(frame(MessageType::Model, flag::kLast | flag::kSuccess, bytes_of({4, 5})));
+  const auto r = a.add(frame(MessageType::Model, flag::kLast, bytes_of({4, 5})));
   ASSERT_EQ(r.status, MessageAssembler::Status::Complete);
   EXPECT_EQ(r.message.payload, bytes_of({1, 2, 3, 4, 5}));
   EXPECT_EQ(r.message.frames, 3u);
   EXPECT_TRUE(r.message.has(flag::kSuccess));
+  EXPECT_TRUE(r.message.defect.empty());
   EXPECT_FALSE(a.in_progress());
 }
 
 TEST(ProtocolAssembler, RefusesOutOfOrderFrames) {
   MessageAssembler a(100);
+  // A message without FIRST is read to its LAST frame and handed over as a defect.
   auto r = a.add(frame(MessageType::Data, 0, bytes_of({1})));
-  EXPECT_EQ(r.status, MessageAssembler::Status::OutOfOrder);
-  EXPECT_NE(r.error.find("without a FIRST"), std::string::npos) << r.error;
+  EXPECT_EQ(r.status, MessageAssembler::Status::Incomplete);
+  r = a.add(frame(MessageType::Data, flag::kLast, bytes_of({1})));
+  ASSERT_EQ(r.status, MessageAssembler::Status::Complete);
+  EXPECT_NE(r.message.defect.find("lacks the FIRST flag"), std::string::npos) << r.message.defect;
+  EXPECT_TRUE(r.message.payload.empty());
 
   a.add(frame(MessageType::Data, flag::kFirst, bytes_of({1})));
   r = a.add(frame(MessageType::Model, flag::kLast, bytes_of({2})));
@@ -154,7 +160,7 @@ TEST(ProtocolAssembler, RefusesOutOfOrderFrames) {
   EXPECT_EQ(r.status, MessageAssembler::Status::OutOfOrder);
 
   // After errors, a well-formed message goes through.
-  r = a.add(frame(MessageType::Process, 0, {}, FlowControl::Request));
+  r = a.add(frame(MessageType::Process, flag::kFirst | flag::kLast, {}, FlowControl::Request));
   EXPECT_EQ(r.status, MessageAssembler::Status::Complete);
   EXPECT_EQ(r.message.type, MessageType::Process);
 }

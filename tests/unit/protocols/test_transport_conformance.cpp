@@ -27,12 +27,11 @@ namespace {
 
 constexpr std::size_t kMaxMessage = 256 * 1024;
 
-ChannelOptions options(bool is_host, std::chrono::milliseconds timeout = 3000ms) {
+ChannelOptions options(bool /*is_host*/, std::chrono::milliseconds timeout = 3000ms) {
   ChannelOptions o;
   o.packet_size = 4096;
   o.max_message_size = kMaxMessage;
   o.timeout = timeout;
-  o.is_host = is_host;
   return o;
 }
 
@@ -132,17 +131,17 @@ TYPED_TEST(TransportConformance, AMessageGoesThereAndBack) {
   Channel target(this->far(), options(false));
   auto echoed = std::async(std::launch::async, [&] {
     Message m = target.receive();
-    target.send(MessageType::Output, m.payload);
+    target.send(MessageType::Output, FlowControl::Transmission, m.payload, flag::kSuccess | flag::kIsKenning);
     return m;
   });
-  host.send(MessageType::Data, pattern(10000));
+  host.send(MessageType::Data, FlowControl::Request, pattern(10000));
   const Message reply = host.receive();
   const Message request = echoed.get();
   EXPECT_EQ(request.type, MessageType::Data);
   EXPECT_EQ(request.frames, 3u) << "10000 bytes in 4096-byte packets";
-  EXPECT_TRUE(request.has(flag::kIsHostMessage));
+  EXPECT_EQ(request.flow, FlowControl::Request);
   EXPECT_EQ(reply.type, MessageType::Output);
-  EXPECT_FALSE(reply.has(flag::kIsHostMessage));
+  EXPECT_TRUE(reply.has(flag::kSuccess));
   EXPECT_EQ(reply.payload, pattern(10000));
 }
 
@@ -150,11 +149,12 @@ TYPED_TEST(TransportConformance, APayloadAtTheSizeBoundArrivesWholeAndOneByteMor
   Channel host(this->near(), options(true));
   Channel target(this->far(), options(false));
   auto received = std::async(std::launch::async, [&] { return target.receive(); });
-  host.send(MessageType::Model, pattern(kMaxMessage));
+  host.send(MessageType::Model, FlowControl::Request, pattern(kMaxMessage));
   const Message m = received.get();
   EXPECT_EQ(m.frames, kMaxMessage / 4096);
   EXPECT_EQ(m.payload, pattern(kMaxMessage));
-  const auto [error, took] = this->failure_of([&] { host.send(MessageType::Model, pattern(kMaxMessage + 1)); });
+  const auto [error, took] =
+      this->failure_of([&] { host.send(MessageType::Model, FlowControl::Request, pattern(kMaxMessage + 1)); });
   EXPECT_NE(error.find("max_message_size"), std::string::npos) << error;
 }
 
@@ -162,7 +162,7 @@ TYPED_TEST(TransportConformance, AFrameSplitAcrossReadsIsJoined) {
   Channel target(this->far(), options(false));
   FrameHeader h;
   h.type = MessageType::Data;
-  h.flags = flag::kFirst | flag::kLast | flag::kIsKenning | flag::kIsHostMessage;
+  h.flags = flag::kFirst | flag::kLast;
   const auto frame = encode_frame(h, pattern(3000));
   // Header in three pieces, payload in two, with pauses the reader sees.
   auto writer = std::async(std::launch::async, [&] {
@@ -228,6 +228,9 @@ TYPED_TEST(TransportConformance, APeerThatClosesMidFrameEndsTheReadWithinTheTime
 TYPED_TEST(TransportConformance, ABoundedWaitTimesOutAndTheLinkStillWorks) {
   Channel host(this->near(), options(true));
   Channel target(this->far(), options(false));
+  // A message read before the timeout must not come back after it.
+  host.send(MessageType::Data, FlowControl::Request, pattern(3));
+  EXPECT_EQ(target.receive().payload, pattern(3));
   const auto [error, took] = this->failure_of([&] { target.receive(150ms); });
   EXPECT_NE(error.find("timeout"), std::string::npos) << error;
   // Timers may fire a little early; a wait cut far short is a failure.
@@ -236,8 +239,10 @@ TYPED_TEST(TransportConformance, ABoundedWaitTimesOutAndTheLinkStillWorks) {
   EXPECT_FALSE(this->far().closed()) << "a timeout is not an end of file";
 
   auto received = std::async(std::launch::async, [&] { return target.receive(); });
-  host.send(MessageType::Ping, pattern(5));
-  EXPECT_EQ(received.get().payload, pattern(5));
+  host.send(MessageType::Ping, FlowControl::Request, pattern(5));
+  const Message m = received.get();
+  EXPECT_EQ(m.type, MessageType::Ping);
+  EXPECT_EQ(m.payload, pattern(5));
 }
 
 }  // namespace

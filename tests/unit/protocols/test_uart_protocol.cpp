@@ -42,7 +42,6 @@ TEST(UARTProtocol, RunsASessionOverAPseudoTerminal) {
     protocol::ChannelOptions o;
     o.packet_size = 64;
     o.timeout = 5000ms;
-    o.is_host = false;
     protocol::Channel channel(*target_line, o);
     ServerLimits limits;
     limits.idle_timeout = 1000ms;  // the line never closes: the session ends on silence
@@ -77,6 +76,7 @@ TEST(UARTProtocol, RunsASessionOverAPseudoTerminal) {
   ::close(slave);
   const auto summary = target.get();
   EXPECT_EQ(summary.inferences, 1u);
+  EXPECT_EQ(summary.end_reason, "client said goodbye") << "upstream's closing PING + FAIL, answered";
   std::filesystem::remove_all(dir);
 }
 
@@ -100,8 +100,7 @@ TEST(UARTProtocol, ConstructorChecksTheDeclaration) {
   UARTProtocol::Params p;
   p.port = "/dev/ttyUSB0";
   p.baudrate = 0;
-  EXPECT_HAS(kenning::testing::error_of<ConfigError>([&] { UARTProtocol uart(p); }),
-             "UARTProtocol.baudrate: expected");
+  EXPECT_HAS(kenning::testing::error_of<ConfigError>([&] { UARTProtocol uart(p); }), "UARTProtocol.baudrate: expected");
   p.baudrate = 115200;
   p.port.clear();
   EXPECT_HAS(kenning::testing::error_of<ConfigError>([&] { UARTProtocol uart(p); }), "port");

@@ -78,11 +78,10 @@ std::filesystem::path write_model(const std::filesystem::path& dir, const std::s
   return p;
 }
 
-ChannelOptions options(bool host) {
+ChannelOptions options(bool /*host*/) {
   ChannelOptions o;
   o.packet_size = 64;
   o.timeout = 2000ms;
-  o.is_host = host;
   return o;
 }
 
@@ -143,7 +142,7 @@ TEST(InferenceServer, RunsTheFullSessionAndReportsTargetTimes) {
     EXPECT_FLOAT_EQ(tensors[0].data<float>()[0], 2.5f);
     EXPECT_FLOAT_EQ(tensors[0].data<float>()[1], float(i) + 1);
   }
-  const auto stats = c.download_statistics(true);
+  const auto stats = c.download_statistics();
   ASSERT_EQ(stats.at("target_inference_step").size(), 3u) << stats.dump();
   EXPECT_EQ(stats.at("target_inference_step_timestamp").size(), 3u);
   EXPECT_EQ(stats.at("runtime_framework"), "add-one");
@@ -152,15 +151,15 @@ TEST(InferenceServer, RunsTheFullSessionAndReportsTargetTimes) {
   EXPECT_EQ(summary.inferences, 3u);
 }
 
-TEST(InferenceServer, OutOfOrderMessagesGetAnErrorStatusAndTheSessionGoesOn) {
+TEST(InferenceServer, OutOfOrderRequestsGetAFailReplyAndTheSessionGoesOn) {
   ServerThread t("order");
   ClientSession c(*t.client);
   c.hello("");
   try {
     c.upload_input(floats({1, 2}));
-    FAIL() << "DATA before MODEL was accepted";
+    FAIL() << "DATA before IO_SPEC and MODEL was accepted";
   } catch (const ProtocolError& e) {
-    EXPECT_NE(std::string(e.what()).find("DATA before a model"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("DATA before IO_SPEC"), std::string::npos) << e.what();
   }
   EXPECT_THROW(c.request_processing(), ProtocolError);
   EXPECT_THROW(c.download_output(), ProtocolError);
@@ -197,17 +196,40 @@ TEST(InferenceServer, RefusesAModelAboveItsLimit) {
   t.finish();
 }
 
-TEST(InferenceServer, GarbageGetsAnErrorStatusAndEndsTheSession) {
+TEST(InferenceServer, GarbageIsLoggedToTheHostAndEndsTheSession) {
   ServerThread t("garbage");
   std::vector<std::byte> junk(40, std::byte{0x5A});
   t.client_end->write(junk, 1s);
-  // The server answers with a FAIL STATUS before dropping the link.
+  // The server says why in a LOGS transmission before dropping the link.
   const Message m = t.client->receive();
-  EXPECT_EQ(m.type, MessageType::Status);
-  EXPECT_TRUE(m.has(flag::kFail));
+  EXPECT_EQ(m.type, MessageType::Logs);
+  EXPECT_EQ(m.flow, FlowControl::Transmission);
   const auto summary = t.session.get();
   EXPECT_FALSE(summary.clean);
   EXPECT_NE(summary.end_reason.find("unknown message type"), std::string::npos) << summary.end_reason;
+}
+
+TEST(InferenceServer, AcknowledgementsAndTransmissionsFromTheHostDoNotSilenceIt) {
+  ServerThread t("ack");
+  ClientSession c(*t.client);
+  c.upload_io_specification(spec_2_floats());
+  // Upstream's target stops answering after a positive ACKNOWLEDGE; ours ignores it.
+  FrameHeader ack;
+  ack.type = MessageType::IoSpec;
+  ack.flow = FlowControl::Acknowledge;
+  ack.flags = flag::kSuccess | flag::kIsKenning;
+  t.client_end->write(encode_frame(ack, {}), 1s);
+  // A TRANSMISSION from the host is refused with FAIL of its own type.
+  t.client->send(MessageType::Model, FlowControl::Transmission, floats({1}));
+  Message m;
+  do {
+    m = t.client->receive();
+  } while (m.type == MessageType::Logs);
+  EXPECT_EQ(m.type, MessageType::Model);
+  EXPECT_TRUE(m.has(flag::kFail));
+  c.upload_model(write_model(t.dir, "m"));
+  EXPECT_EQ(c.infer(floats({1, 2})).size(), 8u);
+  EXPECT_TRUE(t.finish().clean);
 }
 
 TEST(InferenceServer, TokenIsRequiredBeforeAnythingElse) {
@@ -296,8 +318,8 @@ TEST(NetworkProtocol, RefusesToListenBeyondLoopbackWithoutAToken) {
   }
 }
 
-TEST(InferenceServer, PipelinedInferenceGivesTheSameAnswersAndSurvivesARefusal) {
-  ServerThread t("pipelined");
+TEST(InferenceServer, InferenceOneRequestAtATimeSurvivesARefusal) {
+  ServerThread t("one-at-a-time");
   ClientSession c(*t.client);
   c.hello("");
   c.upload_io_specification(spec_2_floats());
@@ -307,8 +329,8 @@ TEST(InferenceServer, PipelinedInferenceGivesTheSameAnswersAndSurvivesARefusal) 
     EXPECT_FLOAT_EQ(tensors[0].data<float>()[0], float(i) + 1);
     EXPECT_FLOAT_EQ(tensors[0].data<float>()[1], 2);
   }
-  // A refused DATA: PROCESS and OUTPUT after it are refused too (no stale
-  // input is run), the error names the first refusal, the session goes on.
+  // A refused DATA: the client stops there (no stale input is run), the
+  // error names the refusal, the session goes on.
   try {
     c.infer(floats({1, 2, 3}));
     FAIL() << "3 floats are not whole samples of 2";
@@ -317,7 +339,7 @@ TEST(InferenceServer, PipelinedInferenceGivesTheSameAnswersAndSurvivesARefusal) 
   }
   EXPECT_EQ(t.runtime.runs, 5) << "nothing ran for the refused batch";
   EXPECT_EQ(c.infer(floats({7, 8})).size(), 8u);
-  EXPECT_EQ(c.download_statistics(true).at("target_inference_step").size(), 6u);
+  EXPECT_EQ(c.download_statistics().at("target_inference_step").size(), 6u);
   EXPECT_EQ(t.finish().inferences, 6u);
 }
 
@@ -333,7 +355,7 @@ TEST(InferenceServer, BenchmarkModeTimesRepeatedRunsOfOneInput) {
   EXPECT_EQ(t.runtime.runs, 57) << "7 warm-ups and 50 timed runs";
   // The output of the last run can still be downloaded.
   EXPECT_EQ(c.download_output().size(), 8u);
-  const auto stats = c.download_statistics(true);
+  const auto stats = c.download_statistics();
   EXPECT_EQ(stats.at("target_benchmark_step").size(), 50u);
   EXPECT_EQ(stats.at("target_benchmark").at("warmup"), 7);
   EXPECT_EQ(stats.at("target_benchmark").at("truncated"), false);
@@ -409,7 +431,8 @@ TEST(InferenceServer, OptimizesOnTheTargetInsideItsModelFolderOnly) {
   const auto model = write_model(dir, "unoptimized-model-bytes");
   // Paths from the client: an escape upwards, an absolute one, a hostile extension.
   nlohmann::json request = {
-      {"prev_block", {{"model_path", "/somewhere/cnn.onnx"}, {"model_type", "onnx"}, {"io_spec", spec_2_floats().to_json()}}},
+      {"prev_block",
+       {{"model_path", "/somewhere/cnn.onnx"}, {"model_type", "onnx"}, {"io_spec", spec_2_floats().to_json()}}},
       {"optimizers",
        {{{"type", "copy"}, {"parameters", {{"compiled_model_path", "../../escaped.onnx"}, {"location", "target"}}}},
         {{"type", "copy"}, {"parameters", {{"compiled_model_path", "/etc/kenning-owned.onnx"}}}},
@@ -424,7 +447,7 @@ TEST(InferenceServer, OptimizesOnTheTargetInsideItsModelFolderOnly) {
   EXPECT_EQ(paths[0].filename(), "optimized-0.onnx");
   EXPECT_EQ(paths[2].filename(), "optimized-2.bin") << "an odd extension is not taken over";
   EXPECT_FALSE(std::filesystem::exists(dir / "escaped.onnx"));
-  const auto stats = c.download_statistics(false);
+  const auto stats = c.download_statistics();
   EXPECT_EQ(stats.at("target_optimizers").size(), 3u);
   EXPECT_EQ(stats.at("optimized_io_spec").at("output").at(0).at("name"), "copied");
 
@@ -442,7 +465,8 @@ TEST(InferenceServer, OptimizesOnTheTargetInsideItsModelFolderOnly) {
   bad["optimizers"] = {{{"type", "nope"}, {"parameters", nlohmann::json::object()}}};
   EXPECT_NE(refusal(bad).find("unknown optimizer 'nope'"), std::string::npos) << refusal(bad);
   bad["optimizers"] = nlohmann::json::array();
-  for (int i = 0; i < 17; ++i) bad["optimizers"].push_back({{"type", "copy"}, {"parameters", nlohmann::json::object()}});
+  for (int i = 0; i < 17; ++i)
+    bad["optimizers"].push_back({{"type", "copy"}, {"parameters", nlohmann::json::object()}});
   EXPECT_NE(refusal(bad).find("at most 16"), std::string::npos) << refusal(bad);
   bad["optimizers"] = {{{"type", "calibrated-copy"}, {"parameters", nlohmann::json::object()}}};
   EXPECT_NE(refusal(bad).find("needs calibration data"), std::string::npos) << refusal(bad);
