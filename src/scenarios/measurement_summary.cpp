@@ -60,7 +60,7 @@ std::string summarize_measurements(const Measurements& m) {
     for (const auto& w : st["warnings"]) s += fmt::format("warning:         {}\n", w.get<std::string>());
   }
   if (d.contains(keys::protocol_overhead_median)) {
-    s += fmt::format("protocol:        median {:.1f} us per batch over the target's own time\n",
+    s += fmt::format("protocol:        median {:.1f} us per PROCESS round trip over the target's own time\n",
                      d[keys::protocol_overhead_median].get<double>() * 1e6);
   }
   if (d.contains(keys::target_benchmark_statistics) && d[keys::target_benchmark_statistics].contains("steady_state")) {
