@@ -36,16 +36,21 @@ namespace {
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 const json kModel = {
-    {"model_wrapper", {{"type", "PyTorchFashionMNISTCNN"}, {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
+    {"model_wrapper",
+     {{"type", "PyTorchFashionMNISTCNN"}, {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
     {"runtime", {{"type", "OpenCVRuntime"}, {"parameters", {{"num_threads", 1}}}}}};
 
 json flow_json(const fs::path& video, const fs::path& out) {
-  return json::array(
-      {{{"type", "CameraDataProvider"}, {"parameters", {{"video_source", video.string()}}}, {"outputs", {{"frame", "f"}}}},
-       {{"type", "ModelRuntimeRunner"}, {"parameters", kModel}, {"inputs", {{"input", "f"}}}, {"outputs", {{"output", "s"}}}},
-       {{"type", "VideoRecorder"},
-        {"parameters", {{"output_path", out.string()}, {"min_width", 224}}},
-        {"inputs", {{"frame", "f"}, {"predictions", "s"}}}}});
+  return json::array({{{"type", "CameraDataProvider"},
+                       {"parameters", {{"video_source", video.string()}}},
+                       {"outputs", {{"frame", "f"}}}},
+                      {{"type", "ModelRuntimeRunner"},
+                       {"parameters", kModel},
+                       {"inputs", {{"input", "f"}}},
+                       {"outputs", {{"output", "s"}}}},
+                      {{"type", "VideoRecorder"},
+                       {"parameters", {{"output_path", out.string()}, {"min_width", 224}}},
+                       {"inputs", {{"frame", "f"}, {"predictions", "s"}}}}});
 }
 
 }  // namespace
@@ -115,15 +120,17 @@ int main(int argc, char** argv) {
     }
   }
   const double sum = decode_s + inference_s + drawing_s;
-  std::printf("stages alone (best of %d): decode %.3f s, inference %.3f s, drawing+encoding %.3f s, "
-              "sum %.3f s (%.3f ms/frame)\n",
-              kRounds, decode_s, inference_s, drawing_s, sum, 1e3 * sum / decoded);
+  std::printf(
+      "stages alone (best of %d): decode %.3f s, inference %.3f s, drawing+encoding %.3f s, "
+      "sum %.3f s (%.3f ms/frame)\n",
+      kRounds, decode_s, inference_s, drawing_s, sum, 1e3 * sum / decoded);
   for (const bool pipeline : {false, true}) {
-    std::printf("flow %-10s (best of %d): run %.3f s, step loop %.3f s (%.1f frames/s); step loop / stage sum = "
-                "%.3f (%+.1f %%); in one run, step loop / runners' work = %.3f\n",
-                pipeline ? "pipelined" : "sequential", kRounds, flow_wall[pipeline], flow_loop[pipeline],
-                decoded / flow_loop[pipeline], flow_loop[pipeline] / sum, 100 * (flow_loop[pipeline] / sum - 1),
-                flow_inner_ratio[pipeline]);
+    std::printf(
+        "flow %-10s (best of %d): run %.3f s, step loop %.3f s (%.1f frames/s); step loop / stage sum = "
+        "%.3f (%+.1f %%); in one run, step loop / runners' work = %.3f\n",
+        pipeline ? "pipelined" : "sequential", kRounds, flow_wall[pipeline], flow_loop[pipeline],
+        decoded / flow_loop[pipeline], flow_loop[pipeline] / sum, 100 * (flow_loop[pipeline] / sum - 1),
+        flow_inner_ratio[pipeline]);
   }
   fs::remove(out);
   return 0;

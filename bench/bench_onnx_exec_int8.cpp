@@ -42,10 +42,14 @@ int main(int argc, char** argv) {
   fs::path qdq_file;
   kenning::testing::QdqOptions options;
   for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--model=", 8) == 0) model = argv[i] + 8;
-    else if (std::strncmp(argv[i], "--qdq=", 6) == 0) qdq_file = argv[i] + 6;
-    else if (std::strcmp(argv[i], "--per_tensor") == 0) options.per_channel = false;
-    else if (std::strcmp(argv[i], "--s8") == 0) options.int8_activations = true;
+    if (std::strncmp(argv[i], "--model=", 8) == 0)
+      model = argv[i] + 8;
+    else if (std::strncmp(argv[i], "--qdq=", 6) == 0)
+      qdq_file = argv[i] + 6;
+    else if (std::strcmp(argv[i], "--per_tensor") == 0)
+      options.per_channel = false;
+    else if (std::strcmp(argv[i], "--s8") == 0)
+      options.int8_activations = true;
   }
   at::set_num_threads(1);
   at::manual_seed(0);
@@ -73,19 +77,22 @@ int main(int argc, char** argv) {
     if (int8.inputs()[0].dtype == at::kFloat) {
       const at::Tensor y = int8.run({x})[0].to(at::kFloat), y_ref = op_by_op.run({x})[0].to(at::kFloat);
       const at::Tensor y_fp32 = fp32.run({x})[0];
-      std::printf("fused vs op by op: %.2f%% of the logits differ, by at most %g; top-1 agreement with float32: "
-                  "%.1f%% (op by op %.1f%%)\n",
-                  100 * (y - y_ref).ne(0).to(at::kFloat).mean().item<double>(), (y - y_ref).abs().max().item<double>(),
-                  100 * y.argmax(1).eq(y_fp32.argmax(1)).to(at::kFloat).mean().item<double>(),
-                  100 * y_ref.argmax(1).eq(y_fp32.argmax(1)).to(at::kFloat).mean().item<double>());
+      std::printf(
+          "fused vs op by op: %.2f%% of the logits differ, by at most %g; top-1 agreement with float32: "
+          "%.1f%% (op by op %.1f%%)\n",
+          100 * (y - y_ref).ne(0).to(at::kFloat).mean().item<double>(), (y - y_ref).abs().max().item<double>(),
+          100 * y.argmax(1).eq(y_fp32.argmax(1)).to(at::kFloat).mean().item<double>(),
+          100 * y_ref.argmax(1).eq(y_fp32.argmax(1)).to(at::kFloat).mean().item<double>());
     }
   }
   for (const std::int64_t batch : {1, 32}) {
     const std::string b = "/batch" + std::to_string(batch);
-    benchmark::RegisterBenchmark(("fp32" + b).c_str(), [batch](benchmark::State& st) { run(st, fp32, batch); })
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("int8_qdq" + b).c_str(), [batch](benchmark::State& st) { run(st, int8, batch); })
-        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("fp32" + b).c_str(), [batch](benchmark::State& st) {
+      run(st, fp32, batch);
+    })->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("int8_qdq" + b).c_str(), [batch](benchmark::State& st) {
+      run(st, int8, batch);
+    })->Unit(benchmark::kMicrosecond);
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

@@ -120,14 +120,13 @@ void bench_tcp(std::size_t requests, std::int64_t packet_size, const std::filesy
   fmt::print("{:>10}  {:>16}  {:>16}  {:>16}  {:>12}  {:>14}\n", "payload", "round trip p50", "overhead p50",
              "overhead p90", "tensor rate", "CPU/request");
   for (std::size_t size : {64u, 1024u, 4096u, 65536u, 1u << 20}) {
-    const auto o = measure(client, size, size >= (1u << 20) ? std::max<std::size_t>(requests / 20, 20) : requests,
-                           model);
+    const auto o =
+        measure(client, size, size >= (1u << 20) ? std::max<std::size_t>(requests / 20, 20) : requests, model);
     const double oh = median(o.overhead);
     // Input and output both cross the link.
     const double rate = 2.0 * static_cast<double>(size) / oh / 1e6;
     fmt::print("{:>8} B  {:>13.1f} us  {:>13.1f} us  {:>13.1f} us  {:>7.0f} MB/s  {:>11.1f} us\n", size,
-               median(o.round_trip) * 1e6, oh * 1e6, percentile(o.overhead, 90) * 1e6, rate,
-               o.cpu_per_request * 1e6);
+               median(o.round_trip) * 1e6, oh * 1e6, percentile(o.overhead, 90) * 1e6, rate, o.cpu_per_request * 1e6);
   }
   client.disconnect();
   target.join();
@@ -169,7 +168,8 @@ void bench_serial(std::size_t requests, std::int64_t baudrate, const std::filesy
     double wire = 0;
     for (std::size_t i = 0; i < requests; ++i) {
       // The acknowledgements of the last exchange leave after it: let them pass.
-      std::this_thread::sleep_for(std::chrono::milliseconds(5) + std::chrono::microseconds(50 * 10 * 1000000 / baudrate));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5) +
+                                  std::chrono::microseconds(50 * 10 * 1000000 / baudrate));
       const std::size_t before = link->bytes_from_a() + link->bytes_from_b();
       const auto t0 = Clock::now();
       client.infer(data);
@@ -179,8 +179,8 @@ void bench_serial(std::size_t requests, std::int64_t baudrate, const std::filesy
       trips.push_back(trip);
       ratios.push_back(trip / wire);
     }
-    fmt::print("{:>8} B  {:>12}  {:>13.2f} ms  {:>13.2f} ms  {:>8.3f}\n", size, moved, wire * 1e3,
-               median(trips) * 1e3, median(ratios));
+    fmt::print("{:>8} B  {:>12}  {:>13.2f} ms  {:>13.2f} ms  {:>8.3f}\n", size, moved, wire * 1e3, median(trips) * 1e3,
+               median(ratios));
   }
   client.disconnect();
   target.join();

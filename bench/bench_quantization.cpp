@@ -203,9 +203,12 @@ int main(int argc, char** argv) {
     fs::create_directories("bench-models");
     std::vector<Row> rows;
     for (const auto& m : o.models) {
-      if (m == "cnn") bench_cnn(o, rows);
-      else if (m == "mobilenet") bench_mobilenet(rows);
-      else throw std::runtime_error("unknown model " + m + " (cnn, mobilenet)");
+      if (m == "cnn")
+        bench_cnn(o, rows);
+      else if (m == "mobilenet")
+        bench_mobilenet(rows);
+      else
+        throw std::runtime_error("unknown model " + m + " (cnn, mobilenet)");
       print(rows);
       rows.clear();
     }

@@ -38,9 +38,9 @@ json synthetic_run(std::size_t samples, double median_s, double accuracy, std::i
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const std::vector<std::string> classes = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                             "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-  json j = {{"command", "kenning test"}, {"compiled_model_path", fmt::format("model-{}.onnx", seed)},
-            {"compiled_model_size", model_size}, {"class_names", classes}, {"test_samples", samples},
-            {"build_cfg", {{"runtime", {{"type", "ONNXExecRuntime"}}}}}};
+  json j = {{"command", "kenning test"},         {"compiled_model_path", fmt::format("model-{}.onnx", seed)},
+            {"compiled_model_size", model_size}, {"class_names", classes},
+            {"test_samples", samples},           {"build_cfg", {{"runtime", {{"type", "ONNXExecRuntime"}}}}}};
   std::vector<std::vector<std::int64_t>> matrix(10, std::vector<std::int64_t>(10, 0));
   for (std::size_t i = 0; i < samples; ++i) {
     const std::size_t actual = i % 10;
@@ -99,9 +99,9 @@ int main(int argc, char** argv) {
   std::cout << "| case | runs | figures | wall time (s) |\n|---|---|---|---|\n";
   for (std::size_t runs : {1u, 2u}) {
     const std::vector<fs::path> inputs(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(runs));
-    for (const auto& [name, plots, html] : {std::tuple{"Markdown, tables only", false, false},
-                                             std::tuple{"Markdown with figures", true, false},
-                                             std::tuple{"Markdown + HTML with figures", true, true}}) {
+    for (const auto& [name, plots, html] :
+         {std::tuple{"Markdown, tables only", false, false}, std::tuple{"Markdown with figures", true, false},
+          std::tuple{"Markdown + HTML with figures", true, true}}) {
       std::vector<double> times;
       std::size_t figures = 0;
       for (int r = 0; r < repeat; ++r) {

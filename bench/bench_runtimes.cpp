@@ -81,8 +81,8 @@ std::vector<kenning::Tensor> random_inputs(const kenning::IOSpec& spec, std::int
   return inputs;
 }
 
-void run_runtime(benchmark::State& state, const std::string& runtime_name, const fs::path& file,
-                 const fs::path& onnx, int threads) {
+void run_runtime(benchmark::State& state, const std::string& runtime_name, const fs::path& file, const fs::path& onnx,
+                 int threads) {
   const std::int64_t batch = state.range(0);
   auto runtime = kenning::registries().runtimes.create(runtime_name, {{"num_threads", threads}}, "bench");
   // The ONNX file's spec: same inputs for every format.
@@ -129,9 +129,12 @@ int main(int argc, char** argv) {
   Options o;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--model=", 8) == 0) o.models.push_back(model_from_onnx(argv[i] + 8));
-    else if (std::strncmp(argv[i], "--threads=", 10) == 0) o.threads = std::atoi(argv[i] + 10);
-    else rest.push_back(argv[i]);
+    if (std::strncmp(argv[i], "--model=", 8) == 0)
+      o.models.push_back(model_from_onnx(argv[i] + 8));
+    else if (std::strncmp(argv[i], "--threads=", 10) == 0)
+      o.threads = std::atoi(argv[i] + 10);
+    else
+      rest.push_back(argv[i]);
   }
   int rest_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_argc, rest.data());
@@ -157,11 +160,10 @@ int main(int argc, char** argv) {
       for (const auto& format : probe->input_formats()) {
         const auto file = m.files.find(format);
         if (file == m.files.end()) continue;
-        benchmark::RegisterBenchmark((m.name + "/" + info.name).c_str(),
-                                     [name = info.name, file = file->second, onnx = m.files.at("onnx"),
-                                      threads = o.threads](benchmark::State& s) {
-                                       run_runtime(s, name, file, onnx, threads);
-                                     })
+        benchmark::RegisterBenchmark(
+            (m.name + "/" + info.name).c_str(),
+            [name = info.name, file = file->second, onnx = m.files.at("onnx"),
+             threads = o.threads](benchmark::State& s) { run_runtime(s, name, file, onnx, threads); })
             ->Arg(1)
             ->Arg(32)
             ->UseRealTime()

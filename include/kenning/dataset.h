@@ -44,8 +44,7 @@ class Dataset : public Plugin {
   // Scores `predictions` (what ModelWrapper::postprocess returned for
   // `truth`) and accumulates the counts into `m` (e.g. eval_confusion_matrix,
   // top_5_count, total).
-  virtual void evaluate(std::span<const Tensor> predictions, const Batch& truth,
-                        Measurements& m) const = 0;
+  virtual void evaluate(std::span<const Tensor> predictions, const Batch& truth, Measurements& m) const = 0;
 
   // False for datasets without targets (RandomTensorDataset): `kenning test`
   // then times the model but skips evaluate() and the quality metrics.

@@ -27,7 +27,7 @@ struct Registries {
 
   // All families, in the order `kenning list` prints them.
   std::vector<const RegistryBase*> all() const {
-    return {&datasets, &model_wrappers, &optimizers, &runtimes,
+    return {&datasets,  &model_wrappers, &optimizers,        &runtimes,
             &protocols, &data_providers, &output_collectors, &runners};
   }
 };

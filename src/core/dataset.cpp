@@ -6,10 +6,14 @@ namespace kenning {
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::Train: return "train";
-    case Split::Validation: return "validation";
-    case Split::Test: return "test";
-    case Split::Calibration: return "calibration";
+    case Split::Train:
+      return "train";
+    case Split::Validation:
+      return "validation";
+    case Split::Test:
+      return "test";
+    case Split::Calibration:
+      return "calibration";
   }
   return "?";
 }

@@ -31,8 +31,7 @@ Tensor detections_to_tensor(std::span<const Detection> detections) {
   return t;
 }
 
-std::vector<Detection> detections_from_tensor(const TensorView& t,
-                                              const std::vector<std::string>& class_names) {
+std::vector<Detection> detections_from_tensor(const TensorView& t, const std::vector<std::string>& class_names) {
   if (t.dtype() != DType::Float32 || t.shape().size() != 2 || t.shape()[1] != kDetectionFields) {
     throw ConfigError("detections: expected float32 [n, 6] (x1, y1, x2, y2, score, class), got " +
                       std::string(dtype_name(t.dtype())) + " " + shape_to_string(t.shape()));

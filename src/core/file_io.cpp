@@ -91,8 +91,8 @@ void replace_atomically(const fs::path& shown, const fs::path& target, const std
   fs::path tmp;
   const int fd = create_temporary(folder, target.filename().string(), tmp);
   if (fd < 0) {
-    throw IoError(shown.string() + ": cannot write: folder '" + folder.string() + "' is not writable (" +
-                  errno_text() + ")");
+    throw IoError(shown.string() + ": cannot write: folder '" + folder.string() + "' is not writable (" + errno_text() +
+                  ")");
   }
   const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
   const std::string why = ok ? "" : errno_text();

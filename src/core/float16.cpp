@@ -14,7 +14,7 @@ std::uint16_t float_to_half(float value) {
   }
   const int e = static_cast<int>(exp) - 127 + 15;
   if (e >= 0x1f) return static_cast<std::uint16_t>(sign | 0x7c00u);  // overflow -> inf
-  if (e <= 0) {  // subnormal half or zero
+  if (e <= 0) {                                                      // subnormal half or zero
     if (e < -10) return static_cast<std::uint16_t>(sign);
     mant |= 0x800000u;
     const int shift = 14 - e;

@@ -35,8 +35,9 @@ T get_typed(const nlohmann::json& j, const char* key, const std::string& where, 
 
 TensorSpec entry_from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw ConfigError(where + ": expected an object, got " + j.dump());
-  static const char* const known[] = {"name", "shape", "dtype", "order", "scale", "zero_point",
-                                      "prequantized_dtype", "mean", "std", "class_name", "type"};
+  static const char* const known[] = {
+      "name", "shape", "dtype",      "order", "scale", "zero_point", "prequantized_dtype",
+      "mean", "std",   "class_name", "type"};
   for (const auto& [key, value] : j.items()) {
     bool ok = false;
     for (const char* k : known) ok = ok || key == k;
@@ -51,20 +52,23 @@ TensorSpec entry_from_json(const nlohmann::json& j, const std::string& where) {
       if (d < -1) throw ConfigError(where + ".shape: dimensions must be >= -1, got " + std::to_string(d));
     }
   }
-  if (j.contains("dtype")) s.dtype = parse_dtype(get_typed<std::string>(j, "dtype", where, "a string"), where + ".dtype");
+  if (j.contains("dtype"))
+    s.dtype = parse_dtype(get_typed<std::string>(j, "dtype", where, "a string"), where + ".dtype");
   if (j.contains("order")) s.order = get_typed<int>(j, "order", where, "an integer");
   if (j.contains("scale")) s.scale = get_typed<double>(j, "scale", where, "a number");
   if (j.contains("zero_point")) s.zero_point = get_typed<std::int64_t>(j, "zero_point", where, "an integer");
   if (j.contains("prequantized_dtype")) {
-    s.prequantized_dtype = parse_dtype(get_typed<std::string>(j, "prequantized_dtype", where, "a string"),
-                                       where + ".prequantized_dtype");
+    s.prequantized_dtype =
+        parse_dtype(get_typed<std::string>(j, "prequantized_dtype", where, "a string"), where + ".prequantized_dtype");
   }
   if (j.contains("mean")) s.mean = get_typed<std::vector<double>>(j, "mean", where, "a list of numbers");
   if (j.contains("std")) s.std = get_typed<std::vector<double>>(j, "std", where, "a list of numbers");
   if (j.contains("class_name")) {
     const auto& c = j.at("class_name");
-    if (c.is_string()) s.class_name = {c.get<std::string>()};
-    else s.class_name = get_typed<std::vector<std::string>>(j, "class_name", where, "a list of strings");
+    if (c.is_string())
+      s.class_name = {c.get<std::string>()};
+    else
+      s.class_name = get_typed<std::vector<std::string>>(j, "class_name", where, "a list of strings");
   }
   return s;
 }
@@ -95,11 +99,11 @@ nlohmann::json IOSpec::to_json() const {
 IOSpec IOSpec::from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw ConfigError(where + ": expected a JSON object with input/output lists");
   IOSpec spec;
-  std::vector<TensorSpec>* lists[] = {&spec.input, &spec.processed_input, &spec.output,
-                                      &spec.processed_output};
+  std::vector<TensorSpec>* lists[] = {&spec.input, &spec.processed_input, &spec.output, &spec.processed_output};
   for (const auto& [key, value] : j.items()) {
     int index = -1;
-    for (int i = 0; i < 4; ++i) if (key == kLists[i]) index = i;
+    for (int i = 0; i < 4; ++i)
+      if (key == kLists[i]) index = i;
     if (index < 0) {
       throw ConfigError(where + ": unknown key '" + key +
                         "', expected input, processed_input, output, processed_output");
@@ -145,8 +149,7 @@ IOSpec load_io_spec(const std::filesystem::path& model_path) {
   }
 }
 
-void check_inputs_against_spec(std::span<const TensorView> inputs,
-                               const std::vector<TensorSpec>& specs) {
+void check_inputs_against_spec(std::span<const TensorView> inputs, const std::vector<TensorSpec>& specs) {
   if (inputs.size() != specs.size()) {
     throw ConfigError("model expects " + std::to_string(specs.size()) + " input(s), got " +
                       std::to_string(inputs.size()));
@@ -154,12 +157,12 @@ void check_inputs_against_spec(std::span<const TensorView> inputs,
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const auto& s = specs[i];
     if (inputs[i].dtype() != s.dtype) {
-      throw ConfigError("input '" + s.name + "': expected dtype " + std::string(dtype_name(s.dtype)) +
-                        ", got " + std::string(dtype_name(inputs[i].dtype())));
+      throw ConfigError("input '" + s.name + "': expected dtype " + std::string(dtype_name(s.dtype)) + ", got " +
+                        std::string(dtype_name(inputs[i].dtype())));
     }
     if (!s.accepts_shape(inputs[i].shape())) {
-      throw ConfigError("input '" + s.name + "': expected shape " + shape_to_string(s.shape) +
-                        " (-1 = any), got " + shape_to_string(inputs[i].shape()));
+      throw ConfigError("input '" + s.name + "': expected shape " + shape_to_string(s.shape) + " (-1 = any), got " +
+                        shape_to_string(inputs[i].shape()));
     }
   }
 }

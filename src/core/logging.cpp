@@ -33,15 +33,12 @@ spdlog::level::level_enum parse_level(const std::string& level, const std::strin
   for (const auto& [name, value] : kLevels) {
     if (upper == name) return value;
   }
-  throw ConfigError(where + ": expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got '" +
-                    level + "'");
+  throw ConfigError(where + ": expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got '" + level + "'");
 }
 
 }  // namespace
 
-void set_log_level(const std::string& level) {
-  spdlog::set_level(parse_level(level, "--verbosity"));
-}
+void set_log_level(const std::string& level) { spdlog::set_level(parse_level(level, "--verbosity")); }
 
 void init_logging() {
   // Safe to call more than once: the default logger is simply replaced.

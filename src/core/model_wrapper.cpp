@@ -15,9 +15,7 @@ std::string model_format_from_path(const std::filesystem::path& path) {
 
 std::string ModelWrapper::model_format() const { return model_format_from_path(model_path()); }
 
-std::vector<EpochStats> ModelWrapper::train(const Dataset&) {
-  throw NotSupported(type_name() + " cannot be trained");
-}
+std::vector<EpochStats> ModelWrapper::train(const Dataset&) { throw NotSupported(type_name() + " cannot be trained"); }
 
 void ModelWrapper::save_to_onnx(const std::filesystem::path&) {
   throw NotSupported(type_name() + " cannot export to ONNX");

@@ -165,8 +165,8 @@ std::string to_npy(const TensorView& tensor) {
   std::string dims;
   for (const auto dim : tensor.shape()) dims += (dims.empty() ? "" : ", ") + std::to_string(dim);
   if (tensor.shape().size() == 1) dims += ",";  // (5,) as NumPy writes it
-  dict << "{'descr': '" << kNames[static_cast<std::size_t>(tensor.dtype())]
-       << "', 'fortran_order': False, 'shape': (" << dims << ")";
+  dict << "{'descr': '" << kNames[static_cast<std::size_t>(tensor.dtype())] << "', 'fortran_order': False, 'shape': ("
+       << dims << ")";
   std::string header = dict.str();
   header += ", }";
   // Data starts on a 64-byte boundary; the header ends with '\n'.

@@ -21,14 +21,22 @@ std::string format_number(double v) {
 
 std::string type_word(ParamType t) {
   switch (t) {
-    case ParamType::Int: return "integer";
-    case ParamType::Float: return "number";
-    case ParamType::Bool: return "boolean";
-    case ParamType::String: return "string";
-    case ParamType::Path: return "path";
-    case ParamType::Enum: return "string";
-    case ParamType::List: return "list";
-    case ParamType::Block: return "scenario block object {\"type\": ..., \"parameters\": {...}}";
+    case ParamType::Int:
+      return "integer";
+    case ParamType::Float:
+      return "number";
+    case ParamType::Bool:
+      return "boolean";
+    case ParamType::String:
+      return "string";
+    case ParamType::Path:
+      return "path";
+    case ParamType::Enum:
+      return "string";
+    case ParamType::List:
+      return "list";
+    case ParamType::Block:
+      return "scenario block object {\"type\": ..., \"parameters\": {...}}";
   }
   return "value";
 }
@@ -41,9 +49,13 @@ std::string limits_text(const ParamDecl& d) {
 }
 
 std::string describe_json(const json& v) {
-  const char* kind = v.is_string() ? "string" : v.is_boolean() ? "boolean"
-                   : v.is_number_integer() ? "integer" : v.is_number() ? "number"
-                   : v.is_array() ? "list" : v.is_object() ? "object" : "null";
+  const char* kind = v.is_string()           ? "string"
+                     : v.is_boolean()        ? "boolean"
+                     : v.is_number_integer() ? "integer"
+                     : v.is_number()         ? "number"
+                     : v.is_array()          ? "list"
+                     : v.is_object()         ? "object"
+                                             : "null";
   std::string text = v.dump();
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text + " (" + kind + ")";
@@ -129,14 +141,22 @@ json check_scalar(const ParamDecl& d, ParamType type, const json& v, const std::
 
 const char* param_type_name(ParamType type) {
   switch (type) {
-    case ParamType::Int: return "int";
-    case ParamType::Float: return "float";
-    case ParamType::Bool: return "bool";
-    case ParamType::String: return "string";
-    case ParamType::Path: return "path";
-    case ParamType::Enum: return "enum";
-    case ParamType::List: return "list";
-    case ParamType::Block: return "block";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Float:
+      return "float";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::String:
+      return "string";
+    case ParamType::Path:
+      return "path";
+    case ParamType::Enum:
+      return "enum";
+    case ParamType::List:
+      return "list";
+    case ParamType::Block:
+      return "block";
   }
   return "?";
 }
@@ -183,8 +203,8 @@ const ParamDecl* decl_named(const std::vector<ParamDecl>& decls, const std::stri
   return nullptr;
 }
 
-[[noreturn]] void throw_unknown(const std::vector<ParamDecl>& decls, const std::string& key,
-                                const std::string& where, const std::string& class_name) {
+[[noreturn]] void throw_unknown(const std::vector<ParamDecl>& decls, const std::string& key, const std::string& where,
+                                const std::string& class_name) {
   std::string msg = where + ": unknown parameter '" + key + "' for " + class_name;
   const std::string* best = nullptr;
   std::size_t best_distance = 3;  // only suggest close matches
@@ -208,13 +228,12 @@ const ParamDecl* decl_named(const std::vector<ParamDecl>& decls, const std::stri
 
 }  // namespace
 
-json validate_params(const std::vector<ParamDecl>& decls, const json& given,
-                     const std::string& where, const std::string& class_name) {
+json validate_params(const std::vector<ParamDecl>& decls, const json& given, const std::string& where,
+                     const std::string& class_name) {
   const json empty = json::object();
   const json& raw = given.is_null() ? empty : given;
   if (!raw.is_object()) {
-    throw ConfigError(where + ": expected an object of parameters for " + class_name + ", got " +
-                      describe_json(raw));
+    throw ConfigError(where + ": expected an object of parameters for " + class_name + ", got " + describe_json(raw));
   }
   // Every key under its declared name: aliases read as the name they stand for.
   json params = json::object();
@@ -225,8 +244,8 @@ json validate_params(const std::vector<ParamDecl>& decls, const json& given,
     if (!d) throw_unknown(decls, key, where, class_name);
     const auto [it, fresh] = given_as.emplace(d->name, key);
     if (!fresh) {
-      throw ConfigError(where + ": '" + it->second + "' and '" + key + "' both set " + class_name + "'s " +
-                        d->name + "; give one of them");
+      throw ConfigError(where + ": '" + it->second + "' and '" + key + "' both set " + class_name + "'s " + d->name +
+                        "; give one of them");
     }
     params[d->name] = item.value();
   }
@@ -263,8 +282,7 @@ void check_param_values(const std::vector<ParamDecl>& decls, const json& values,
   }
 }
 
-json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& raw,
-                         const std::string& flag) {
+json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& raw, const std::string& flag) {
   const std::string where = flag.empty() ? decl.flag() : flag;
   auto parse_one = [&](ParamType type, const std::string& s) -> json {
     switch (type) {

@@ -78,9 +78,8 @@ void ProgressBar::draw(const std::string& suffix) {
     const int width = static_cast<int>(fmt::formatted_size("{}", total_));
     counts = fmt::format("{:>{}}/{} {:3.0f}%", done_, width, total_, fraction * 100.0);
     // ETA from the mean rate so far; unknown until something is done.
-    const std::string eta = done_ > 0 && done_ < total_
-                                ? format_duration(elapsed * (total_ - done_) / done_)
-                                : (done_ >= total_ ? format_duration(0) : "--:--");
+    const std::string eta = done_ > 0 && done_ < total_ ? format_duration(elapsed * (total_ - done_) / done_)
+                                                        : (done_ >= total_ ? format_duration(0) : "--:--");
     timing = format_duration(elapsed) + "<" + eta;
   } else {
     counts = fmt::format("{}", done_);  // unknown total: count only
@@ -91,8 +90,7 @@ void ProgressBar::draw(const std::string& suffix) {
   std::string bar_text;
   if (total_ > 0) {
     // Sized without the suffix so the bar does not jump when the suffix changes.
-    const int bar_width =
-        std::clamp(terminal_width() - static_cast<int>(label_.size() + tail.size()) - 24, 10, 40);
+    const int bar_width = std::clamp(terminal_width() - static_cast<int>(label_.size() + tail.size()) - 24, 10, 40);
     std::string bar(static_cast<std::size_t>(bar_width), ' ');
     const int filled = static_cast<int>(fraction * bar_width);
     std::fill_n(bar.begin(), filled, '=');

@@ -67,8 +67,7 @@ std::size_t RegistryBase::index_of(std::string_view name) const {
       const auto class_dot = dotted.rfind('.');
       if (class_dot == std::string::npos) continue;
       const auto module_dot = dotted.rfind('.', class_dot - 1);
-      const std::string_view module =
-          std::string_view(dotted).substr(module_dot + 1, class_dot - module_dot - 1);
+      const std::string_view module = std::string_view(dotted).substr(module_dot + 1, class_dot - module_dot - 1);
       if (module != name) continue;
       if (found != std::string_view::npos) return std::string_view::npos;  // ambiguous
       found = i;
@@ -101,8 +100,8 @@ const ClassInfo* RegistryBase::nearest(std::string_view name) const {
   return best;
 }
 
-ClassInfo RegistryBase::make_info(std::string name, const std::string& module,
-                                  std::string description, std::vector<ParamDecl> params) const {
+ClassInfo RegistryBase::make_info(std::string name, const std::string& module, std::string description,
+                                  std::vector<ParamDecl> params) const {
   ClassInfo info;
   info.dotted_name = "kenning." + package_ + "." + module + "." + name;
   info.name = std::move(name);

@@ -81,9 +81,10 @@ void check_block(const json& block, const std::string& where) {
 const std::vector<std::string>& scenario_keys() {
   // Ours, then the blocks of upstream Kenning's scenarios: platform is
   // checked, report runs after `kenning test`, the others get a warning.
-  static const std::vector<std::string> keys = {"dataset",  "model_wrapper",  "optimizers",      "runtime",
-                                                "protocol", "platform",       "report",          "automl",
-                                                "runtime_builder", "optimization_parameters", "inference_loop"};
+  static const std::vector<std::string> keys = {
+      "dataset",       "model_wrapper", "optimizers", "runtime",         "protocol",
+      "platform",      "report",        "automl",     "runtime_builder", "optimization_parameters",
+      "inference_loop"};
   return keys;
 }
 

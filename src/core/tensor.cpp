@@ -28,9 +28,8 @@ TensorView::TensorView(DType dtype, Shape shape, std::span<const std::byte> byte
     : dtype_(dtype), shape_(std::move(shape)), bytes_(bytes) {
   const auto expected = static_cast<std::size_t>(shape_numel(shape_)) * dtype_size(dtype_);
   if (expected != bytes_.size()) {
-    throw ConfigError("tensor view of shape " + shape_to_string(shape_) + " " +
-                      std::string(dtype_name(dtype_)) + " needs " + std::to_string(expected) +
-                      " bytes, got " + std::to_string(bytes_.size()));
+    throw ConfigError("tensor view of shape " + shape_to_string(shape_) + " " + std::string(dtype_name(dtype_)) +
+                      " needs " + std::to_string(expected) + " bytes, got " + std::to_string(bytes_.size()));
   }
 }
 
@@ -47,22 +46,21 @@ Tensor Tensor::clone() const {
 
 void Tensor::reshape(Shape shape) {
   if (shape_numel(shape) != numel()) {
-    throw ConfigError("cannot reshape tensor " + shape_to_string(shape_) + " to " +
-                      shape_to_string(shape));
+    throw ConfigError("cannot reshape tensor " + shape_to_string(shape_) + " to " + shape_to_string(shape));
   }
   shape_ = std::move(shape);
 }
 
 void check_dtype(DType actual, DType expected, const char* what) {
   if (actual != expected) {
-    throw ConfigError(std::string(what) + ": tensor holds " + std::string(dtype_name(actual)) +
-                      ", accessed as " + std::string(dtype_name(expected)));
+    throw ConfigError(std::string(what) + ": tensor holds " + std::string(dtype_name(actual)) + ", accessed as " +
+                      std::string(dtype_name(expected)));
   }
 }
 
 void throw_count_mismatch(const Shape& shape, std::size_t count) {
-  throw ConfigError("tensor of shape " + shape_to_string(shape) + " needs " +
-                    std::to_string(shape_numel(shape)) + " values, got " + std::to_string(count));
+  throw ConfigError("tensor of shape " + shape_to_string(shape) + " needs " + std::to_string(shape_numel(shape)) +
+                    " values, got " + std::to_string(count));
 }
 
 }  // namespace kenning

@@ -18,8 +18,7 @@ struct CameraDataProvider::State {
   cv::Size size;  // empty: keep the source's size
 };
 
-CameraDataProvider::CameraDataProvider(const Params& params)
-    : params_(params), state_(std::make_unique<State>()) {
+CameraDataProvider::CameraDataProvider(const Params& params) : params_(params), state_(std::make_unique<State>()) {
   schema().check(params_);
   if ((params_.width == 0) != (params_.height == 0)) {
     throw ConfigError("CameraDataProvider: parameters 'width' and 'height' must be given together");
@@ -30,9 +29,8 @@ CameraDataProvider::~CameraDataProvider() { close(); }
 
 void CameraDataProvider::prepare() {
   const std::string& src = params_.video_source;
-  const bool is_index = !src.empty() && std::all_of(src.begin(), src.end(), [](unsigned char c) {
-    return std::isdigit(c) != 0;
-  });
+  const bool is_index =
+      !src.empty() && std::all_of(src.begin(), src.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
   State& s = *state_;
   if (is_index) {
     s.capture.open(std::stoi(src), cv::CAP_ANY);

@@ -64,8 +64,8 @@ std::optional<std::vector<Tensor>> ImageFolderDataProvider::fetch_input() {
       if (!params_.loop) return std::nullopt;
       // A pass without a single readable image would loop forever.
       if (read_this_pass_ == 0) {
-        throw IoError("ImageFolderDataProvider: none of the " + std::to_string(files_.size()) +
-                      " images in '" + params_.directory.string() + "' could be read");
+        throw IoError("ImageFolderDataProvider: none of the " + std::to_string(files_.size()) + " images in '" +
+                      params_.directory.string() + "' could be read");
       }
       next_ = 0;
       read_this_pass_ = 0;

@@ -5,11 +5,11 @@
 namespace kenning {
 
 const ParamSchema<ImageFolderDataProvider::Params>& ImageFolderDataProvider::schema() {
-  static const auto s =
-      ParamSchema<Params>("ImageFolderDataProvider", "The images of a folder, sorted by file name")
-          .field("directory", &Params::directory, "Folder holding the images").required()
-          .field("extensions", &Params::extensions, "File extensions to read (case-insensitive)")
-          .field("loop", &Params::loop, "Start again from the first image after the last");
+  static const auto s = ParamSchema<Params>("ImageFolderDataProvider", "The images of a folder, sorted by file name")
+                            .field("directory", &Params::directory, "Folder holding the images")
+                            .required()
+                            .field("extensions", &Params::extensions, "File extensions to read (case-insensitive)")
+                            .field("loop", &Params::loop, "Start again from the first image after the last");
   return s;
 }
 

@@ -55,8 +55,7 @@ struct TCPDataProvider::State {
   }
 };
 
-TCPDataProvider::TCPDataProvider(const Params& params)
-    : params_(params), state_(std::make_unique<State>()) {
+TCPDataProvider::TCPDataProvider(const Params& params) : params_(params), state_(std::make_unique<State>()) {
   schema().check(params_);
 }
 
@@ -105,8 +104,8 @@ std::optional<std::vector<Tensor>> TCPDataProvider::fetch_input() {
     if (got < header.size()) {
       throw IoError("TCPDataProvider " + s.endpoint + ": connection closed inside a frame header");
     }
-    const std::uint32_t size = header[0] | (header[1] << 8) | (header[2] << 16) |
-                               (static_cast<std::uint32_t>(header[3]) << 24);
+    const std::uint32_t size =
+        header[0] | (header[1] << 8) | (header[2] << 16) | (static_cast<std::uint32_t>(header[3]) << 24);
     if (size == 0) break;
     if (size > static_cast<std::uint64_t>(params_.max_frame_bytes)) {
       throw IoError("TCPDataProvider " + s.endpoint + ": frame of " + std::to_string(size) +
@@ -114,14 +113,14 @@ std::optional<std::vector<Tensor>> TCPDataProvider::fetch_input() {
     }
     s.payload.resize(size);
     if (s.read(s.payload.data(), size, timeout, "frame") < size) {
-      throw IoError("TCPDataProvider " + s.endpoint + ": connection closed inside a frame of " +
-                    std::to_string(size) + " bytes");
+      throw IoError("TCPDataProvider " + s.endpoint + ": connection closed inside a frame of " + std::to_string(size) +
+                    " bytes");
     }
     const cv::Mat image = cv::imdecode(s.payload, cv::IMREAD_COLOR);
     if (image.empty()) {
       ++skipped_;
-      spdlog::warn("TCPDataProvider {}: skipping a frame of {} bytes that does not decode as an image",
-                   s.endpoint, size);
+      spdlog::warn("TCPDataProvider {}: skipping a frame of {} bytes that does not decode as an image", s.endpoint,
+                   size);
       continue;
     }
     std::vector<Tensor> out;

@@ -16,24 +16,19 @@ std::int64_t read_counter(const Measurements& m, const std::string& key, const s
   if (!m.contains(key)) return 0;
   const auto& v = m.at(key);
   if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
-    throw ConfigError(who + ": measurement '" + key + "' should be a non-negative integer, found " +
-                      v.dump());
+    throw ConfigError(who + ": measurement '" + key + "' should be a non-negative integer, found " + v.dump());
   }
   return v.get<std::int64_t>();
 }
 
-ConfusionMatrix read_matrix(const Measurements& m, std::size_t num_classes,
-                            const std::string& who) {
+ConfusionMatrix read_matrix(const Measurements& m, std::size_t num_classes, const std::string& who) {
   const std::string key = "eval_confusion_matrix";
-  if (!m.contains(key))
-    return ConfusionMatrix(num_classes, std::vector<std::int64_t>(num_classes, 0));
+  if (!m.contains(key)) return ConfusionMatrix(num_classes, std::vector<std::int64_t>(num_classes, 0));
   const auto& j = m.at(key);
-  const std::string expected = who + ": measurement '" + key + "' should be a " +
-                               std::to_string(num_classes) + "x" + std::to_string(num_classes) +
-                               " matrix of non-negative integers";
+  const std::string expected = who + ": measurement '" + key + "' should be a " + std::to_string(num_classes) + "x" +
+                               std::to_string(num_classes) + " matrix of non-negative integers";
   if (!j.is_array() || j.size() != num_classes) {
-    throw ConfigError(expected + ", found " +
-                      (j.is_array() ? std::to_string(j.size()) + " rows" : j.type_name()));
+    throw ConfigError(expected + ", found " + (j.is_array() ? std::to_string(j.size()) + " rows" : j.type_name()));
   }
   ConfusionMatrix matrix;
   for (std::size_t r = 0; r < num_classes; ++r) {
@@ -54,25 +49,22 @@ ConfusionMatrix read_matrix(const Measurements& m, std::size_t num_classes,
 
 }  // namespace
 
-void evaluate_classification(std::span<const Tensor> predictions, const Batch& truth,
-                             std::size_t num_classes, Measurements& m, const std::string& who) {
+void evaluate_classification(std::span<const Tensor> predictions, const Batch& truth, std::size_t num_classes,
+                             Measurements& m, const std::string& who) {
   if (predictions.empty()) throw ConfigError(who + ": evaluate() got no prediction tensors");
   if (truth.targets.empty()) throw ConfigError(who + ": evaluate() got a batch without targets");
   const Tensor& scores = predictions[0];
   const Tensor& labels = truth.targets[0];
-  const Shape expected_scores{static_cast<std::int64_t>(truth.size),
-                              static_cast<std::int64_t>(num_classes)};
+  const Shape expected_scores{static_cast<std::int64_t>(truth.size), static_cast<std::int64_t>(num_classes)};
   if (scores.dtype() != DType::Float32 || scores.shape() != expected_scores) {
-    throw ConfigError(who + ": predictions[0] should be float32 " +
-                      shape_to_string(expected_scores) + " class scores, got " +
-                      std::string(dtype_name(scores.dtype())) + " " +
+    throw ConfigError(who + ": predictions[0] should be float32 " + shape_to_string(expected_scores) +
+                      " class scores, got " + std::string(dtype_name(scores.dtype())) + " " +
                       shape_to_string(scores.shape()));
   }
   const Shape expected_labels{static_cast<std::int64_t>(truth.size)};
   if (labels.dtype() != DType::Int64 || labels.shape() != expected_labels) {
-    throw ConfigError(who + ": targets[0] should be int64 " + shape_to_string(expected_labels) +
-                      " labels, got " + std::string(dtype_name(labels.dtype())) + " " +
-                      shape_to_string(labels.shape()));
+    throw ConfigError(who + ": targets[0] should be int64 " + shape_to_string(expected_labels) + " labels, got " +
+                      std::string(dtype_name(labels.dtype())) + " " + shape_to_string(labels.shape()));
   }
 
   // Read everything first so a rejected batch leaves `m` untouched.
@@ -80,8 +72,7 @@ void evaluate_classification(std::span<const Tensor> predictions, const Batch& t
   std::int64_t top_5 = read_counter(m, "top_5_count", who);
   const std::int64_t total = read_counter(m, "total", who);
   try {
-    accumulate_classification(scores.data<float>(), labels.data<std::int64_t>(), num_classes,
-                              matrix, top_5);
+    accumulate_classification(scores.data<float>(), labels.data<std::int64_t>(), num_classes, matrix, top_5);
   } catch (const ConfigError& e) {
     throw ConfigError(who + ": " + e.what());
   }

@@ -18,7 +18,7 @@ namespace kenning {
 // top_5_count and total in `m`, creating them when absent. Throws
 // ConfigError starting with `who` on a wrong shape/dtype or when an existing
 // matrix does not have num_classes x num_classes entries.
-void evaluate_classification(std::span<const Tensor> predictions, const Batch& truth,
-                             std::size_t num_classes, Measurements& m, const std::string& who);
+void evaluate_classification(std::span<const Tensor> predictions, const Batch& truth, std::size_t num_classes,
+                             Measurements& m, const std::string& who);
 
 }  // namespace kenning

@@ -15,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 const json& require(const json& obj, const std::string& key, const std::string& where, const std::string& expected) {
-  if (!obj.is_object() || !obj.contains(key)) throw ConfigError(where + ": missing key '" + key + "' (" + expected + ")");
+  if (!obj.is_object() || !obj.contains(key))
+    throw ConfigError(where + ": missing key '" + key + "' (" + expected + ")");
   return obj.at(key);
 }
 

@@ -11,8 +11,8 @@
 namespace kenning {
 
 struct AnnotatedImage {
-  std::filesystem::path image;        // file to read the pixels from
-  std::vector<Detection> boxes;       // normalised xyxy, class_id into the class list
+  std::filesystem::path image;   // file to read the pixels from
+  std::vector<Detection> boxes;  // normalised xyxy, class_id into the class list
 };
 
 struct DetectionAnnotations {

@@ -48,7 +48,7 @@ class DetectionDataset : public Dataset {
  private:
   std::int64_t width_, height_;
   std::size_t batch_size_;
-  DetectionAnnotations annotations_;  // only the images that decoded
+  DetectionAnnotations annotations_;        // only the images that decoded
   std::vector<std::vector<float>> pixels_;  // per image, [3, H, W]
   std::size_t skipped_ = 0;
 };

@@ -57,10 +57,8 @@ std::vector<std::string> digit_names() {
 
 }  // namespace
 
-IdxClassificationDataset::IdxClassificationDataset(std::string class_name,
-                                                   std::filesystem::path root,
-                                                   std::int64_t batch_size,
-                                                   double split_fraction_val,
+IdxClassificationDataset::IdxClassificationDataset(std::string class_name, std::filesystem::path root,
+                                                   std::int64_t batch_size, double split_fraction_val,
                                                    std::int64_t split_seed, double reduce_dataset,
                                                    std::vector<std::string> class_names)
     : who_(std::move(class_name)),
@@ -78,8 +76,8 @@ IdxClassificationDataset::IdxClassificationDataset(std::string class_name,
   }
 }
 
-IdxClassificationDataset::Source IdxClassificationDataset::load_pair(
-    const std::string& images_stem, const std::string& labels_stem) const {
+IdxClassificationDataset::Source IdxClassificationDataset::load_pair(const std::string& images_stem,
+                                                                     const std::string& labels_stem) const {
   // Debian ships the .gz files; an unpacked copy works too.
   auto locate = [&](const std::string& stem) {
     std::error_code ec;
@@ -87,29 +85,25 @@ IdxClassificationDataset::Source IdxClassificationDataset::load_pair(
       const auto path = root_ / name;
       if (std::filesystem::exists(path, ec)) return path;
     }
-    throw IoError(root_.string() + ": neither " + stem + ".gz nor " + stem + " found (" + who_ +
-                  " dataset_root)");
+    throw IoError(root_.string() + ": neither " + stem + ".gz nor " + stem + " found (" + who_ + " dataset_root)");
   };
   const auto images_path = locate(images_stem);
   const auto labels_path = locate(labels_stem);
 
   IdxArray images = read_idx(images_path, 3);
   if (images.dims[1] != kSide || images.dims[2] != kSide) {
-    throw IoError(images_path.string() + ": expected 28x28 images, header declares " +
-                  std::to_string(images.dims[0]) + "x" + std::to_string(images.dims[1]) + "x" +
-                  std::to_string(images.dims[2]));
+    throw IoError(images_path.string() + ": expected 28x28 images, header declares " + std::to_string(images.dims[0]) +
+                  "x" + std::to_string(images.dims[1]) + "x" + std::to_string(images.dims[2]));
   }
   IdxArray labels = read_idx(labels_path, 1);
   if (labels.dims[0] != images.dims[0]) {
-    throw IoError(labels_path.string() + ": holds " + std::to_string(labels.dims[0]) +
-                  " labels but " + images_path.string() + " holds " +
-                  std::to_string(images.dims[0]) + " images");
+    throw IoError(labels_path.string() + ": holds " + std::to_string(labels.dims[0]) + " labels but " +
+                  images_path.string() + " holds " + std::to_string(images.dims[0]) + " images");
   }
   for (std::size_t i = 0; i < labels.data.size(); ++i) {
     if (labels.data[i] >= class_names_.size()) {
-      throw IoError(labels_path.string() + ": label " + std::to_string(labels.data[i]) +
-                    " of sample " + std::to_string(i) + " is outside [0, " +
-                    std::to_string(class_names_.size()) + ")");
+      throw IoError(labels_path.string() + ": label " + std::to_string(labels.data[i]) + " of sample " +
+                    std::to_string(i) + " is outside [0, " + std::to_string(class_names_.size()) + ")");
     }
   }
   return Source{std::move(images.data), std::move(labels.data)};
@@ -126,8 +120,7 @@ void IdxClassificationDataset::prepare() {
 
   const std::size_t n_train = train_file_.labels.size();
   std::vector<std::size_t> perm = shuffled_indices(n_train, split_seed_);
-  const auto n_val =
-      static_cast<std::size_t>(std::llround(split_fraction_val_ * static_cast<double>(n_train)));
+  const auto n_val = static_cast<std::size_t>(std::llround(split_fraction_val_ * static_cast<double>(n_train)));
   validation_.assign(perm.begin(), perm.begin() + static_cast<std::ptrdiff_t>(n_val));
   train_.assign(perm.begin() + static_cast<std::ptrdiff_t>(n_val), perm.end());
   test_.resize(test_file_.labels.size());
@@ -173,16 +166,14 @@ Batch IdxClassificationDataset::gather(Split split, std::span<const std::size_t>
 
   Batch batch;
   batch.size = indices.size();
-  Tensor inputs(DType::Float32,
-                {n, 1, static_cast<std::int64_t>(kSide), static_cast<std::int64_t>(kSide)});
+  Tensor inputs(DType::Float32, {n, 1, static_cast<std::int64_t>(kSide), static_cast<std::int64_t>(kSide)});
   Tensor targets(DType::Int64, {n});
   auto pixels = inputs.data<float>();
   auto labels = targets.data<std::int64_t>();
   for (std::size_t k = 0; k < indices.size(); ++k) {
     if (indices[k] >= rows.size()) {
-      throw ConfigError(who_ + ": sample " + std::to_string(indices[k]) + " of the " +
-                        split_name(split) + " split requested, it has " +
-                        std::to_string(rows.size()));
+      throw ConfigError(who_ + ": sample " + std::to_string(indices[k]) + " of the " + split_name(split) +
+                        " split requested, it has " + std::to_string(rows.size()));
     }
     const std::size_t row = rows[indices[k]];
     const std::uint8_t* src = &source.pixels[row * kPixels];
@@ -208,19 +199,18 @@ void IdxClassificationDataset::evaluate(std::span<const Tensor> predictions, con
 }
 
 const ParamSchema<FashionMNISTDataset::Params>& FashionMNISTDataset::schema() {
-  static const auto s = idx_dataset_schema<Params>(
-      "FashionMNISTDataset", "Fashion-MNIST clothing images, 10 classes, IDX files");
+  static const auto s =
+      idx_dataset_schema<Params>("FashionMNISTDataset", "Fashion-MNIST clothing images, 10 classes, IDX files");
   return s;
 }
 
 FashionMNISTDataset::FashionMNISTDataset(const Params& params)
-    : IdxClassificationDataset("FashionMNISTDataset", schema().checked(params),
-                               {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-                                "Shirt", "Sneaker", "Bag", "Ankle boot"}) {}
+    : IdxClassificationDataset(
+          "FashionMNISTDataset", schema().checked(params),
+          {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}) {}
 
 const ParamSchema<MNISTDataset::Params>& MNISTDataset::schema() {
-  static const auto s =
-      idx_dataset_schema<Params>("MNISTDataset", "MNIST handwritten digits, 10 classes, IDX files");
+  static const auto s = idx_dataset_schema<Params>("MNISTDataset", "MNIST handwritten digits, 10 classes, IDX files");
   return s;
 }
 

@@ -39,12 +39,10 @@ ParamSchema<P> idx_dataset_schema(std::string class_name, std::string descriptio
       .field("dataset_root", &P::dataset_root, "Folder holding the four IDX files (.gz or raw)")
       .field("inference_batch_size", &P::inference_batch_size, "Samples per inference batch")
       .at_least(1)
-      .field("split_fraction_val", &P::split_fraction_val,
-             "Fraction of the training file held out for validation")
+      .field("split_fraction_val", &P::split_fraction_val, "Fraction of the training file held out for validation")
       .range(0, 0.9)
       .field("split_seed", &P::split_seed, "Seed of the train/validation shuffle")
-      .field("reduce_dataset", &P::reduce_dataset,
-             "Fraction of every split to keep (0 excluded), for quick runs")
+      .field("reduce_dataset", &P::reduce_dataset, "Fraction of every split to keep (0 excluded), for quick runs")
       .range(0, 1);
 }
 
@@ -56,21 +54,17 @@ class IdxClassificationDataset : public Dataset {
   std::size_t inference_batch_size() const override { return batch_size_; }
   std::vector<std::string> class_names() const override { return class_names_; }
   std::vector<TensorSpec> sample_spec() const override;
-  void evaluate(std::span<const Tensor> predictions, const Batch& truth,
-                Measurements& m) const override;
+  void evaluate(std::span<const Tensor> predictions, const Batch& truth, Measurements& m) const override;
 
  protected:
   template <class D>
-  IdxClassificationDataset(std::string class_name, const IdxDatasetParams<D>& p,
-                           std::vector<std::string> class_names)
-      : IdxClassificationDataset(std::move(class_name), p.dataset_root, p.inference_batch_size,
-                                 p.split_fraction_val, p.split_seed, p.reduce_dataset,
-                                 std::move(class_names)) {}
+  IdxClassificationDataset(std::string class_name, const IdxDatasetParams<D>& p, std::vector<std::string> class_names)
+      : IdxClassificationDataset(std::move(class_name), p.dataset_root, p.inference_batch_size, p.split_fraction_val,
+                                 p.split_seed, p.reduce_dataset, std::move(class_names)) {}
 
  private:
-  IdxClassificationDataset(std::string class_name, std::filesystem::path root,
-                           std::int64_t batch_size, double split_fraction_val,
-                           std::int64_t split_seed, double reduce_dataset,
+  IdxClassificationDataset(std::string class_name, std::filesystem::path root, std::int64_t batch_size,
+                           double split_fraction_val, std::int64_t split_seed, double reduce_dataset,
                            std::vector<std::string> class_names);
 
   // Images and labels of one pair of IDX files.

@@ -60,9 +60,7 @@ class IdxFile {
     return errnum == Z_BUF_ERROR;
   }
 
-  [[noreturn]] void fail(const std::string& what) const {
-    throw IoError(path_.string() + ": " + what);
-  }
+  [[noreturn]] void fail(const std::string& what) const { throw IoError(path_.string() + ": " + what); }
 
  private:
   std::filesystem::path path_;
@@ -70,8 +68,7 @@ class IdxFile {
 };
 
 std::uint32_t big_endian_u32(const std::uint8_t* b) {
-  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
-         std::uint32_t{b[3]};
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
 }
 
 std::string hex32(std::uint32_t v) {
@@ -89,9 +86,7 @@ std::string dims_to_string(const std::vector<std::uint32_t>& dims) {
   return s;
 }
 
-const char* payload_name(std::uint32_t rank) {
-  return rank == 3 ? "pixels" : rank == 1 ? "labels" : "data";
-}
+const char* payload_name(std::uint32_t rank) { return rank == 3 ? "pixels" : rank == 1 ? "labels" : "data"; }
 
 }  // namespace
 
@@ -101,16 +96,14 @@ IdxArray read_idx(const std::filesystem::path& path, std::uint32_t rank) {
 
   std::uint8_t magic_bytes[4];
   const std::size_t magic_got = file.read(magic_bytes, 4);
-  if (magic_got == 0)
-    file.fail("empty file: expected an IDX header (magic " + hex32(expected_magic) + ")");
+  if (magic_got == 0) file.fail("empty file: expected an IDX header (magic " + hex32(expected_magic) + ")");
   if (magic_got < 4) {
-    file.fail("truncated header: expected a 4-byte magic number, file has " +
-              std::to_string(magic_got) + " bytes");
+    file.fail("truncated header: expected a 4-byte magic number, file has " + std::to_string(magic_got) + " bytes");
   }
   const std::uint32_t magic = big_endian_u32(magic_bytes);
   if (magic != expected_magic) {
-    file.fail("wrong magic number: expected " + hex32(expected_magic) +
-              " (unsigned-byte IDX of rank " + std::to_string(rank) + "), found " + hex32(magic));
+    file.fail("wrong magic number: expected " + hex32(expected_magic) + " (unsigned-byte IDX of rank " +
+              std::to_string(rank) + "), found " + hex32(magic));
   }
 
   std::vector<std::uint8_t> dim_bytes(4 * std::size_t{rank});
@@ -128,14 +121,13 @@ IdxArray read_idx(const std::filesystem::path& path, std::uint32_t rank) {
     // Checked per factor so three 32-bit dimensions cannot overflow 64 bits.
     total *= out.dims.back();
     if (total > kIdxMaxBytes) {
-      file.fail("header declares dimensions " + dims_to_string(out.dims) +
-                (i + 1 < rank ? "..." : "") + ", more than the " + std::to_string(kIdxMaxBytes) +
-                "-byte limit");
+      file.fail("header declares dimensions " + dims_to_string(out.dims) + (i + 1 < rank ? "..." : "") +
+                ", more than the " + std::to_string(kIdxMaxBytes) + "-byte limit");
     }
   }
 
-  const std::string declared = "header declares " + dims_to_string(out.dims) + " = " +
-                               std::to_string(total) + " bytes of " + payload_name(rank);
+  const std::string declared =
+      "header declares " + dims_to_string(out.dims) + " = " + std::to_string(total) + " bytes of " + payload_name(rank);
   std::size_t have = 0;
   while (have < total) {
     const std::size_t step = std::min<std::size_t>(total - have, kChunk);
@@ -160,8 +152,7 @@ IdxArray read_idx(const std::filesystem::path& path, std::uint32_t rank) {
   }
   if (trailing > 0) {
     file.fail("trailing bytes: " + declared + ", file has " +
-              (trailing > kCountLimit ? "more than " + std::to_string(kCountLimit)
-                                      : std::to_string(trailing)) +
+              (trailing > kCountLimit ? "more than " + std::to_string(kCountLimit) : std::to_string(trailing)) +
               " more");
   }
   return out;

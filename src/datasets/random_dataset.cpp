@@ -30,20 +30,17 @@ SplitMix64 sample_stream(std::uint64_t seed, Split split, std::size_t index) {
 
 }  // namespace
 
-const ParamSchema<RandomizedClassificationDataset::Params>&
-RandomizedClassificationDataset::schema() {
-  static const auto s =
-      ParamSchema<Params>("RandomizedClassificationDataset",
-                          "Reproducible random inputs and labels, for tests and benchmarks")
-          .field("samples", &Params::samples, "Samples in every split")
-          .at_least(1)
-          .field("input_shape", &Params::input_shape, "Shape of one sample (without batch)")
-          .field("num_classes", &Params::num_classes, "Number of classes")
-          .at_least(2)
-          .field("seed", &Params::seed, "Seed of the generated data")
-          .field("inference_batch_size", &Params::inference_batch_size,
-                 "Samples per inference batch")
-          .at_least(1);
+const ParamSchema<RandomizedClassificationDataset::Params>& RandomizedClassificationDataset::schema() {
+  static const auto s = ParamSchema<Params>("RandomizedClassificationDataset",
+                                            "Reproducible random inputs and labels, for tests and benchmarks")
+                            .field("samples", &Params::samples, "Samples in every split")
+                            .at_least(1)
+                            .field("input_shape", &Params::input_shape, "Shape of one sample (without batch)")
+                            .field("num_classes", &Params::num_classes, "Number of classes")
+                            .at_least(2)
+                            .field("seed", &Params::seed, "Seed of the generated data")
+                            .field("inference_batch_size", &Params::inference_batch_size, "Samples per inference batch")
+                            .at_least(1);
   return s;
 }
 
@@ -57,13 +54,11 @@ RandomizedClassificationDataset::RandomizedClassificationDataset(const Params& p
   schema().check(p);
   const std::string who = "RandomizedClassificationDataset";
   // The schema checks scalars; list items and the product are checked here.
-  if (input_shape_.empty())
-    throw ConfigError(who + ": input_shape: expected a non-empty list of integers >= 1");
+  if (input_shape_.empty()) throw ConfigError(who + ": input_shape: expected a non-empty list of integers >= 1");
   std::int64_t elements = 1;
   for (std::int64_t d : input_shape_) {
     if (d < 1) {
-      throw ConfigError(who + ": input_shape: expected integers >= 1, got " +
-                        shape_to_string(input_shape_));
+      throw ConfigError(who + ": input_shape: expected integers >= 1, got " + shape_to_string(input_shape_));
     }
     if (d > kMaxSampleElements || elements * d > kMaxSampleElements) {
       throw ConfigError(who + ": input_shape: " + shape_to_string(input_shape_) + " exceeds " +
@@ -76,8 +71,7 @@ RandomizedClassificationDataset::RandomizedClassificationDataset(const Params& p
 
 std::size_t RandomizedClassificationDataset::size(Split) const { return samples_; }
 
-Batch RandomizedClassificationDataset::gather(Split split,
-                                              std::span<const std::size_t> indices) const {
+Batch RandomizedClassificationDataset::gather(Split split, std::span<const std::size_t> indices) const {
   Shape shape{static_cast<std::int64_t>(indices.size())};
   shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
   Tensor inputs(DType::Float32, shape);
@@ -86,9 +80,8 @@ Batch RandomizedClassificationDataset::gather(Split split,
   auto labels = targets.data<std::int64_t>();
   for (std::size_t k = 0; k < indices.size(); ++k) {
     if (indices[k] >= samples_) {
-      throw ConfigError("RandomizedClassificationDataset: sample " + std::to_string(indices[k]) +
-                        " of the " + split_name(split) + " split requested, it has " +
-                        std::to_string(samples_));
+      throw ConfigError("RandomizedClassificationDataset: sample " + std::to_string(indices[k]) + " of the " +
+                        split_name(split) + " split requested, it has " + std::to_string(samples_));
     }
     SplitMix64 rng = sample_stream(seed_, split, indices[k]);
     labels[k] = static_cast<std::int64_t>(rng.next() % num_classes_);
@@ -118,8 +111,8 @@ std::vector<TensorSpec> RandomizedClassificationDataset::sample_spec() const {
   return {spec};
 }
 
-void RandomizedClassificationDataset::evaluate(std::span<const Tensor> predictions,
-                                               const Batch& truth, Measurements& m) const {
+void RandomizedClassificationDataset::evaluate(std::span<const Tensor> predictions, const Batch& truth,
+                                               Measurements& m) const {
   evaluate_classification(predictions, truth, num_classes_, m, "RandomizedClassificationDataset");
 }
 

@@ -34,8 +34,7 @@ class RandomizedClassificationDataset : public Dataset {
   std::size_t inference_batch_size() const override { return batch_size_; }
   std::vector<std::string> class_names() const override;
   std::vector<TensorSpec> sample_spec() const override;
-  void evaluate(std::span<const Tensor> predictions, const Batch& truth,
-                Measurements& m) const override;
+  void evaluate(std::span<const Tensor> predictions, const Batch& truth, Measurements& m) const override;
 
  private:
   std::size_t samples_;

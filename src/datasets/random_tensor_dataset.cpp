@@ -49,26 +49,25 @@ std::string join_shapes(const std::vector<TensorSpec>& specs) {
 }  // namespace
 
 const ParamSchema<RandomTensorDataset::Params>& RandomTensorDataset::schema() {
-  static const auto s =
-      ParamSchema<Params>(kClass,
-                          "Reproducible random inputs shaped like the model's (no targets: "
-                          "performance only), for speed runs of any model")
-          .field("samples", &Params::samples, "Samples in every split")
-          .at_least(1)
-          .field("input_shapes", &Params::input_shapes,
-                 "One sample's shape per model input, without the batch dimension, dims joined "
-                 "by 'x' (e.g. 3x224x224); fills the model's free dimensions. Empty: the model's")
-          .field("input_dtypes", &Params::input_dtypes,
-                 "dtype per input (float32, float16, int8, uint8, int32, int64). Empty: the "
-                 "model's, or float32 without a model")
-          .field("inference_batch_size", &Params::inference_batch_size,
-                 "Samples per inference batch; 0: the model's fixed batch size, else 1")
-          .at_least(0)
-          .field("seed", &Params::seed, "Seed of the generated data")
-          .field("float_low", &Params::float_low, "Lower bound of float values")
-          .field("float_high", &Params::float_high, "Upper bound (exclusive) of float values")
-          .field("int_low", &Params::int_low, "Lower bound of integer values")
-          .field("int_high", &Params::int_high, "Upper bound (exclusive) of integer values");
+  static const auto s = ParamSchema<Params>(kClass,
+                                            "Reproducible random inputs shaped like the model's (no targets: "
+                                            "performance only), for speed runs of any model")
+                            .field("samples", &Params::samples, "Samples in every split")
+                            .at_least(1)
+                            .field("input_shapes", &Params::input_shapes,
+                                   "One sample's shape per model input, without the batch dimension, dims joined "
+                                   "by 'x' (e.g. 3x224x224); fills the model's free dimensions. Empty: the model's")
+                            .field("input_dtypes", &Params::input_dtypes,
+                                   "dtype per input (float32, float16, int8, uint8, int32, int64). Empty: the "
+                                   "model's, or float32 without a model")
+                            .field("inference_batch_size", &Params::inference_batch_size,
+                                   "Samples per inference batch; 0: the model's fixed batch size, else 1")
+                            .at_least(0)
+                            .field("seed", &Params::seed, "Seed of the generated data")
+                            .field("float_low", &Params::float_low, "Lower bound of float values")
+                            .field("float_high", &Params::float_high, "Upper bound (exclusive) of float values")
+                            .field("int_low", &Params::int_low, "Lower bound of integer values")
+                            .field("int_high", &Params::int_high, "Upper bound (exclusive) of integer values");
   return s;
 }
 
@@ -86,8 +85,7 @@ Shape RandomTensorDataset::parse_shape(const std::string& text, const std::strin
       used = 0;
     }
     if (item.empty() || used != item.size() || dim < 1) {
-      throw ConfigError(where + ": expected dimensions >= 1 joined by 'x' (e.g. 3x224x224), got '" +
-                        text + "'");
+      throw ConfigError(where + ": expected dimensions >= 1 joined by 'x' (e.g. 3x224x224), got '" + text + "'");
     }
     shape.push_back(dim);
     pos = end + 1;
@@ -104,8 +102,8 @@ RandomTensorDataset::RandomTensorDataset(const Params& p) : params_(p) {
                       std::to_string(p.float_low) + " and " + std::to_string(p.float_high));
   }
   if (!(p.int_low < p.int_high)) {
-    throw ConfigError(who + ": int_low/int_high: expected int_low < int_high, got " +
-                      std::to_string(p.int_low) + " and " + std::to_string(p.int_high));
+    throw ConfigError(who + ": int_low/int_high: expected int_low < int_high, got " + std::to_string(p.int_low) +
+                      " and " + std::to_string(p.int_high));
   }
   for (std::size_t i = 0; i < p.input_shapes.size(); ++i) {
     given_shapes_.push_back(parse_shape(p.input_shapes[i], who + ": input_shapes[" + std::to_string(i) + "]"));
@@ -114,8 +112,8 @@ RandomTensorDataset::RandomTensorDataset(const Params& p) : params_(p) {
     given_dtypes_.push_back(parse_dtype(p.input_dtypes[i], who + ": input_dtypes[" + std::to_string(i) + "]"));
   }
   if (!given_dtypes_.empty() && !given_shapes_.empty() && given_dtypes_.size() != given_shapes_.size()) {
-    throw ConfigError(who + ": input_dtypes lists " + std::to_string(given_dtypes_.size()) +
-                      " dtypes, input_shapes " + std::to_string(given_shapes_.size()) + " shapes");
+    throw ConfigError(who + ": input_dtypes lists " + std::to_string(given_dtypes_.size()) + " dtypes, input_shapes " +
+                      std::to_string(given_shapes_.size()) + " shapes");
   }
   if (!given_shapes_.empty()) resolve_from_params();
 }
@@ -139,12 +137,12 @@ void RandomTensorDataset::use_model_inputs(const std::vector<TensorSpec>& inputs
   if (inputs.empty()) throw ConfigError(who + ": the model wrapper lists no inputs to generate");
   const std::string model_inputs = "the model's inputs are " + join_shapes(inputs);
   if (!given_shapes_.empty() && given_shapes_.size() != inputs.size()) {
-    throw ConfigError(who + ": input_shapes lists " + std::to_string(given_shapes_.size()) +
-                      " shapes, the model has " + std::to_string(inputs.size()) + " inputs; " + model_inputs);
+    throw ConfigError(who + ": input_shapes lists " + std::to_string(given_shapes_.size()) + " shapes, the model has " +
+                      std::to_string(inputs.size()) + " inputs; " + model_inputs);
   }
   if (!given_dtypes_.empty() && given_dtypes_.size() != inputs.size()) {
-    throw ConfigError(who + ": input_dtypes lists " + std::to_string(given_dtypes_.size()) +
-                      " dtypes, the model has " + std::to_string(inputs.size()) + " inputs; " + model_inputs);
+    throw ConfigError(who + ": input_dtypes lists " + std::to_string(given_dtypes_.size()) + " dtypes, the model has " +
+                      std::to_string(inputs.size()) + " inputs; " + model_inputs);
   }
   std::vector<TensorSpec> resolved;
   std::int64_t fixed_batch = 0;
@@ -152,7 +150,8 @@ void RandomTensorDataset::use_model_inputs(const std::vector<TensorSpec>& inputs
     const TensorSpec& in = inputs[i];
     const std::string name = "input '" + in.name + "' " + shape_to_string(in.shape);
     if (in.shape.empty()) {
-      throw ConfigError(who + ": " + name + " has no batch dimension; random_tensors stacks samples along "
+      throw ConfigError(who + ": " + name +
+                        " has no batch dimension; random_tensors stacks samples along "
                         "the first dimension");
     }
     const std::int64_t batch = in.shape[0];
@@ -172,14 +171,15 @@ void RandomTensorDataset::use_model_inputs(const std::vector<TensorSpec>& inputs
       }
       if (!fits) {
         throw ConfigError(who + ": input_shapes[" + std::to_string(i) + "] " + shape_to_string(given) +
-                          " does not fit model " + name + " (one sample, without the batch dimension: " +
-                          shape_to_string(sample.shape) + ")");
+                          " does not fit model " + name +
+                          " (one sample, without the batch dimension: " + shape_to_string(sample.shape) + ")");
       }
       sample.shape = given;
     } else {
       for (std::int64_t d : sample.shape) {
         if (d < 0) {
-          throw ConfigError(who + ": model " + name + " has free dimensions besides the batch; give one "
+          throw ConfigError(who + ": model " + name +
+                            " has free dimensions besides the batch; give one "
                             "sample's shape with input_shapes (one entry per input, e.g. \"3x224x224\")");
         }
       }
@@ -216,10 +216,17 @@ void RandomTensorDataset::check_sizes() const {
   for (std::size_t i = 0; i < samples_spec_.size(); ++i) {
     std::int64_t lo = 0, hi = 0;  // inclusive range of the dtype
     switch (samples_spec_[i].dtype) {
-      case DType::Int8: lo = -128, hi = 127; break;
-      case DType::UInt8: lo = 0, hi = 255; break;
-      case DType::Int32: lo = INT32_MIN, hi = INT32_MAX; break;
-      default: continue;
+      case DType::Int8:
+        lo = -128, hi = 127;
+        break;
+      case DType::UInt8:
+        lo = 0, hi = 255;
+        break;
+      case DType::Int32:
+        lo = INT32_MIN, hi = INT32_MAX;
+        break;
+      default:
+        continue;
     }
     if (params_.int_low < lo || params_.int_high - 1 > hi) {
       throw ConfigError(std::string(kClass) + ": int_low/int_high: [" + std::to_string(params_.int_low) + ", " +
@@ -264,8 +271,8 @@ Batch RandomTensorDataset::gather(Split split, std::span<const std::size_t> indi
   const auto n = static_cast<std::int64_t>(indices.size());
   for (std::size_t index : indices) {
     if (index >= size(split)) {
-      throw ConfigError(std::string(kClass) + ": sample " + std::to_string(index) + " of the " +
-                        split_name(split) + " split requested, it has " + std::to_string(size(split)));
+      throw ConfigError(std::string(kClass) + ": sample " + std::to_string(index) + " of the " + split_name(split) +
+                        " split requested, it has " + std::to_string(size(split)));
     }
   }
   const auto seed = static_cast<std::uint64_t>(params_.seed);

@@ -59,8 +59,7 @@ class RandomTensorDataset : public Dataset {
   std::vector<TensorSpec> sample_spec() const override;
   bool has_ground_truth() const override { return false; }
   // Throws NotSupported: there are no targets to score against.
-  void evaluate(std::span<const Tensor> predictions, const Batch& truth,
-                Measurements& m) const override;
+  void evaluate(std::span<const Tensor> predictions, const Batch& truth, Measurements& m) const override;
 
   // "3x224x224" -> {3, 224, 224}; throws ConfigError naming `where`.
   static Shape parse_shape(const std::string& text, const std::string& where);
@@ -70,8 +69,8 @@ class RandomTensorDataset : public Dataset {
   void check_sizes() const;
 
   Params params_;
-  std::vector<Shape> given_shapes_;  // parsed input_shapes
-  std::vector<DType> given_dtypes_;  // parsed input_dtypes
+  std::vector<Shape> given_shapes_;       // parsed input_shapes
+  std::vector<DType> given_dtypes_;       // parsed input_dtypes
   std::vector<TensorSpec> samples_spec_;  // resolved, without the batch dimension
   std::size_t batch_size_ = 1;
   bool resolved_ = false;

@@ -93,9 +93,8 @@ std::vector<std::size_t> flow_order(const FlowDefinition& flow) {
     for (const auto& [name, connection] : runners[i].outputs) {
       const auto [it, inserted] = producer.emplace(connection, i);
       if (!inserted) {
-        throw ConfigError(runners[i].where + ": output '" + name + "' writes connection '" + connection +
-                          "', which " + runners[it->second].where.substr(flow.where.size() + 2) +
-                          " already writes");
+        throw ConfigError(runners[i].where + ": output '" + name + "' writes connection '" + connection + "', which " +
+                          runners[it->second].where.substr(flow.where.size() + 2) + " already writes");
       }
     }
   }
@@ -124,8 +123,8 @@ std::vector<std::size_t> flow_order(const FlowDefinition& flow) {
         for (auto it = std::find(stack.begin(), stack.end(), from); it != stack.end(); ++it) {
           cycle += "runner " + std::to_string(*it) + " (" + runners[*it].type + ") <- ";
         }
-        throw ConfigError(flow.where + ": the connections form a cycle: " + cycle + "runner " +
-                          std::to_string(from) + "; a flow must run from providers to collectors");
+        throw ConfigError(flow.where + ": the connections form a cycle: " + cycle + "runner " + std::to_string(from) +
+                          "; a flow must run from providers to collectors");
       }
       if (mark[from] == Mark::New) visit(from);
     }

@@ -22,7 +22,7 @@ struct RunnerBlock {
   nlohmann::json parameters = nlohmann::json::object();
   std::vector<std::pair<std::string, std::string>> inputs;   // own name -> connection
   std::vector<std::pair<std::string, std::string>> outputs;  // own name -> connection
-  std::string where;  // "flow.json: runner 2 (NamePrinter)", for errors
+  std::string where;                                         // "flow.json: runner 2 (NamePrinter)", for errors
 };
 
 struct FlowDefinition {

@@ -33,8 +33,8 @@ FrameInput::FrameInput(const TensorSpec& spec, const std::string& where) : spec_
   const std::size_t c = static_cast<std::size_t>(channels_);
   if ((!spec.mean.empty() && spec.mean.size() != c && spec.mean.size() != 1) ||
       (!spec.std.empty() && spec.std.size() != c && spec.std.size() != 1)) {
-    throw ConfigError(where + ": model input '" + spec.name + "': mean/std must have 1 or " +
-                      std::to_string(c) + " values");
+    throw ConfigError(where + ": model input '" + spec.name + "': mean/std must have 1 or " + std::to_string(c) +
+                      " values");
   }
 }
 

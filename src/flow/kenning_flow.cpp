@@ -60,8 +60,8 @@ double FlowStats::work_sum() const {
 nlohmann::json FlowStats::to_json() const {
   nlohmann::json runners_json = nlohmann::json::array();
   for (const auto& r : runners) {
-    runners_json.push_back({{"type", r.type}, {"work_seconds", r.work_seconds}, {"wait_seconds", r.wait_seconds},
-                            {"skipped", r.skipped}});
+    runners_json.push_back(
+        {{"type", r.type}, {"work_seconds", r.work_seconds}, {"wait_seconds", r.wait_seconds}, {"skipped", r.skipped}});
   }
   return {{"steps", steps},
           {"wall_seconds", wall_seconds},
@@ -91,9 +91,9 @@ KenningFlow::KenningFlow(const FlowDefinition& definition, FlowOptions options, 
       r.node = std::make_unique<CollectorNode>(reg.output_collectors.create(block.type, block.parameters, block.where));
     } else {
       std::string known;
-      for (const RegistryBase* family : {static_cast<const RegistryBase*>(&reg.data_providers),
-                                         static_cast<const RegistryBase*>(&reg.runners),
-                                         static_cast<const RegistryBase*>(&reg.output_collectors)}) {
+      for (const RegistryBase* family :
+           {static_cast<const RegistryBase*>(&reg.data_providers), static_cast<const RegistryBase*>(&reg.runners),
+            static_cast<const RegistryBase*>(&reg.output_collectors)}) {
         for (const auto& c : family->classes()) known += (known.empty() ? "" : ", ") + c.name;
       }
       throw ConfigError(block.where + ": unknown runner type '" + block.type + "'; known: " + known);
@@ -139,8 +139,8 @@ KenningFlow::KenningFlow(const FlowDefinition& definition, FlowOptions options, 
       const Runner& from = runners_[producer];
       const TensorSpec produced = from.node->output_spec()[output];
       if (!compatible(produced, inputs[i])) {
-        throw ConfigError(block.where + ": input '" + name + "' expects " + describe(inputs[i]) +
-                          ", but connection '" + connection + "' carries " + describe(produced) + " from " +
+        throw ConfigError(block.where + ": input '" + name + "' expects " + describe(inputs[i]) + ", but connection '" +
+                          connection + "' carries " + describe(produced) + " from " +
                           from.where.substr(definition.where.size() + 2) + " output '" + produced.name + "'");
       }
       r.input_slots[i] = slots.at(connection);

@@ -17,8 +17,7 @@ cv::Mat frame_mat(const TensorView& frame) {
 }
 }  // namespace
 
-ModelRuntimeRunner::ModelRuntimeRunner(const nlohmann::json& parameters, const std::string& where)
-    : where_(where) {
+ModelRuntimeRunner::ModelRuntimeRunner(const nlohmann::json& parameters, const std::string& where) : where_(where) {
   const Params params = schema().parse(parameters, where + ".parameters");
   nlohmann::json blocks = {{"model_wrapper", params.model_wrapper}};
   if (!params.runtime.is_null()) blocks["runtime"] = params.runtime;

@@ -97,8 +97,7 @@ std::vector<ScoredMatch> parse_det_list(const nlohmann::json& list, const std::s
 
 std::size_t parse_gt_count(const nlohmann::json& v, const std::string& key) {
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
-    throw ConfigError("measurements: " + key + ": expected a count of ground-truth boxes, got " +
-                      shortened_dump(v));
+    throw ConfigError("measurements: " + key + ": expected a count of ground-truth boxes, got " + shortened_dump(v));
   }
   return v.get<std::size_t>();
 }
@@ -107,8 +106,8 @@ std::size_t parse_gt_count(const nlohmann::json& v, const std::string& key) {
 
 float iou_threshold_at(int k) { return 0.5f + 0.05f * static_cast<float>(k); }
 
-std::vector<ScoredMatch> match_detections(std::vector<Detection> predictions,
-                                          std::span<const Detection> ground_truth, int class_id) {
+std::vector<ScoredMatch> match_detections(std::vector<Detection> predictions, std::span<const Detection> ground_truth,
+                                          int class_id) {
   std::erase_if(predictions, [&](const Detection& d) { return d.class_id != class_id; });
   std::stable_sort(predictions.begin(), predictions.end(),
                    [](const Detection& a, const Detection& b) { return a.score > b.score; });

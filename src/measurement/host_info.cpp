@@ -69,8 +69,7 @@ nlohmann::json memory_total_bytes() {
 
 nlohmann::json os_name() {
   std::string value = find_field("/etc/os-release", "PRETTY_NAME", '=');
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-      value.back() == value.front()) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
     value = value.substr(1, value.size() - 2);
   }
   return or_unknown(value);
@@ -100,7 +99,7 @@ std::string compiler() {
 
 std::string iso8601_utc_now() {
   const std::time_t now = std::time(nullptr);
-  std::tm tm {};
+  std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);

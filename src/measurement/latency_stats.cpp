@@ -24,9 +24,7 @@ double median_of(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-std::string percentile_key(double p) {
-  return p == std::floor(p) ? fmt::format("p{:.0f}", p) : fmt::format("p{}", p);
-}
+std::string percentile_key(double p) { return p == std::floor(p) ? fmt::format("p{:.0f}", p) : fmt::format("p{}", p); }
 
 }  // namespace
 
@@ -52,9 +50,9 @@ nlohmann::json latency_statistics(const std::vector<double>& steps, const Verdic
   for (double x : steady) sq += (x - mean) * (x - mean);
   const double stddev = std::sqrt(sq / n);
   const double cv = mean > 0 ? stddev / mean : 0;
-  j["steady_state"] = {{"count", steady.size()}, {"mean", mean},        {"median", median_of(steady)},
-                       {"std", stddev},          {"min", sorted.front()}, {"max", sorted.back()},
-                       {"cv", cv}};
+  j["steady_state"] = {
+      {"count", steady.size()}, {"mean", mean}, {"median", median_of(steady)}, {"std", stddev}, {"min", sorted.front()},
+      {"max", sorted.back()},   {"cv", cv}};
 
   nlohmann::json pct = nlohmann::json::object();
   std::vector<std::string> insufficient;
@@ -64,17 +62,18 @@ nlohmann::json latency_statistics(const std::vector<double>& steps, const Verdic
       pct[percentile_key(p)] = percentile_of(sorted, p);
     } else {
       pct[percentile_key(p)] = nullptr;
-      insufficient.push_back(fmt::format("{} needs {} samples, the steady state has {}", percentile_key(p), need,
-                                         steady.size()));
+      insufficient.push_back(
+          fmt::format("{} needs {} samples, the steady state has {}", percentile_key(p), need, steady.size()));
     }
   }
   j["percentiles"] = pct;
   j["percentiles_insufficient"] = insufficient;
 
   if (cv > rules.cv_warning) {
-    warnings.push_back(fmt::format("coefficient of variation {:.1f} % is above {:.1f} %: latencies vary, "
-                                   "look at the percentiles rather than the mean",
-                                   cv * 100, rules.cv_warning * 100));
+    warnings.push_back(
+        fmt::format("coefficient of variation {:.1f} % is above {:.1f} %: latencies vary, "
+                    "look at the percentiles rather than the mean",
+                    cv * 100, rules.cv_warning * 100));
   }
   const double duration = std::accumulate(steps.begin(), steps.end(), 0.0);
   if (duration < rules.min_duration_s) {
@@ -95,9 +94,10 @@ nlohmann::json latency_statistics(const std::vector<double>& steps, const Verdic
     const double drift = a > 0 ? std::abs(b - a) / a : 0;
     j["steady_state"]["median_drift"] = drift;
     if (drift > rules.max_median_drift) {
-      invalid.push_back(fmt::format("unstable: the median of the second half differs by {:.1f} % from the first "
-                                    "half's (at most {:.1f} %)",
-                                    drift * 100, rules.max_median_drift * 100));
+      invalid.push_back(
+          fmt::format("unstable: the median of the second half differs by {:.1f} % from the first "
+                      "half's (at most {:.1f} %)",
+                      drift * 100, rules.max_median_drift * 100));
     }
   }
   j["warnings"] = warnings;

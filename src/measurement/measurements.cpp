@@ -136,9 +136,7 @@ void Measurements::compute_derived(const VerdictRules& rules) {
   compute_detection_metrics(data_);
 }
 
-void Measurements::save(const std::filesystem::path& path) const {
-  write_file_atomically(path, data_.dump(2) + "\n");
-}
+void Measurements::save(const std::filesystem::path& path) const { write_file_atomically(path, data_.dump(2) + "\n"); }
 
 double unix_time_now() {
   using namespace std::chrono;

@@ -12,9 +12,7 @@ namespace {
 
 // NaN scores rank below every real score, so a broken output never counts as
 // a hit by accident and the ordering stays total.
-float rank_key(float score) {
-  return std::isnan(score) ? -std::numeric_limits<float>::infinity() : score;
-}
+float rank_key(float score) { return std::isnan(score) ? -std::numeric_limits<float>::infinity() : score; }
 
 // True when class `a` ranks above class `b`: higher score first, and on a
 // tie the lower class index, so results never depend on evaluation order.
@@ -31,9 +29,8 @@ void check_matrix_shape(const ConfusionMatrix& matrix, std::size_t num_classes) 
   }
   for (std::size_t r = 0; r < matrix.size(); ++r) {
     if (matrix[r].size() != num_classes) {
-      throw ConfigError("confusion matrix: row " + std::to_string(r) + " has " +
-                        std::to_string(matrix[r].size()) + " columns, expected " +
-                        std::to_string(num_classes));
+      throw ConfigError("confusion matrix: row " + std::to_string(r) + " has " + std::to_string(matrix[r].size()) +
+                        " columns, expected " + std::to_string(num_classes));
     }
   }
 }
@@ -41,23 +38,20 @@ void check_matrix_shape(const ConfusionMatrix& matrix, std::size_t num_classes) 
 }  // namespace
 
 void accumulate_classification(std::span<const float> scores, std::span<const std::int64_t> labels,
-                               std::size_t num_classes, ConfusionMatrix& matrix,
-                               std::int64_t& top_5_count) {
+                               std::size_t num_classes, ConfusionMatrix& matrix, std::int64_t& top_5_count) {
   if (num_classes == 0) throw ConfigError("classification scores: num_classes must be >= 1");
   if (scores.size() / num_classes != labels.size() || scores.size() % num_classes != 0) {
     throw ConfigError("classification scores: expected " + std::to_string(labels.size()) + "x" +
-                      std::to_string(num_classes) + " = " +
-                      std::to_string(labels.size() * num_classes) + " values, got " +
-                      std::to_string(scores.size()));
+                      std::to_string(num_classes) + " = " + std::to_string(labels.size() * num_classes) +
+                      " values, got " + std::to_string(scores.size()));
   }
   if (matrix.empty()) matrix.assign(num_classes, std::vector<std::int64_t>(num_classes, 0));
   check_matrix_shape(matrix, num_classes);
   // Validate every label before counting, so a bad batch leaves no partial counts.
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || static_cast<std::uint64_t>(labels[i]) >= num_classes) {
-      throw ConfigError("classification labels: label " + std::to_string(labels[i]) +
-                        " of sample " + std::to_string(i) + " is outside [0, " +
-                        std::to_string(num_classes) + ")");
+      throw ConfigError("classification labels: label " + std::to_string(labels[i]) + " of sample " +
+                        std::to_string(i) + " is outside [0, " + std::to_string(num_classes) + ")");
     }
   }
 
@@ -76,8 +70,7 @@ void accumulate_classification(std::span<const float> scores, std::span<const st
   }
 }
 
-ClassificationMetrics compute_classification_metrics(const ConfusionMatrix& matrix,
-                                                     std::int64_t top_5_count) {
+ClassificationMetrics compute_classification_metrics(const ConfusionMatrix& matrix, std::int64_t top_5_count) {
   const std::size_t n = matrix.size();
   check_matrix_shape(matrix, n);
 
@@ -89,8 +82,8 @@ ClassificationMetrics compute_classification_metrics(const ConfusionMatrix& matr
     for (std::size_t p = 0; p < n; ++p) {
       const std::int64_t v = matrix[a][p];
       if (v < 0) {
-        throw ConfigError("confusion matrix: negative count " + std::to_string(v) + " at [" +
-                          std::to_string(a) + "][" + std::to_string(p) + "]");
+        throw ConfigError("confusion matrix: negative count " + std::to_string(v) + " at [" + std::to_string(a) + "][" +
+                          std::to_string(p) + "]");
       }
       actual_total[a] += v;
       predicted_total[p] += v;
@@ -137,8 +130,7 @@ ClassificationMetrics compute_classification_metrics(const ConfusionMatrix& matr
   m.mean_precision = precision_sum / static_cast<double>(predicted_classes);
   m.mean_sensitivity = sensitivity_sum / static_cast<double>(present_classes);
   // Summing logs avoids underflow of the product with many classes.
-  m.g_mean =
-      zero_sensitivity ? 0.0 : std::exp(log_sensitivity_sum / static_cast<double>(present_classes));
+  m.g_mean = zero_sensitivity ? 0.0 : std::exp(log_sensitivity_sum / static_cast<double>(present_classes));
   return m;
 }
 

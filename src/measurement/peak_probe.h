@@ -9,8 +9,8 @@
 namespace kenning {
 
 struct PeakProbe {
-  double gflops = 0;   // float32, one thread
-  std::string isa;     // "avx512f", "avx2+fma" or "sse2"
+  double gflops = 0;  // float32, one thread
+  std::string isa;    // "avx512f", "avx2+fma" or "sse2"
 };
 
 // Runs for about 50 ms the first time; later calls return the first result.

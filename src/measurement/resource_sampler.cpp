@@ -69,13 +69,11 @@ double read_mem_percent() {
     if (have_total && have_available) break;
   }
   if (!have_total || !have_available || total == 0) return -1.0;
-  return 100.0 * static_cast<double>(total - std::min(available, total)) /
-         static_cast<double>(total);
+  return 100.0 * static_cast<double>(total - std::min(available, total)) / static_cast<double>(total);
 }
 
 // Percentage of busy time of each core since `prev`; updates `prev`.
-std::vector<double> cpu_percent_since(std::vector<CpuTimes>& prev,
-                                      const std::vector<CpuTimes>& now) {
+std::vector<double> cpu_percent_since(std::vector<CpuTimes>& prev, const std::vector<CpuTimes>& now) {
   std::vector<double> percent(now.size(), 0.0);
   for (std::size_t i = 0; i < now.size(); ++i) {
     // A core that came online since the last reading counts from boot.
@@ -176,7 +174,8 @@ void ResourceSampler::stop_into(Measurements& m) {
     m.append(keys::session_utilization_timestamp, timestamps_[i]);
   }
   if (!gpu_.empty() && gpu_.size() == timestamps_.size()) {
-    for (MeasurementKey key : {keys::session_utilization_gpu_utilization, keys::session_utilization_gpu_mem_utilization}) {
+    for (MeasurementKey key :
+         {keys::session_utilization_gpu_utilization, keys::session_utilization_gpu_mem_utilization}) {
       if (!m.contains(key)) m.set(key, nlohmann::json::array());
     }
     for (std::size_t i = 0; i < gpu_.size(); ++i) {

@@ -30,10 +30,8 @@ void require_weights(const std::filesystem::path& weights) {
   }
 }
 
-[[noreturn]] void bad_param(const std::string& key, const std::string& expected,
-                            const std::string& got) {
-  throw ConfigError(std::string(kClass) + ": parameter '" + key + "': expected " + expected +
-                    ", got " + got);
+[[noreturn]] void bad_param(const std::string& key, const std::string& expected, const std::string& got) {
+  throw ConfigError(std::string(kClass) + ": parameter '" + key + "': expected " + expected + ", got " + got);
 }
 }  // namespace
 
@@ -49,8 +47,7 @@ const ParamSchema<PyTorchFashionMNISTCNN::Params>& PyTorchFashionMNISTCNN::schem
           .at_least(1e-8)
           .field("num_epochs", &Params::num_epochs, "Training epochs")
           .at_least(1)
-          .field("logdir", &Params::logdir,
-                 "Folder for training_log.jsonl and training_log.csv (empty: none)")
+          .field("logdir", &Params::logdir, "Folder for training_log.jsonl and training_log.csv (empty: none)")
           .field("seed", &Params::seed, "Seed of weight init, dropout and shuffling")
           .field("num_threads", &Params::num_threads, "libtorch threads (0: all cores)")
           .at_least(0);
@@ -65,9 +62,8 @@ PyTorchFashionMNISTCNN::PyTorchFashionMNISTCNN(const Params& params) : params_(s
 }
 
 const std::vector<std::string>& PyTorchFashionMNISTCNN::class_names() {
-  static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                                 "Coat",        "Sandal",  "Shirt",    "Sneaker",
-                                                 "Bag",         "Ankle boot"};
+  static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                 "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
   return names;
 }
 
@@ -136,8 +132,8 @@ std::vector<Tensor> PyTorchFashionMNISTCNN::postprocess(std::vector<Tensor> outp
   Tensor& logits = outputs[0];
   const Shape& shape = logits.shape();
   if (logits.dtype() != DType::Float32 || shape.size() != 2 || shape[1] != kNumClasses) {
-    throw ConfigError(where + ": expected float32 [n, 10] logits, got " +
-                      std::string(dtype_name(logits.dtype())) + " " + shape_to_string(shape));
+    throw ConfigError(where + ": expected float32 [n, 10] logits, got " + std::string(dtype_name(logits.dtype())) +
+                      " " + shape_to_string(shape));
   }
   // Softmax in place, shifted by the row maximum so exp() cannot overflow.
   std::span<float> values = logits.data<float>();
@@ -159,9 +155,8 @@ std::vector<EpochStats> PyTorchFashionMNISTCNN::train(const Dataset& dataset) {
   // The output layer has 10 classes; a dataset with another count cannot fit.
   const std::size_t classes = dataset.class_names().size();
   if (classes != static_cast<std::size_t>(kNumClasses)) {
-    throw ConfigError(std::string(kClass) + ": dataset " + dataset.type_name() + " has " +
-                      std::to_string(classes) + " classes, the model has " +
-                      std::to_string(kNumClasses));
+    throw ConfigError(std::string(kClass) + ": dataset " + dataset.type_name() + " has " + std::to_string(classes) +
+                      " classes, the model has " + std::to_string(kNumClasses));
   }
   net_torch::TrainConfig config;
   config.owner = kClass;

@@ -69,8 +69,8 @@ class PyTorchFashionMNISTCNN : public ModelWrapper {
   static IOSpec definition_io_spec();
   static const std::vector<std::string>& class_names();
 
-  std::filesystem::path weights_path() const;  // <stem>.pt
-  std::filesystem::path onnx_path() const;     // <stem>.onnx
+  std::filesystem::path weights_path() const;      // <stem>.pt
+  std::filesystem::path onnx_path() const;         // <stem>.onnx
   std::filesystem::path torchscript_path() const;  // <stem>.ts
 
  private:

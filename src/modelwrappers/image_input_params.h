@@ -18,7 +18,8 @@ inline constexpr EnumName<ImageLayout> kImageLayoutNames[] = {{ImageLayout::NCHW
 
 // Declares model_path (required; `model_help` says what the class expects of
 // the model), input_layout, mean and std, in that order.
-template <class P> void declare_image_input(ParamSchema<P>& s, std::string model_help) {
+template <class P>
+void declare_image_input(ParamSchema<P>& s, std::string model_help) {
   s.field("model_path", &P::model_path, std::move(model_help))
       .required()
       .field("input_layout", &P::input_layout, "Layout of the model's image input", kImageLayoutNames)
@@ -28,7 +29,8 @@ template <class P> void declare_image_input(ParamSchema<P>& s, std::string model
 
 // Declares score_threshold (`score_help` says which score), iou_threshold
 // and max_detections: the filtering every detector applies to its boxes.
-template <class P> void declare_detection_limits(ParamSchema<P>& s, std::string score_help) {
+template <class P>
+void declare_detection_limits(ParamSchema<P>& s, std::string score_help) {
   s.field("score_threshold", &P::score_threshold, std::move(score_help))
       .range(0, 1)
       .field("iou_threshold", &P::iou_threshold, "NMS drops boxes overlapping a better one above this IoU")

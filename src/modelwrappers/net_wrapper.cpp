@@ -21,8 +21,7 @@ void check_net_wrapper_params(const std::string& who, const NetWrapperParams& p)
   }
 }
 
-TorchNetWrapper::TorchNetWrapper(std::string who, const NetWrapperParams& params, NetGraph graph,
-                                 LinearInit linear)
+TorchNetWrapper::TorchNetWrapper(std::string who, const NetWrapperParams& params, NetGraph graph, LinearInit linear)
     : who_(std::move(who)), params_(params), graph_(std::move(graph)), linear_(linear) {
   prepare_files();
 }
@@ -56,11 +55,9 @@ void TorchNetWrapper::check_existing_sidecar() const {
   auto shape = [](const std::vector<TensorSpec>& v) { return v.empty() ? Shape{} : v.front().shape; };
   if (shape(found.input) != shape(wanted.input) || shape(found.output) != shape(wanted.output)) {
     throw ConfigError(who_ + ": " + params_.model_path.string() + " was written for input " +
-                      shape_to_string(shape(found.input)) + " and output " +
-                      shape_to_string(shape(found.output)) + ", the parameters give " +
-                      shape_to_string(shape(wanted.input)) + " and " +
-                      shape_to_string(shape(wanted.output)) +
-                      "; delete it or choose another model_path");
+                      shape_to_string(shape(found.input)) + " and output " + shape_to_string(shape(found.output)) +
+                      ", the parameters give " + shape_to_string(shape(wanted.input)) + " and " +
+                      shape_to_string(shape(wanted.output)) + "; delete it or choose another model_path");
   }
 }
 
@@ -79,9 +76,10 @@ void TorchNetWrapper::prepare_files() {
       if (ec) throw IoError(weights.parent_path().string() + ": cannot create folder: " + ec.message());
     }
     net_torch::create_weights(graph_, linear_, params_.seed, weights);
-    spdlog::info("{}: no model at {}; wrote weights initialised from seed {} to {} "
-                 "(random, not pretrained)",
-                 who_, params_.model_path.string(), params_.seed, weights.string());
+    spdlog::info(
+        "{}: no model at {}; wrote weights initialised from seed {} to {} "
+        "(random, not pretrained)",
+        who_, params_.model_path.string(), params_.seed, weights.string());
   }
   const std::string format = model_format_from_path(params_.model_path);
   if (format == "onnx") save_to_onnx(params_.model_path);
@@ -107,13 +105,13 @@ std::vector<Tensor> TorchNetWrapper::preprocess(const Batch& batch) const {
 std::vector<Tensor> TorchNetWrapper::postprocess(std::vector<Tensor> outputs) const {
   const std::string where = who_ + ".postprocess";
   const Shape expected = {-1, params_.num_classes};
-  if (outputs.size() != 1 || outputs[0].dtype() != DType::Float32 ||
-      outputs[0].shape().size() != 2 || outputs[0].shape()[1] != params_.num_classes) {
-    throw ConfigError(where + ": expected 1 output, float32 logits " + shape_to_string(expected) +
-                      ", got " + std::to_string(outputs.size()) + " output(s)" +
+  if (outputs.size() != 1 || outputs[0].dtype() != DType::Float32 || outputs[0].shape().size() != 2 ||
+      outputs[0].shape()[1] != params_.num_classes) {
+    throw ConfigError(where + ": expected 1 output, float32 logits " + shape_to_string(expected) + ", got " +
+                      std::to_string(outputs.size()) + " output(s)" +
                       (outputs.empty() ? std::string()
-                                       : ", the first " + std::string(dtype_name(outputs[0].dtype())) +
-                                             " " + shape_to_string(outputs[0].shape())));
+                                       : ", the first " + std::string(dtype_name(outputs[0].dtype())) + " " +
+                                             shape_to_string(outputs[0].shape())));
   }
   return outputs;
 }

@@ -50,7 +50,8 @@ struct NetWrapperParams {
 inline constexpr std::int64_t kNetMinInputSize = 32;
 
 // Declares model_path and seed (first in help) ...
-template <class P> void add_net_head_fields(ParamSchema<P>& s) {
+template <class P>
+void add_net_head_fields(ParamSchema<P>& s) {
   s.template field<std::filesystem::path>(
        "model_path", &P::model_path,
        "Model file (.pt, .onnx or .ts); weights live in <stem>.pt. Created from `seed` when missing")
@@ -60,7 +61,8 @@ template <class P> void add_net_head_fields(ParamSchema<P>& s) {
                                     "(no pretrained weights are used)");
 }
 // ... and the rest (after the wrapper's own architecture parameters).
-template <class P> void add_net_tail_fields(ParamSchema<P>& s) {
+template <class P>
+void add_net_tail_fields(ParamSchema<P>& s) {
   s.template field<std::int64_t>("input_size", &P::input_size, "Height and width of the RGB input")
       .at_least(kNetMinInputSize)
       .template field<std::int64_t>("num_classes", &P::num_classes, "Outputs of the final Linear layer")
@@ -82,8 +84,8 @@ template <class P> void add_net_tail_fields(ParamSchema<P>& s) {
 // wrappers read or write. Throws ConfigError "<who>: parameter 'model_path':
 // expected ..., got ...". The declared limits are checked by schema().check().
 void check_net_wrapper_params(const std::string& who, const NetWrapperParams& p);
-[[noreturn]] void bad_net_param(const std::string& who, const std::string& key,
-                                const std::string& expected, const std::string& got);
+[[noreturn]] void bad_net_param(const std::string& who, const std::string& key, const std::string& expected,
+                                const std::string& got);
 
 class TorchNetWrapper : public ModelWrapper {
  public:

@@ -61,8 +61,8 @@ ONNXImageClassifier::ONNXImageClassifier(const Params& params)
   if (inputs.size() != 1 || inputs[0].shape.size() != 4 || inputs[0].dtype != DType::Float32) {
     std::string got;
     for (const auto& in : inputs) {
-      got += (got.empty() ? "" : ", ") + std::string("'") + in.name + "' " + std::string(dtype_name(in.dtype)) +
-             " " + shape_to_string(in.shape);
+      got += (got.empty() ? "" : ", ") + std::string("'") + in.name + "' " + std::string(dtype_name(in.dtype)) + " " +
+             shape_to_string(in.shape);
     }
     throw ConfigError(who + ": " + file + ": expected one float32 image input of rank 4 (" +
                       enum_name(kImageLayoutNames, params_.input_layout) + "), the model has " +
@@ -87,8 +87,9 @@ ONNXImageClassifier::ONNXImageClassifier(const Params& params)
     }
     for (double v : values) {
       if (!std::isfinite(v) || (std::string(key) == "std" && !(v > 0))) {
-        throw ConfigError(who + ": " + key + ": expected " + (std::string(key) == "std" ? "finite values > 0" : "finite values") +
-                          ", got " + join_doubles(values));
+        throw ConfigError(who + ": " + key + ": expected " +
+                          (std::string(key) == "std" ? "finite values > 0" : "finite values") + ", got " +
+                          join_doubles(values));
       }
     }
   }
@@ -97,7 +98,8 @@ ONNXImageClassifier::ONNXImageClassifier(const Params& params)
   TensorSpec& out = spec_.output.front();
   if (out.shape.size() >= 2) {
     std::int64_t classes = 1;
-    for (std::size_t d = 1; d < out.shape.size() && classes > 0; ++d) classes = out.shape[d] < 0 ? -1 : classes * out.shape[d];
+    for (std::size_t d = 1; d < out.shape.size() && classes > 0; ++d)
+      classes = out.shape[d] < 0 ? -1 : classes * out.shape[d];
     num_classes_ = classes;
   }
   const std::string output_desc = "model output '" + out.name + "' " + shape_to_string(out.shape);
@@ -114,8 +116,8 @@ ONNXImageClassifier::ONNXImageClassifier(const Params& params)
     for (std::int64_t c = 0; c < num_classes_; ++c) class_names_.push_back("class_" + std::to_string(c));
   }
   if (num_classes_ > 0 && !class_names_.empty() && class_names_.size() != static_cast<std::size_t>(num_classes_)) {
-    throw ConfigError(who + ": " + file + ": the I/O spec names " + std::to_string(class_names_.size()) +
-                      " classes, " + output_desc + " has " + std::to_string(num_classes_));
+    throw ConfigError(who + ": " + file + ": the I/O spec names " + std::to_string(class_names_.size()) + " classes, " +
+                      output_desc + " has " + std::to_string(num_classes_));
   }
   out.class_name = class_names_;
   if (!spec_.processed_output.empty()) spec_.processed_output.front().class_name = class_names_;
@@ -131,8 +133,8 @@ std::vector<TensorSpec> ONNXImageClassifier::preprocess_input_spec() const {
 std::vector<Tensor> ONNXImageClassifier::preprocess(const Batch& batch) const {
   const std::string where = std::string(kClass) + ".preprocess";
   const TensorSpec& model_in = spec_.model_inputs().front();
-  const std::string expected = "[n, " + std::to_string(chw_[0]) + ", " + std::to_string(chw_[1]) + ", " +
-                               std::to_string(chw_[2]) + "]";
+  const std::string expected =
+      "[n, " + std::to_string(chw_[0]) + ", " + std::to_string(chw_[1]) + ", " + std::to_string(chw_[2]) + "]";
   const std::string model_desc = "model input '" + model_in.name + "' " + shape_to_string(model_in.shape) + " (" +
                                  enum_name(kImageLayoutNames, params_.input_layout) + ")";
   if (batch.inputs.size() != 1) {

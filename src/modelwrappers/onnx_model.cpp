@@ -51,7 +51,8 @@ std::vector<Tensor> ONNXModel::preprocess(const Batch& batch) const {
 std::vector<Tensor> ONNXModel::postprocess(std::vector<Tensor> outputs) const { return outputs; }
 
 std::vector<EpochStats> ONNXModel::train(const Dataset&) {
-  throw NotSupported(who_ + " cannot train: it runs an existing ONNX model and has no training framework; "
+  throw NotSupported(who_ +
+                     " cannot train: it runs an existing ONNX model and has no training framework; "
                      "train with the model's own framework and point model_path at the exported .onnx");
 }
 
@@ -65,7 +66,8 @@ void ONNXModel::save_to_onnx(const std::filesystem::path& path) {
 }
 
 std::vector<Tensor> ONNXModel::run_inference(std::span<const TensorView>) {
-  throw NotSupported(who_ + " cannot run inference natively: it has no framework of its own; add a runtime "
+  throw NotSupported(who_ +
+                     " cannot run inference natively: it has no framework of its own; add a runtime "
                      "block that reads ONNX (e.g. {\"type\": \"ONNXExecRuntime\"} or OpenCVRuntime)");
 }
 

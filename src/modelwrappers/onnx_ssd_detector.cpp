@@ -67,12 +67,15 @@ ONNXSSDDetector::ONNXSSDDetector(const Params& params)
       score_outputs_.push_back(i);
       score_rows += rows_of(outputs[i].shape);
     } else {
-      throw ConfigError(who + ": expected score outputs [n, anchors, classes] and box outputs [n, anchors, k >= 4], "
-                        "outputs with more than two different last dimensions: " + describe_outputs(outputs));
+      throw ConfigError(who +
+                        ": expected score outputs [n, anchors, classes] and box outputs [n, anchors, k >= 4], "
+                        "outputs with more than two different last dimensions: " +
+                        describe_outputs(outputs));
     }
   }
   if (score_outputs_.empty() || box_k < 4) {
-    throw ConfigError(who + ": expected score outputs [n, anchors, classes] and box outputs [n, anchors, k >= 4], got " +
+    throw ConfigError(who +
+                      ": expected score outputs [n, anchors, classes] and box outputs [n, anchors, k >= 4], got " +
                       describe_outputs(outputs));
   }
   if (score_k != static_cast<std::int64_t>(params_.class_names.size())) {
@@ -89,8 +92,7 @@ ONNXSSDDetector::ONNXSSDDetector(const Params& params)
     throw ConfigError(who + ": output shapes do not match the anchors: strides/anchors_per_cell (" + layers +
                       ") on a " + std::to_string(chw_[2]) + "x" + std::to_string(chw_[1]) + " input give " +
                       std::to_string(anchors) + " anchors, the score outputs have " + std::to_string(score_rows) +
-                      " rows and the box outputs " + std::to_string(box_rows) + " (" + describe_outputs(outputs) +
-                      ")");
+                      " rows and the box outputs " + std::to_string(box_rows) + " (" + describe_outputs(outputs) + ")");
   }
   decode_.num_classes = static_cast<std::size_t>(score_k);
   decode_.box_values = static_cast<std::size_t>(box_k);
@@ -111,11 +113,14 @@ std::vector<Tensor> ONNXSSDDetector::preprocess(const Batch& batch) const {
 std::vector<Tensor> ONNXSSDDetector::postprocess(std::vector<Tensor> outputs) const {
   const std::string where = std::string(kClass) + ".postprocess";
   const std::size_t needed = std::max(*std::max_element(score_outputs_.begin(), score_outputs_.end()),
-                                      *std::max_element(box_outputs_.begin(), box_outputs_.end())) + 1;
+                                      *std::max_element(box_outputs_.begin(), box_outputs_.end())) +
+                             1;
   if (outputs.size() < needed) {
-    throw ConfigError(where + ": expected " + std::to_string(needed) + " outputs, got " + std::to_string(outputs.size()));
+    throw ConfigError(where + ": expected " + std::to_string(needed) + " outputs, got " +
+                      std::to_string(outputs.size()));
   }
-  const std::int64_t n = outputs[score_outputs_.front()].shape().empty() ? 0 : outputs[score_outputs_.front()].shape()[0];
+  const std::int64_t n =
+      outputs[score_outputs_.front()].shape().empty() ? 0 : outputs[score_outputs_.front()].shape()[0];
   // Per sample, one layer's rows follow the previous layer's: gather them into one list.
   auto gather = [&](const std::vector<std::size_t>& which, std::int64_t sample) {
     std::vector<float> v;

@@ -41,7 +41,8 @@ ONNXYOLODetector::ONNXYOLODetector(const Params& params)
                       " values (" + std::to_string(per) + " width, height pairs for each of the model's " +
                       std::to_string(outputs.size()) + " outputs), got " + std::to_string(params_.anchors.size()));
   }
-  const std::int64_t channels = params_.anchors_per_output * (5 + static_cast<std::int64_t>(params_.class_names.size()));
+  const std::int64_t channels =
+      params_.anchors_per_output * (5 + static_cast<std::int64_t>(params_.class_names.size()));
   for (const auto& o : outputs) {
     if (o.shape.size() != 4 || o.shape[1] != channels || o.shape[2] <= 0 || o.shape[3] <= 0) {
       throw ConfigError(who + ": output '" + o.name + "' " + shape_to_string(o.shape) + ": expected [n, " +

@@ -52,12 +52,12 @@ std::vector<Detection> decode_ssd(std::span<const float> scores, std::span<const
                       std::to_string(o.num_classes) + " and " + std::to_string(o.box_values));
   }
   if (scores.size() != anchors.size() * o.num_classes || boxes.size() != anchors.size() * o.box_values) {
-    throw ConfigError("SSD decoding: the model's outputs do not match its anchors: " +
-                      std::to_string(anchors.size()) + " anchors need " +
-                      std::to_string(anchors.size() * o.num_classes) + " scores (" + std::to_string(o.num_classes) +
-                      " per anchor) and " + std::to_string(anchors.size() * o.box_values) + " box values (" +
-                      std::to_string(o.box_values) + " per anchor), got " + std::to_string(scores.size()) +
-                      " scores and " + std::to_string(boxes.size()) + " box values");
+    throw ConfigError("SSD decoding: the model's outputs do not match its anchors: " + std::to_string(anchors.size()) +
+                      " anchors need " + std::to_string(anchors.size() * o.num_classes) + " scores (" +
+                      std::to_string(o.num_classes) + " per anchor) and " +
+                      std::to_string(anchors.size() * o.box_values) + " box values (" + std::to_string(o.box_values) +
+                      " per anchor), got " + std::to_string(scores.size()) + " scores and " +
+                      std::to_string(boxes.size()) + " box values");
   }
   std::vector<Detection> out;
   for (std::size_t i = 0; i < anchors.size(); ++i) {

@@ -27,10 +27,10 @@ std::vector<Anchor> generate_ssd_anchors(std::int64_t input_width, std::int64_t 
 
 struct SSDDecodeOptions {
   std::size_t num_classes = 1;
-  std::size_t box_values = 4;   // values per anchor in the box output; the first 4 are dx, dy, w, h
+  std::size_t box_values = 4;      // values per anchor in the box output; the first 4 are dx, dy, w, h
   float x_scale = 1, y_scale = 1;  // offsets and sizes are in units of 1/scale (input pixels)
   float score_threshold = 0.5f;
-  bool sigmoid_scores = true;    // the model outputs logits
+  bool sigmoid_scores = true;  // the model outputs logits
 };
 
 // scores: [anchors, num_classes]; boxes: [anchors, box_values]. Returns the

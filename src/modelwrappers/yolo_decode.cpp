@@ -26,8 +26,8 @@ std::vector<Detection> decode_yolo_grid(std::span<const float> map, const YoloGr
   if (cells == 0 || map.size() != num_anchors * fields * cells) {
     throw ConfigError("YOLO decoding: the output does not match the grid: " + std::to_string(num_anchors) +
                       " anchors x (5 + " + std::to_string(o.num_classes) + " classes) x " + std::to_string(o.grid_h) +
-                      " x " + std::to_string(o.grid_w) + " cells need " +
-                      std::to_string(num_anchors * fields * cells) + " values, got " + std::to_string(map.size()));
+                      " x " + std::to_string(o.grid_w) + " cells need " + std::to_string(num_anchors * fields * cells) +
+                      " values, got " + std::to_string(map.size()));
   }
   // Channel k of anchor a for cell c sits at (a * fields + k) * cells + c.
   auto at = [&](std::size_t a, std::size_t k, std::size_t c) { return map[(a * fields + k) * cells + c]; };

@@ -40,8 +40,8 @@ const void* load_module(const ModuleSpec& spec, std::string& error) {
   const void* table = entry();
   const std::uint32_t version = table ? *static_cast<const std::uint32_t*>(table) : 0;
   if (version != spec.abi_version) {
-    error = its + " comes from another kenning build (interface version " + std::to_string(version) +
-            ", expected " + std::to_string(spec.abi_version) + ")";
+    error = its + " comes from another kenning build (interface version " + std::to_string(version) + ", expected " +
+            std::to_string(spec.abi_version) + ")";
     return nullptr;
   }
   // Never unloaded: objects it made may outlive any caller.

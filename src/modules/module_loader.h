@@ -38,7 +38,8 @@ const void* load_module(const ModuleSpec& spec, std::string& error);
 // The table of `spec`'s module as `Api`, loaded on the first call
 // (thread-safe) and kept for the process's life. When it cannot be loaded,
 // throws NotSupported "<what> needs <backend>, and <why>".
-template <class Api> const Api& module_api(const ModuleSpec& spec, std::string_view what) {
+template <class Api>
+const Api& module_api(const ModuleSpec& spec, std::string_view what) {
   struct Loaded {
     const void* table = nullptr;
     std::string error;

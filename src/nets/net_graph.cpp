@@ -11,8 +11,7 @@ namespace {
 
 std::string where(const NetGraph& g, std::size_t i) {
   const NetNode& n = g.nodes[i];
-  return "net '" + g.name + "': node " + std::to_string(i) + " '" + n.name + "' (" +
-         net_op_name(n.op) + ")";
+  return "net '" + g.name + "': node " + std::to_string(i) + " '" + n.name + "' (" + net_op_name(n.op) + ")";
 }
 
 [[noreturn]] void bad(const NetGraph& g, std::size_t i, const std::string& what) {
@@ -39,15 +38,17 @@ std::int64_t window_out(std::int64_t size, const NetNode& n) {
 Shape spatial_out(const NetGraph& g, std::size_t i, const Shape& x, std::int64_t channels) {
   const NetNode& n = g.nodes[i];
   if (n.kernel < 1 || n.stride < 1 || n.padding < 0) {
-    bad(g, i, "kernel " + std::to_string(n.kernel) + ", stride " + std::to_string(n.stride) +
-                  ", padding " + std::to_string(n.padding) + " out of range");
+    bad(g, i,
+        "kernel " + std::to_string(n.kernel) + ", stride " + std::to_string(n.stride) + ", padding " +
+            std::to_string(n.padding) + " out of range");
   }
   if (2 * n.padding > n.kernel) bad(g, i, "padding larger than half the kernel");
   const std::int64_t h = window_out(x[1], n);
   const std::int64_t w = window_out(x[2], n);
   if (h < 1 || w < 1) {
-    bad(g, i, "input " + shape_to_string(x) + " is smaller than the " + std::to_string(n.kernel) +
-                  "x" + std::to_string(n.kernel) + " window");
+    bad(g, i,
+        "input " + shape_to_string(x) + " is smaller than the " + std::to_string(n.kernel) + "x" +
+            std::to_string(n.kernel) + " window");
   }
   return {channels, h, w};
 }
@@ -56,16 +57,26 @@ Shape spatial_out(const NetGraph& g, std::size_t i, const Shape& x, std::int64_t
 
 const char* net_op_name(NetOp op) {
   switch (op) {
-    case NetOp::Conv2d: return "Conv2d";
-    case NetOp::BatchNorm2d: return "BatchNorm2d";
-    case NetOp::Relu: return "Relu";
-    case NetOp::Relu6: return "Relu6";
-    case NetOp::Add: return "Add";
-    case NetOp::GlobalAvgPool: return "GlobalAvgPool";
-    case NetOp::MaxPool: return "MaxPool";
-    case NetOp::Flatten: return "Flatten";
-    case NetOp::Linear: return "Linear";
-    case NetOp::Dropout: return "Dropout";
+    case NetOp::Conv2d:
+      return "Conv2d";
+    case NetOp::BatchNorm2d:
+      return "BatchNorm2d";
+    case NetOp::Relu:
+      return "Relu";
+    case NetOp::Relu6:
+      return "Relu6";
+    case NetOp::Add:
+      return "Add";
+    case NetOp::GlobalAvgPool:
+      return "GlobalAvgPool";
+    case NetOp::MaxPool:
+      return "MaxPool";
+    case NetOp::Flatten:
+      return "Flatten";
+    case NetOp::Linear:
+      return "Linear";
+    case NetOp::Dropout:
+      return "Dropout";
   }
   return "?";
 }
@@ -79,8 +90,7 @@ std::vector<std::vector<int>> resolve_net_inputs(const NetGraph& g) {
     const NetNode& n = g.nodes[i];
     if (!valid_name(n.name)) bad(g, i, "names are letters, digits and inner dots");
     if (n.inputs.size() != arity(n.op)) {
-      bad(g, i, "takes " + std::to_string(arity(n.op)) + " input(s), has " +
-                    std::to_string(n.inputs.size()));
+      bad(g, i, "takes " + std::to_string(arity(n.op)) + " input(s), has " + std::to_string(n.inputs.size()));
     }
     for (const std::string& in : n.inputs) {
       const auto it = index.find(in);
@@ -95,24 +105,24 @@ std::vector<std::vector<int>> resolve_net_inputs(const NetGraph& g) {
 std::vector<Shape> infer_net_shapes(const NetGraph& g) {
   const auto inputs = resolve_net_inputs(g);
   if (g.input_shape.size() != 3 || shape_numel(g.input_shape) < 1) {
-    throw ConfigError("net '" + g.name + "': input shape " + shape_to_string(g.input_shape) +
-                      " is not [C, H, W]");
+    throw ConfigError("net '" + g.name + "': input shape " + shape_to_string(g.input_shape) + " is not [C, H, W]");
   }
   std::vector<Shape> shapes(g.nodes.size());
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     const NetNode& n = g.nodes[i];
     const Shape& x = inputs[i][0] < 0 ? g.input_shape : shapes[inputs[i][0]];
     const bool image = x.size() == 3;
-    if (!image && n.op != NetOp::Linear && n.op != NetOp::Relu && n.op != NetOp::Relu6 &&
-        n.op != NetOp::Add && n.op != NetOp::Dropout) {
+    if (!image && n.op != NetOp::Linear && n.op != NetOp::Relu && n.op != NetOp::Relu6 && n.op != NetOp::Add &&
+        n.op != NetOp::Dropout) {
       bad(g, i, "needs a [C, H, W] input, got " + shape_to_string(x));
     }
     switch (n.op) {
       case NetOp::Conv2d:
         if (n.in != x[0]) bad(g, i, "expects " + std::to_string(n.in) + " channels, gets " + shape_to_string(x));
         if (n.out < 1 || n.groups < 1 || n.in % n.groups != 0 || n.out % n.groups != 0) {
-          bad(g, i, "channels " + std::to_string(n.in) + " -> " + std::to_string(n.out) +
-                        " do not divide into " + std::to_string(n.groups) + " groups");
+          bad(g, i,
+              "channels " + std::to_string(n.in) + " -> " + std::to_string(n.out) + " do not divide into " +
+                  std::to_string(n.groups) + " groups");
         }
         shapes[i] = spatial_out(g, i, x, n.out);
         break;
@@ -211,8 +221,8 @@ void check_net_params(const NetGraph& g, const NetParams& params) {
                          shape_to_string(d.shape));
     }
     if (static_cast<std::int64_t>(it->second.values.size()) != shape_numel(d.shape)) {
-      throw BackendError(what + " has " + std::to_string(it->second.values.size()) +
-                         " values for shape " + shape_to_string(d.shape));
+      throw BackendError(what + " has " + std::to_string(it->second.values.size()) + " values for shape " +
+                         shape_to_string(d.shape));
     }
   }
   if (params.size() != decls.size()) {

@@ -24,8 +24,8 @@ struct NetNode {
   std::string name;
   // Names of earlier nodes or of the graph input; Add takes two, others one.
   std::vector<std::string> inputs;
-  std::int64_t in = 0;   // input channels (Conv2d) or features (Linear)
-  std::int64_t out = 0;  // output channels (Conv2d, BatchNorm2d) or features (Linear)
+  std::int64_t in = 0;       // input channels (Conv2d) or features (Linear)
+  std::int64_t out = 0;      // output channels (Conv2d, BatchNorm2d) or features (Linear)
   std::int64_t kernel = 1;   // Conv2d, MaxPool (square)
   std::int64_t stride = 1;   // Conv2d, MaxPool
   std::int64_t padding = 0;  // Conv2d, MaxPool (all sides)
@@ -38,7 +38,7 @@ struct NetNode {
 struct NetGraph {
   std::string name;  // "mobilenet_v2", "resnet18", "fashion_mnist_cnn"
   std::string input = "input";
-  Shape input_shape;  // one sample, [C, H, W]
+  Shape input_shape;           // one sample, [C, H, W]
   std::vector<NetNode> nodes;  // topological order; the last one is the output
 };
 
@@ -65,9 +65,9 @@ std::vector<std::vector<int>> net_release_after(const NetGraph& graph);
 // "<node>.running_mean", "<node>.running_var".
 struct NetParamDecl {
   std::string name;
-  std::string node;   // node name
-  std::string field;  // "weight", "bias", "running_mean", "running_var"
-  Shape shape;        // PyTorch layout: Conv2d [out, in / groups, k, k], Linear [out, in]
+  std::string node;     // node name
+  std::string field;    // "weight", "bias", "running_mean", "running_var"
+  Shape shape;          // PyTorch layout: Conv2d [out, in / groups, k, k], Linear [out, in]
   bool buffer = false;  // BatchNorm's running statistics (not trainable)
 };
 // In node order; Conv2d weight [, bias], BatchNorm2d weight, bias,

@@ -28,8 +28,7 @@ std::uint64_t fnv1a(const std::string& s) {
 // standard leaves to the library.
 class Stream {
  public:
-  Stream(std::int64_t seed, const std::string& name)
-      : rng_(mix(static_cast<std::uint64_t>(seed)) ^ fnv1a(name)) {}
+  Stream(std::int64_t seed, const std::string& name) : rng_(mix(static_cast<std::uint64_t>(seed)) ^ fnv1a(name)) {}
   double uniform() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }  // [0, 1)
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   double normal(double stddev) {  // Box-Muller; 1 - u is in (0, 1]
@@ -41,7 +40,8 @@ class Stream {
   std::mt19937_64 rng_;
 };
 
-template <class Draw> std::vector<float> fill(const Shape& shape, Draw draw) {
+template <class Draw>
+std::vector<float> fill(const Shape& shape, Draw draw) {
   std::vector<float> v(static_cast<std::size_t>(shape_numel(shape)));
   for (float& x : v) x = static_cast<float>(draw());
   return v;
@@ -67,9 +67,7 @@ NetParams init_net_params(const NetGraph& graph, std::int64_t seed, LinearInit l
         draw = [&s, bound] { return s.uniform(-bound, bound); };
       }
     } else if (n.op == NetOp::BatchNorm2d) {
-      const double lo = d.field == "weight" || d.field == "running_var" ? 0.5
-                        : d.field == "bias"                             ? -0.2
-                                                                        : -0.1;
+      const double lo = d.field == "weight" || d.field == "running_var" ? 0.5 : d.field == "bias" ? -0.2 : -0.1;
       const double hi = lo < 0 ? -lo : lo + 1.0;
       draw = [&s, lo, hi] { return s.uniform(lo, hi); };
     } else {  // Linear
@@ -86,8 +84,7 @@ NetParams init_net_params(const NetGraph& graph, std::int64_t seed, LinearInit l
   return params;
 }
 
-std::vector<float> net_calibration_input(const NetGraph& graph, std::int64_t seed,
-                                         std::int64_t samples) {
+std::vector<float> net_calibration_input(const NetGraph& graph, std::int64_t seed, std::int64_t samples) {
   Stream s(seed, "calibration_input");
   return fill({samples, shape_numel(graph.input_shape)}, [&s] { return s.uniform(); });
 }

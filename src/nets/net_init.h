@@ -30,7 +30,6 @@ NetParams init_net_params(const NetGraph& graph, std::int64_t seed, LinearInit l
 
 // `samples` inputs of the graph's sample shape, uniform in [0, 1) like the
 // random_tensors dataset's: the batch BatchNorm statistics are calibrated on.
-std::vector<float> net_calibration_input(const NetGraph& graph, std::int64_t seed,
-                                         std::int64_t samples);
+std::vector<float> net_calibration_input(const NetGraph& graph, std::int64_t seed, std::int64_t samples);
 
 }  // namespace kenning

@@ -119,15 +119,13 @@ void write(const NetGraph& graph, const NetParams& params, const std::filesystem
 
 }  // namespace
 
-void export_net_to_onnx(const NetGraph& graph, const NetParams& params,
-                        const std::filesystem::path& path, const NetOnnxOptions& options) {
+void export_net_to_onnx(const NetGraph& graph, const NetParams& params, const std::filesystem::path& path,
+                        const NetOnnxOptions& options) {
   if (options.opset < 9 || options.opset > 17) {
-    throw ConfigError(path.string() + ": ONNX opset must be in [9, 17], got " +
-                      std::to_string(options.opset));
+    throw ConfigError(path.string() + ": ONNX opset must be in [9, 17], got " + std::to_string(options.opset));
   }
   if (options.batch < 1 && options.batch != -1) {
-    throw ConfigError(path.string() + ": batch must be >= 1 or -1 (symbolic), got " +
-                      std::to_string(options.batch));
+    throw ConfigError(path.string() + ": batch must be >= 1 or -1 (symbolic), got " + std::to_string(options.batch));
   }
   if (!options.fold_batchnorm) return write(graph, params, path, options);
   const NetFolded folded = fold_batchnorm(graph, params);

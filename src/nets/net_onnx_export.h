@@ -34,7 +34,7 @@ struct NetOnnxOptions {
 // [batch, classes]. Throws ConfigError for an opset outside 9..17,
 // BackendError when `params` does not fit the graph or the ONNX checker or
 // shape inference rejects the result, IoError when `path` cannot be written.
-void export_net_to_onnx(const NetGraph& graph, const NetParams& params,
-                        const std::filesystem::path& path, const NetOnnxOptions& options = {});
+void export_net_to_onnx(const NetGraph& graph, const NetParams& params, const std::filesystem::path& path,
+                        const NetOnnxOptions& options = {});
 
 }  // namespace kenning

@@ -60,8 +60,7 @@ struct NetDeleter {
 using NetPtr = std::unique_ptr<Net, NetDeleter>;
 
 // Errors as load_params; `num_threads` 0 means all cores.
-NetPtr load_net(const NetGraph& graph, const std::filesystem::path& weights_path,
-                std::int64_t num_threads);
+NetPtr load_net(const NetGraph& graph, const std::filesystem::path& weights_path, std::int64_t num_threads);
 // Raw output float32 [n, classes] of `input` (float32 [n, C, H, W], checked
 // by the caller), without autograd. BackendError when libtorch fails.
 Tensor forward(Net& net, const TensorView& input);

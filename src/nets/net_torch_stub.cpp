@@ -20,17 +20,14 @@ void create_weights(const NetGraph&, LinearInit, std::int64_t, const std::filesy
   unsupported("creating weights");
 }
 NetParams load_params(const NetGraph&, const std::filesystem::path&) { unsupported("reading weights"); }
-void export_onnx(const NetGraph&, const std::filesystem::path&, const std::filesystem::path&,
-                 const NetOnnxOptions&) {
+void export_onnx(const NetGraph&, const std::filesystem::path&, const std::filesystem::path&, const NetOnnxOptions&) {
   unsupported("ONNX export");
 }
 void export_torchscript(const NetGraph&, const std::filesystem::path&, const std::filesystem::path&) {
   unsupported("TorchScript export");
 }
 void NetDeleter::operator()(Net*) const {}
-NetPtr load_net(const NetGraph&, const std::filesystem::path&, std::int64_t) {
-  unsupported("native inference");
-}
+NetPtr load_net(const NetGraph&, const std::filesystem::path&, std::int64_t) { unsupported("native inference"); }
 Tensor forward(Net&, const TensorView&) { unsupported("native inference"); }
 
 std::vector<EpochStats> train(const NetGraph&, const TrainConfig&, const Dataset&) { unsupported("training"); }

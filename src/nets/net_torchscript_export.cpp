@@ -36,27 +36,31 @@ std::string statement(const NetNode& n, const std::vector<std::string>& in) {
   const std::string& x = in[0];
   switch (n.op) {
     case NetOp::Conv2d:
-      return "torch.conv2d(" + x + ", " + attr(n, "weight") + ", " +
-             (n.bias ? attr(n, "bias") : "None") + ", " + pair(n.stride) + ", " + pair(n.padding) +
-             ", [1, 1], " + std::to_string(n.groups) + ")";
+      return "torch.conv2d(" + x + ", " + attr(n, "weight") + ", " + (n.bias ? attr(n, "bias") : "None") + ", " +
+             pair(n.stride) + ", " + pair(n.padding) + ", [1, 1], " + std::to_string(n.groups) + ")";
     case NetOp::BatchNorm2d: {
       std::ostringstream eps;
       eps.precision(17);
       eps << n.eps;
       return "torch.batch_norm(" + x + ", " + attr(n, "weight") + ", " + attr(n, "bias") + ", " +
-             attr(n, "running_mean") + ", " + attr(n, "running_var") + ", False, 0.1, " +
-             eps.str() + ", True)";
+             attr(n, "running_mean") + ", " + attr(n, "running_var") + ", False, 0.1, " + eps.str() + ", True)";
     }
-    case NetOp::Relu: return "torch.relu(" + x + ")";
-    case NetOp::Relu6: return "torch.clamp(" + x + ", 0.0, 6.0)";
-    case NetOp::Add: return "torch.add(" + x + ", " + in[1] + ")";
-    case NetOp::GlobalAvgPool: return "torch.adaptive_avg_pool2d(" + x + ", [1, 1])";
+    case NetOp::Relu:
+      return "torch.relu(" + x + ")";
+    case NetOp::Relu6:
+      return "torch.clamp(" + x + ", 0.0, 6.0)";
+    case NetOp::Add:
+      return "torch.add(" + x + ", " + in[1] + ")";
+    case NetOp::GlobalAvgPool:
+      return "torch.adaptive_avg_pool2d(" + x + ", [1, 1])";
     case NetOp::MaxPool:
-      return "torch.max_pool2d(" + x + ", " + pair(n.kernel) + ", " + pair(n.stride) + ", " +
-             pair(n.padding) + ")";
-    case NetOp::Flatten: return "torch.flatten(" + x + ", 1)";
-    case NetOp::Linear: return "self._linear(" + x + ", " + attr(n, "weight") + ", " + attr(n, "bias") + ")";
-    case NetOp::Dropout: return x;  // identity at inference
+      return "torch.max_pool2d(" + x + ", " + pair(n.kernel) + ", " + pair(n.stride) + ", " + pair(n.padding) + ")";
+    case NetOp::Flatten:
+      return "torch.flatten(" + x + ", 1)";
+    case NetOp::Linear:
+      return "self._linear(" + x + ", " + attr(n, "weight") + ", " + attr(n, "bias") + ")";
+    case NetOp::Dropout:
+      return x;  // identity at inference
   }
   return "";
 }
@@ -87,8 +91,7 @@ std::string net_torchscript_source(const NetGraph& graph) {
   return src;
 }
 
-void export_net_to_torchscript(const NetGraph& graph, const NetParams& params,
-                               const std::filesystem::path& path) {
+void export_net_to_torchscript(const NetGraph& graph, const NetParams& params, const std::filesystem::path& path) {
   try {
     infer_net_shapes(graph);
     check_net_params(graph, params);
@@ -110,8 +113,7 @@ void export_net_to_torchscript(const NetGraph& graph, const NetParams& params,
     module.eval();
     module.save(buffer);
   } catch (const c10::Error& e) {
-    throw BackendError(path.string() + ": cannot build the TorchScript module: " +
-                       e.what_without_backtrace());
+    throw BackendError(path.string() + ": cannot build the TorchScript module: " + e.what_without_backtrace());
   } catch (const std::exception& e) {
     // TorchScript compile errors (torch::jit::ErrorReport) are not c10::Errors.
     throw BackendError(path.string() + ": cannot build the TorchScript module: " + e.what());

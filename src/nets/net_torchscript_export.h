@@ -26,7 +26,6 @@ std::string net_torchscript_source(const NetGraph& graph);
 // Builds the module in eval mode and saves it to `path`. Throws
 // BackendError when `params` does not fit the graph or TorchScript rejects
 // the module, IoError when `path` cannot be written.
-void export_net_to_torchscript(const NetGraph& graph, const NetParams& params,
-                               const std::filesystem::path& path);
+void export_net_to_torchscript(const NetGraph& graph, const NetParams& params, const std::filesystem::path& path);
 
 }  // namespace kenning

@@ -20,10 +20,17 @@ class Writer {
 
   // Conv2d with "same"-style padding (k - 1) / 2; without bias, as
   // torchvision's, unless `bias`.
-  std::string conv(std::string name, const std::string& x, std::int64_t in, std::int64_t out,
-                   std::int64_t kernel, std::int64_t stride, std::int64_t groups = 1, bool bias = false) {
-    return add({.op = NetOp::Conv2d, .name = std::move(name), .inputs = {x}, .in = in, .out = out,
-                .kernel = kernel, .stride = stride, .padding = (kernel - 1) / 2, .groups = groups,
+  std::string conv(std::string name, const std::string& x, std::int64_t in, std::int64_t out, std::int64_t kernel,
+                   std::int64_t stride, std::int64_t groups = 1, bool bias = false) {
+    return add({.op = NetOp::Conv2d,
+                .name = std::move(name),
+                .inputs = {x},
+                .in = in,
+                .out = out,
+                .kernel = kernel,
+                .stride = stride,
+                .padding = (kernel - 1) / 2,
+                .groups = groups,
                 .bias = bias});
   }
   std::string bn(std::string name, const std::string& x, std::int64_t channels) {
@@ -35,10 +42,14 @@ class Writer {
   std::string sum(std::string name, const std::string& a, const std::string& b) {
     return add({.op = NetOp::Add, .name = std::move(name), .inputs = {a, b}});
   }
-  std::string max_pool(std::string name, const std::string& x, std::int64_t kernel,
-                       std::int64_t stride, std::int64_t padding) {
-    return add({.op = NetOp::MaxPool, .name = std::move(name), .inputs = {x}, .kernel = kernel,
-                .stride = stride, .padding = padding});
+  std::string max_pool(std::string name, const std::string& x, std::int64_t kernel, std::int64_t stride,
+                       std::int64_t padding) {
+    return add({.op = NetOp::MaxPool,
+                .name = std::move(name),
+                .inputs = {x},
+                .kernel = kernel,
+                .stride = stride,
+                .padding = padding});
   }
   std::string linear(std::string name, const std::string& x, std::int64_t in, std::int64_t out) {
     return add({.op = NetOp::Linear, .name = std::move(name), .inputs = {x}, .in = in, .out = out});
@@ -47,16 +58,14 @@ class Writer {
     return add({.op = NetOp::Dropout, .name = std::move(name), .inputs = {x}, .dropout = p});
   }
   // torchvision's Conv2dNormActivation: "<prefix>.0" conv, ".1" BN, ".2" act.
-  std::string conv_bn_act(const std::string& prefix, const std::string& x, std::int64_t in,
-                          std::int64_t out, std::int64_t kernel, std::int64_t stride, NetOp act,
-                          std::int64_t groups = 1) {
+  std::string conv_bn_act(const std::string& prefix, const std::string& x, std::int64_t in, std::int64_t out,
+                          std::int64_t kernel, std::int64_t stride, NetOp act, std::int64_t groups = 1) {
     std::string y = conv(prefix + ".0", x, in, out, kernel, stride, groups);
     y = bn(prefix + ".1", y, out);
     return op(act, prefix + ".2", y);
   }
   // Global average pool, flatten, Linear: the classifier head of both nets.
-  void head(const std::string& x, std::int64_t features, std::int64_t classes,
-            const std::string& linear_name) {
+  void head(const std::string& x, std::int64_t features, std::int64_t classes, const std::string& linear_name) {
     const std::string pooled = op(NetOp::GlobalAvgPool, "avgpool", x);
     linear(linear_name, op(NetOp::Flatten, "flatten", pooled), features, classes);
   }
@@ -136,8 +145,7 @@ NetGraph mobilenet_v2_graph(double width_mult, std::int64_t num_classes, std::in
   return w.finish();
 }
 
-NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t num_classes,
-                      std::int64_t input_size) {
+NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t num_classes, std::int64_t input_size) {
   std::vector<std::int64_t> blocks;
   if (depth == 10) {
     blocks = {1, 1, 1, 1};

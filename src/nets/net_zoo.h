@@ -26,8 +26,7 @@ NetGraph mobilenet_v2_graph(double width_mult, std::int64_t num_classes, std::in
 // average pool, Linear. `depth` 18 gives ResNet-18 ([2, 2, 2, 2] blocks), 34
 // ResNet-34 ([3, 4, 6, 3]), 10 one block per stage; stage widths are
 // base_width x 1, 2, 4, 8 (64 in torchvision). ConfigError for other depths.
-NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t num_classes,
-                      std::int64_t input_size);
+NetGraph resnet_graph(std::int64_t depth, std::int64_t base_width, std::int64_t num_classes, std::int64_t input_size);
 
 // The Fashion-MNIST classifier: conv(1->32, 3x3, pad 1)-relu-maxpool2-
 // conv(32->64, 3x3, pad 1)-relu-maxpool2-flatten-linear(3136->128)-relu-

@@ -17,8 +17,7 @@ TrainingLog::TrainingLog(std::filesystem::path logdir) : logdir_(std::move(logdi
   std::error_code ec;
   std::filesystem::create_directories(logdir_, ec);
   if (ec || !std::filesystem::is_directory(logdir_)) {
-    throw IoError(logdir_.string() + ": cannot create logdir: " +
-                  (ec ? ec.message() : std::string("not a folder")));
+    throw IoError(logdir_.string() + ": cannot create logdir: " + (ec ? ec.message() : std::string("not a folder")));
   }
   std::ofstream truncate(jsonl_path(), std::ios::trunc);
   if (!truncate) throw IoError(jsonl_path().string() + ": cannot write training log");
@@ -45,8 +44,8 @@ void TrainingLog::add(const EpochStats& s) {
 void TrainingLog::write_csv() const {
   std::string text = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds\n";
   for (const EpochStats& s : epochs_) {
-    text += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f}\n", s.epoch, s.train_loss,
-                        s.train_accuracy, s.val_loss, s.val_accuracy, s.seconds);
+    text += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f}\n", s.epoch, s.train_loss, s.train_accuracy, s.val_loss,
+                        s.val_accuracy, s.seconds);
   }
   write_file_atomically(csv_path(), text);
 }

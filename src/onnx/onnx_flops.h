@@ -12,9 +12,9 @@
 namespace kenning {
 
 struct GraphFlops {
-  double total = 0;                   // FLOPs of one run at the given batch
+  double total = 0;                     // FLOPs of one run at the given batch
   std::map<std::string, double> by_op;  // op type -> FLOPs
-  int nodes_without_shapes = 0;       // counted ops whose shapes could not be inferred
+  int nodes_without_shapes = 0;         // counted ops whose shapes could not be inferred
 };
 
 // Fixes every free input dimension to `batch`, infers shapes and counts.

@@ -17,18 +17,23 @@ namespace {
 
 onnx::TensorProto_DataType onnx_type(DType dtype) {
   switch (dtype) {
-    case DType::Float32: return onnx::TensorProto_DataType_FLOAT;
-    case DType::Float16: return onnx::TensorProto_DataType_FLOAT16;
-    case DType::Int8: return onnx::TensorProto_DataType_INT8;
-    case DType::UInt8: return onnx::TensorProto_DataType_UINT8;
-    case DType::Int32: return onnx::TensorProto_DataType_INT32;
-    case DType::Int64: return onnx::TensorProto_DataType_INT64;
+    case DType::Float32:
+      return onnx::TensorProto_DataType_FLOAT;
+    case DType::Float16:
+      return onnx::TensorProto_DataType_FLOAT16;
+    case DType::Int8:
+      return onnx::TensorProto_DataType_INT8;
+    case DType::UInt8:
+      return onnx::TensorProto_DataType_UINT8;
+    case DType::Int32:
+      return onnx::TensorProto_DataType_INT32;
+    case DType::Int64:
+      return onnx::TensorProto_DataType_INT64;
   }
   throw BackendError("ONNX: unsupported dtype");
 }
 
-void set_value_info(onnx::ValueInfoProto* info, const std::string& name, DType dtype,
-                    const Shape& dims) {
+void set_value_info(onnx::ValueInfoProto* info, const std::string& name, DType dtype, const Shape& dims) {
   info->set_name(name);
   auto* tensor = info->mutable_type()->mutable_tensor_type();
   tensor->set_elem_type(onnx_type(dtype));
@@ -38,8 +43,8 @@ void set_value_info(onnx::ValueInfoProto* info, const std::string& name, DType d
     if (dims[i] == -1) {
       dim->set_dim_param(i == 0 ? "batch" : "dim" + std::to_string(i));
     } else if (dims[i] < 0) {
-      throw BackendError("ONNX value '" + name + "': invalid dimension " + std::to_string(dims[i]) +
-                         " in " + shape_to_string(dims));
+      throw BackendError("ONNX value '" + name + "': invalid dimension " + std::to_string(dims[i]) + " in " +
+                         shape_to_string(dims));
     } else {
       dim->set_dim_value(dims[i]);
     }
@@ -72,8 +77,7 @@ struct OnnxGraphBuilder::Impl {
   onnx::ModelProto model;
   std::set<std::string> initializer_names;
 
-  onnx::TensorProto* new_initializer(const std::string& name, DType dtype, const Shape& shape,
-                                     std::size_t count) {
+  onnx::TensorProto* new_initializer(const std::string& name, DType dtype, const Shape& shape, std::size_t count) {
     if (!initializer_names.insert(name).second) {
       throw BackendError("ONNX initializer '" + name + "' is defined twice");
     }
@@ -83,8 +87,8 @@ struct OnnxGraphBuilder::Impl {
       expected *= d;
     }
     if (static_cast<std::size_t>(expected) != count) {
-      throw BackendError("ONNX initializer '" + name + "': " + std::to_string(count) +
-                         " values do not fill shape " + shape_to_string(shape));
+      throw BackendError("ONNX initializer '" + name + "': " + std::to_string(count) + " values do not fill shape " +
+                         shape_to_string(shape));
     }
     onnx::TensorProto* t = model.mutable_graph()->add_initializer();
     t->set_name(name);
@@ -94,8 +98,7 @@ struct OnnxGraphBuilder::Impl {
   }
 };
 
-OnnxGraphBuilder::OnnxGraphBuilder(std::string graph_name, std::int64_t opset)
-    : impl_(std::make_unique<Impl>()) {
+OnnxGraphBuilder::OnnxGraphBuilder(std::string graph_name, std::int64_t opset) : impl_(std::make_unique<Impl>()) {
   onnx::ModelProto& m = impl_->model;
   m.set_ir_version(onnx::IR_VERSION);
   auto* op = m.add_opset_import();
@@ -114,33 +117,32 @@ void OnnxGraphBuilder::set_producer(const std::string& name, const std::string& 
   impl_->model.set_producer_version(version);
 }
 
-void OnnxGraphBuilder::add_initializer(const std::string& name, std::span<const float> values,
-                                       const Shape& shape) {
+void OnnxGraphBuilder::add_initializer(const std::string& name, std::span<const float> values, const Shape& shape) {
   onnx::TensorProto* t = impl_->new_initializer(name, DType::Float32, shape, values.size());
   // raw_data is compact and what exporters (and OpenCV's importer) expect.
   t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
-void OnnxGraphBuilder::add_initializer(const std::string& name,
-                                       std::span<const std::int64_t> values, const Shape& shape) {
+void OnnxGraphBuilder::add_initializer(const std::string& name, std::span<const std::int64_t> values,
+                                       const Shape& shape) {
   onnx::TensorProto* t = impl_->new_initializer(name, DType::Int64, shape, values.size());
   t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
-void OnnxGraphBuilder::add_initializer(const std::string& name,
-                                       std::span<const std::uint8_t> values, const Shape& shape) {
+void OnnxGraphBuilder::add_initializer(const std::string& name, std::span<const std::uint8_t> values,
+                                       const Shape& shape) {
   onnx::TensorProto* t = impl_->new_initializer(name, DType::UInt8, shape, values.size());
   t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
-void OnnxGraphBuilder::add_initializer(const std::string& name,
-                                       std::span<const std::int8_t> values, const Shape& shape) {
+void OnnxGraphBuilder::add_initializer(const std::string& name, std::span<const std::int8_t> values,
+                                       const Shape& shape) {
   onnx::TensorProto* t = impl_->new_initializer(name, DType::Int8, shape, values.size());
   t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
-void OnnxGraphBuilder::add_initializer(const std::string& name,
-                                       std::span<const std::int32_t> values, const Shape& shape) {
+void OnnxGraphBuilder::add_initializer(const std::string& name, std::span<const std::int32_t> values,
+                                       const Shape& shape) {
   onnx::TensorProto* t = impl_->new_initializer(name, DType::Int32, shape, values.size());
   t->set_raw_data(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
@@ -154,8 +156,8 @@ void OnnxGraphBuilder::add_output(const std::string& name, DType dtype, const Sh
 }
 
 void OnnxGraphBuilder::add_node(const std::string& op_type, const std::vector<std::string>& inputs,
-                                const std::vector<std::string>& outputs,
-                                const OnnxAttributes& attributes, const std::string& name) {
+                                const std::vector<std::string>& outputs, const OnnxAttributes& attributes,
+                                const std::string& name) {
   onnx::GraphProto* g = impl_->model.mutable_graph();
   onnx::NodeProto* node = g->add_node();
   node->set_op_type(op_type);
@@ -169,8 +171,7 @@ void OnnxGraphBuilder::check() const {
   try {
     onnx::checker::check_model(impl_->model);
   } catch (const std::exception& e) {
-    throw BackendError(std::string("ONNX checker rejected graph '") + impl_->model.graph().name() +
-                       "': " + e.what());
+    throw BackendError(std::string("ONNX checker rejected graph '") + impl_->model.graph().name() + "': " + e.what());
   }
 }
 
@@ -179,8 +180,8 @@ void OnnxGraphBuilder::infer_shapes() {
     onnx::ShapeInferenceOptions options(/*check_type=*/true, /*error_mode=*/1);
     onnx::shape_inference::InferShapes(impl_->model, onnx::OpSchemaRegistry::Instance(), options);
   } catch (const std::exception& e) {
-    throw BackendError(std::string("ONNX shape inference failed on graph '") +
-                       impl_->model.graph().name() + "': " + e.what());
+    throw BackendError(std::string("ONNX shape inference failed on graph '") + impl_->model.graph().name() +
+                       "': " + e.what());
   }
 }
 

@@ -31,8 +31,7 @@ class ModelProto;
 namespace kenning {
 
 // A node attribute: int, int list, float, float list or string.
-using OnnxAttribute = std::variant<std::int64_t, std::vector<std::int64_t>, float,
-                                   std::vector<float>, std::string>;
+using OnnxAttribute = std::variant<std::int64_t, std::vector<std::int64_t>, float, std::vector<float>, std::string>;
 using OnnxAttributes = std::vector<std::pair<std::string, OnnxAttribute>>;
 
 class OnnxGraphBuilder {
@@ -50,15 +49,11 @@ class OnnxGraphBuilder {
   // Constant tensors. Throw BackendError when the value count does not fill
   // `shape` or the name is already used.
   void add_initializer(const std::string& name, std::span<const float> values, const Shape& shape);
-  void add_initializer(const std::string& name, std::span<const std::int64_t> values,
-                       const Shape& shape);
+  void add_initializer(const std::string& name, std::span<const std::int64_t> values, const Shape& shape);
   // Quantized weights, zero points and int32 biases (QLinearConv's B).
-  void add_initializer(const std::string& name, std::span<const std::uint8_t> values,
-                       const Shape& shape);
-  void add_initializer(const std::string& name, std::span<const std::int8_t> values,
-                       const Shape& shape);
-  void add_initializer(const std::string& name, std::span<const std::int32_t> values,
-                       const Shape& shape);
+  void add_initializer(const std::string& name, std::span<const std::uint8_t> values, const Shape& shape);
+  void add_initializer(const std::string& name, std::span<const std::int8_t> values, const Shape& shape);
+  void add_initializer(const std::string& name, std::span<const std::int32_t> values, const Shape& shape);
 
   // Graph inputs/outputs. A -1 dimension becomes symbolic: "batch" for the
   // first dimension, "dim<i>" for others.

@@ -13,12 +13,18 @@ namespace {
 
 DType dtype_of_onnx(int elem_type, const std::string& where) {
   switch (elem_type) {
-    case onnx::TensorProto::FLOAT: return DType::Float32;
-    case onnx::TensorProto::FLOAT16: return DType::Float16;
-    case onnx::TensorProto::INT8: return DType::Int8;
-    case onnx::TensorProto::UINT8: return DType::UInt8;
-    case onnx::TensorProto::INT32: return DType::Int32;
-    case onnx::TensorProto::INT64: return DType::Int64;
+    case onnx::TensorProto::FLOAT:
+      return DType::Float32;
+    case onnx::TensorProto::FLOAT16:
+      return DType::Float16;
+    case onnx::TensorProto::INT8:
+      return DType::Int8;
+    case onnx::TensorProto::UINT8:
+      return DType::UInt8;
+    case onnx::TensorProto::INT32:
+      return DType::Int32;
+    case onnx::TensorProto::INT64:
+      return DType::Int64;
     default:
       throw NotSupported(where + " has ONNX element type " +
                          onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(elem_type)) +

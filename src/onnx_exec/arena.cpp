@@ -112,8 +112,8 @@ struct Recording {
   std::int64_t clock = 0;
 };
 std::mutex g_recording_mutex;
-Recording* g_recording = nullptr;               // guarded by g_recording_mutex
-std::atomic<bool> g_recording_active{false};    // fast path for route_free
+Recording* g_recording = nullptr;             // guarded by g_recording_mutex
+std::atomic<bool> g_recording_active{false};  // fast path for route_free
 
 c10::DeleterFnPtr g_heap_free = nullptr;
 
@@ -146,9 +146,7 @@ c10::DataPtr heap_block(std::size_t n, c10::Allocator& heap) {
   return c10::DataPtr(data, data, &route_free, c10::Device(c10::DeviceType::CPU));
 }
 
-bool lifetimes_overlap(const Lifetime& a, const Lifetime& b) {
-  return a.begin < b.end && b.begin < a.end;
-}
+bool lifetimes_overlap(const Lifetime& a, const Lifetime& b) { return a.begin < b.end && b.begin < a.end; }
 
 // Greedy by size: largest block first, each at the lowest offset that does
 // not collide with an already placed block alive at the same time.
@@ -162,9 +160,7 @@ Arena::Plan* make_plan(const std::vector<Lifetime>& lifetimes) {
     plan->blocks[i].on_arena = lifetimes[i].end >= 0 && lifetimes[i].size > 0;
     if (plan->blocks[i].on_arena) order.push_back(static_cast<int>(i));
   }
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return lifetimes[a].size > lifetimes[b].size;
-  });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return lifetimes[a].size > lifetimes[b].size; });
   std::vector<int> placed;
   for (int i : order) {
     std::vector<std::pair<std::size_t, std::size_t>> taken;  // [offset, end) of concurrent blocks

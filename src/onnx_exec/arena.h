@@ -28,13 +28,13 @@ namespace kenning::onnx_exec {
 
 struct ArenaStats {
   std::uint64_t runs = 0;
-  std::uint64_t replayed_runs = 0;      // served wholly from the plan
-  std::uint64_t recordings = 0;         // plans made
-  std::size_t arena_bytes = 0;          // size of the current plan's buffer
-  std::size_t planned_blocks = 0;       // blocks served from the arena per run
-  std::size_t heap_blocks = 0;          // blocks left on the heap (escaping)
-  std::size_t recorded_bytes = 0;       // sum of block sizes in the recording
-  bool disabled = false;                // gave up after repeated mismatches
+  std::uint64_t replayed_runs = 0;  // served wholly from the plan
+  std::uint64_t recordings = 0;     // plans made
+  std::size_t arena_bytes = 0;      // size of the current plan's buffer
+  std::size_t planned_blocks = 0;   // blocks served from the arena per run
+  std::size_t heap_blocks = 0;      // blocks left on the heap (escaping)
+  std::size_t recorded_bytes = 0;   // sum of block sizes in the recording
+  bool disabled = false;            // gave up after repeated mismatches
 };
 
 class Arena {

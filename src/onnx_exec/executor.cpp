@@ -79,7 +79,8 @@ Executor Executor::from_graph(Graph graph, const ExecutorOptions& options) {
   // Free each intermediate after its last reader; never inputs, constants or outputs.
   std::vector<int> last_use(e.num_slots_, -1);
   for (std::size_t i = 0; i < e.steps_.size(); ++i) {
-    for (int s : e.steps_[i].inputs) if (s >= 0) last_use[s] = static_cast<int>(i);
+    for (int s : e.steps_[i].inputs)
+      if (s >= 0) last_use[s] = static_cast<int>(i);
     for (int s : e.steps_[i].outputs) {
       if (s >= 0 && last_use[s] < static_cast<int>(i)) last_use[s] = static_cast<int>(i);
     }
@@ -97,16 +98,15 @@ Executor Executor::from_graph(Graph graph, const ExecutorOptions& options) {
 std::vector<at::Tensor> Executor::run(const std::vector<at::Tensor>& inputs) const {
   const std::string file = quoted(graph_.file);
   if (inputs.size() != graph_.inputs.size()) {
-    throw ConfigError(file + ": expected " + std::to_string(graph_.inputs.size()) +
-                      " inputs, got " + std::to_string(inputs.size()));
+    throw ConfigError(file + ": expected " + std::to_string(graph_.inputs.size()) + " inputs, got " +
+                      std::to_string(inputs.size()));
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const ValueInfo& spec = graph_.inputs[i];
     const at::Tensor& t = inputs[i];
     if (t.scalar_type() != spec.dtype) {
-      throw ConfigError(file + ": input '" + spec.name + "' must be " +
-                        std::string(c10::toString(spec.dtype)) + ", got " +
-                        c10::toString(t.scalar_type()));
+      throw ConfigError(file + ": input '" + spec.name + "' must be " + std::string(c10::toString(spec.dtype)) +
+                        ", got " + c10::toString(t.scalar_type()));
     }
     if (!spec.ranked) continue;
     bool ok = t.dim() == static_cast<std::int64_t>(spec.shape.size());
@@ -145,8 +145,8 @@ std::vector<at::Tensor> Executor::run(const std::vector<at::Tensor>& inputs) con
     if (results.size() < step.outputs.size()) {
       for (std::size_t o = results.size(); o < step.outputs.size(); ++o) {
         if (step.outputs[o] >= 0) {
-          throw BackendError(step.where + ": produced " + std::to_string(results.size()) +
-                             " outputs, the node names " + std::to_string(step.outputs.size()));
+          throw BackendError(step.where + ": produced " + std::to_string(results.size()) + " outputs, the node names " +
+                             std::to_string(step.outputs.size()));
         }
       }
     }

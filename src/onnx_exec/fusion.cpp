@@ -73,8 +73,8 @@ bool fold_batch_norm(Graph& g, std::size_t conv_index, std::size_t bn_index) {
   const at::Tensor* shift = constant(g, bn.input(2));
   const at::Tensor* mean = constant(g, bn.input(3));
   const at::Tensor* var = constant(g, bn.input(4));
-  if (!is_float(w) || (has_bias_input && !is_float(b)) || !is_float(scale) || !is_float(shift) ||
-      !is_float(mean) || !is_float(var) || w->dim() < 3) {
+  if (!is_float(w) || (has_bias_input && !is_float(b)) || !is_float(scale) || !is_float(shift) || !is_float(mean) ||
+      !is_float(var) || w->dim() < 3) {
     return false;
   }
   const std::int64_t channels = w->size(0);
@@ -98,8 +98,10 @@ bool fold_batch_norm(Graph& g, std::size_t conv_index, std::size_t bn_index) {
   const std::string b_name = fresh_name(g, conv.output(0) + ".bn_folded_bias");
   g.initializers[b_name] = folded_b;
   conv.set_input(1, w_name);
-  if (conv.input_size() > 2) conv.set_input(2, b_name);
-  else conv.add_input(b_name);
+  if (conv.input_size() > 2)
+    conv.set_input(2, b_name);
+  else
+    conv.add_input(b_name);
   conv.set_output(0, bn.output(0));
   return true;
 }

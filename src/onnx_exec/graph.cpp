@@ -15,13 +15,12 @@
 namespace kenning::onnx_exec {
 namespace {
 
-bool is_default_domain(const std::string& domain) {
-  return domain.empty() || domain == "ai.onnx";
-}
+bool is_default_domain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
 
 ValueInfo value_info(const onnx::ValueInfoProto& v, const std::string& where) {
   if (!v.type().has_tensor_type()) {
-    throw NotSupported(where + ": '" + v.name() + "' is not a tensor (sequence, map and "
+    throw NotSupported(where + ": '" + v.name() +
+                       "' is not a tensor (sequence, map and "
                        "optional values are not supported)");
   }
   const auto& t = v.type().tensor_type();
@@ -83,8 +82,8 @@ Graph build_graph(const onnx::ModelProto& model, const std::filesystem::path& fi
   }
   if (g.opset < kMinOpset || g.opset > kMaxOpset) {
     throw NotSupported(where + ": opset " + std::to_string(g.opset) +
-                       " of the default domain is not supported (supported: " +
-                       std::to_string(kMinOpset) + ".." + std::to_string(kMaxOpset) + ")");
+                       " of the default domain is not supported (supported: " + std::to_string(kMinOpset) + ".." +
+                       std::to_string(kMaxOpset) + ")");
   }
   const onnx::GraphProto& graph = model.graph();
   const std::filesystem::path dir = file.parent_path();
@@ -110,14 +109,13 @@ Graph build_graph(const onnx::ModelProto& model, const std::filesystem::path& fi
   for (int i = 0; i < n; ++i) {
     const auto& node = graph.node(i);
     if (!is_default_domain(node.domain())) {
-      throw NotSupported(where + ": " + describe_node(node, i) + " is in domain '" +
-                         node.domain() + "'; only the default ONNX domain is supported");
+      throw NotSupported(where + ": " + describe_node(node, i) + " is in domain '" + node.domain() +
+                         "'; only the default ONNX domain is supported");
     }
     for (const auto& out : node.output()) {
       if (out.empty()) continue;
       if (available.count(out) || !producer.emplace(out, i).second) {
-        throw BackendError(where + ": " + describe_node(node, i) + " writes '" + out +
-                           "', which is already defined");
+        throw BackendError(where + ": " + describe_node(node, i) + " writes '" + out + "', which is already defined");
       }
     }
   }
@@ -152,8 +150,8 @@ Graph build_graph(const onnx::ModelProto& model, const std::filesystem::path& fi
         if (done[i]) continue;
         for (const auto& in : graph.node(i).input()) {
           if (!in.empty() && !available.count(in)) {
-            throw BackendError(where + ": the graph has a cycle: " + describe_node(graph.node(i), i) +
-                               " waits for '" + in + "'");
+            throw BackendError(where + ": the graph has a cycle: " + describe_node(graph.node(i), i) + " waits for '" +
+                               in + "'");
           }
         }
       }

@@ -26,12 +26,12 @@ struct ValueInfo {
 };
 
 struct Graph {
-  std::filesystem::path file;  // for messages and resolving external data
-  std::int64_t opset = 0;      // of the default domain
-  std::vector<ValueInfo> inputs;                 // excludes initializers
+  std::filesystem::path file;     // for messages and resolving external data
+  std::int64_t opset = 0;         // of the default domain
+  std::vector<ValueInfo> inputs;  // excludes initializers
   std::vector<ValueInfo> outputs;
   std::map<std::string, at::Tensor> initializers;
-  std::vector<onnx::NodeProto> nodes;            // topologically sorted
+  std::vector<onnx::NodeProto> nodes;  // topologically sorted
 };
 
 // Reads and parses `file`; IoError when missing, truncated or not ONNX.
@@ -49,9 +49,7 @@ Graph build_graph(const onnx::ModelProto& model, const std::filesystem::path& fi
 void check_types_and_shapes(const onnx::ModelProto& model, const std::vector<onnx::NodeProto>& sorted,
                             const std::string& where);
 
-inline Graph load_graph(const std::filesystem::path& file) {
-  return build_graph(read_model_file(file), file);
-}
+inline Graph load_graph(const std::filesystem::path& file) { return build_graph(read_model_file(file), file); }
 
 // "node #3 'conv1' (Conv)" for messages.
 std::string describe_node(const onnx::NodeProto& node, std::size_t index);

@@ -36,10 +36,10 @@ class Int8ConvPath {
   std::shared_ptr<DirectConv> int8_;   // oneDNN's int8 convolution
   std::shared_ptr<DirectConv> float_;  // else oneDNN's float one on the integers
   at::Tensor float_weight_;
-  std::vector<float> scales_;          // one, or one per output channel
+  std::vector<float> scales_;  // one, or one per output channel
   std::int32_t src_zero_point_ = 0, dst_zero_point_ = 0;
   at::ScalarType src_type_ = at::kByte, dst_type_ = at::kByte;
-  double lo_ = 0, hi_ = 255;           // output bounds: activation within the type's range
+  double lo_ = 0, hi_ = 255;  // output bounds: activation within the type's range
 };
 
 }  // namespace kenning::onnx_exec

@@ -34,7 +34,8 @@ void quantize_loop(const float* x, T* y, std::int64_t n, float scale, std::int32
 }
 
 // The rounding of quantize_loop for one value already divided by the scale.
-template <class T> T quantize_one(float v, std::int32_t zp, float lo, float hi) {
+template <class T>
+T quantize_one(float v, std::int32_t zp, float lo, float hi) {
   constexpr float magic = 12582912.0f;
   const float zpf = static_cast<float>(zp);
   v = v == v ? std::min(std::max(v, lo - zpf), hi - zpf) : 0.0f;
@@ -54,13 +55,14 @@ void add_loop(const T* a, const T* b, U* y, std::int64_t n, QuantScalar pa, Quan
   }
 }
 
-template <class T> void dequantize_loop(const T* x, float* y, std::int64_t n, float scale, std::int32_t zp) {
+template <class T>
+void dequantize_loop(const T* x, float* y, std::int64_t n, float scale, std::int32_t zp) {
   for (std::int64_t i = 0; i < n; ++i) y[i] = static_cast<float>(static_cast<std::int32_t>(x[i]) - zp) * scale;
 }
 
 template <class T>
-void block_max_loop(const T* x, T* y, std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c,
-                    std::int64_t kh, std::int64_t kw) {
+void block_max_loop(const T* x, T* y, std::int64_t n, std::int64_t h, std::int64_t w, std::int64_t c, std::int64_t kh,
+                    std::int64_t kw) {
   const std::int64_t oh = h / kh, ow = w / kw;
   for (std::int64_t b = 0; b < n; ++b) {
     for (std::int64_t i = 0; i < oh; ++i) {
@@ -114,11 +116,15 @@ at::Tensor add_per_tensor(const at::Tensor& a, QuantScalar pa, const at::Tensor&
   at::Tensor y = at::empty_strided(a.sizes(), a.strides(), a.options().dtype(y_type));
   const std::int64_t n = a.numel();
   auto run = [&](auto* ap, auto* bp) {
-    if (y_type == at::kByte) add_loop(ap, bp, y.data_ptr<std::uint8_t>(), n, pa, pb, py, lo, hi);
-    else add_loop(ap, bp, y.data_ptr<std::int8_t>(), n, pa, pb, py, lo, hi);
+    if (y_type == at::kByte)
+      add_loop(ap, bp, y.data_ptr<std::uint8_t>(), n, pa, pb, py, lo, hi);
+    else
+      add_loop(ap, bp, y.data_ptr<std::int8_t>(), n, pa, pb, py, lo, hi);
   };
-  if (t == at::kByte) run(a.data_ptr<std::uint8_t>(), b.data_ptr<std::uint8_t>());
-  else run(a.data_ptr<std::int8_t>(), b.data_ptr<std::int8_t>());
+  if (t == at::kByte)
+    run(a.data_ptr<std::uint8_t>(), b.data_ptr<std::uint8_t>());
+  else
+    run(a.data_ptr<std::int8_t>(), b.data_ptr<std::int8_t>());
   return y;
 }
 

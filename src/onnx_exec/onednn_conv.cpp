@@ -56,8 +56,8 @@ struct Entry {
   dnnl::memory src, weights, bias, dst, scratchpad, src_zero_point, dst_zero_point;
   std::array<dnnl_exec_arg_t, 7> args{};
   int num_args = 0;
-  bool failed = false;     // oneDNN refused this shape: it stays on ATen
-  bool busy = false;       // a thread is running it (guarded by DirectConv::mutex)
+  bool failed = false;  // oneDNN refused this shape: it stays on ATen
+  bool busy = false;    // a thread is running it (guarded by DirectConv::mutex)
   std::uint64_t last_use = 0;
 };
 
@@ -67,8 +67,8 @@ class DirectConv {
  public:
   explicit DirectConv(DirectConvParams p) : params(std::move(p)) {}
 
-  DirectConvParams params;          // params.weight: contiguous
-  at::Tensor source_weight;         // the initializer as the graph holds it
+  DirectConvParams params;   // params.weight: contiguous
+  at::Tensor source_weight;  // the initializer as the graph holds it
   std::int64_t out_channels = 0, in_channels = 0, kernel_h = 0, kernel_w = 0;
   std::int64_t activation = 0;  // 0 none, 1 relu, 2 clip, 3 clamp after (see make_direct_conv)
   // oneDNN types of source, weight, bias and destination.
@@ -135,9 +135,9 @@ std::unique_ptr<Entry> DirectConv::create(const Key& key) {
           ? dnnl::memory::desc({out_channels, in_channels, kernel_h, kernel_w}, weight_type, tag::any)
           : dnnl::memory::desc({params.group, out_channels / params.group, in_channels, kernel_h, kernel_w},
                                weight_type, tag::any);
-  const dnnl::convolution_forward::desc desc(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md, any_w, bias_md,
-      dst_md, {sh, sw}, {dh - 1, dw - 1}, {key[4], key[5]}, {key[6], key[7]});
+  const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                             src_md, any_w, bias_md, dst_md, {sh, sw}, {dh - 1, dw - 1},
+                                             {key[4], key[5]}, {key[6], key[7]});
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   const auto& q = params.quantized;
@@ -276,7 +276,7 @@ std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params) {
     constexpr float inf = std::numeric_limits<float>::infinity();
     if (std::isnan(lo) || std::isnan(hi) || lo > hi) {
       if (q) return nullptr;  // the integer kernel clamps such bounds itself
-      conv->activation = 3;  // ATen's clamp_ semantics for odd bounds
+      conv->activation = 3;   // ATen's clamp_ semantics for odd bounds
     } else if (lo == 0.0f && hi == inf) {
       conv->activation = 1;
     } else if (lo != -inf || hi != inf) {
@@ -286,8 +286,7 @@ std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params) {
   return conv;
 }
 
-at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x_in, const at::Tensor& w,
-                           const at::Tensor& bias) {
+at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x_in, const at::Tensor& w, const at::Tensor& bias) {
   const DirectConvParams& p = conv.params;
   // The weight was reordered at load: only the initializer itself will do.
   if (w.unsafeGetTensorImpl() != conv.source_weight.unsafeGetTensorImpl()) return {};
@@ -297,15 +296,15 @@ at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x_in, const at::T
       x_in.size(1) != conv.in_channels * p.group || x_in.numel() == 0) {
     return {};
   }
-  if (bias.defined() && (bias.scalar_type() != bias_type || bias.dim() != 1 ||
-                         bias.size(0) != conv.out_channels || bias.device().type() != at::kCPU)) {
+  if (bias.defined() && (bias.scalar_type() != bias_type || bias.dim() != 1 || bias.size(0) != conv.out_channels ||
+                         bias.device().type() != at::kCPU)) {
     return {};
   }
   constexpr auto nhwc = at::MemoryFormat::ChannelsLast;
   const at::Tensor x = x_in.contiguous(nhwc);
 
-  Key key{x.size(0), x.size(1), x.size(2), x.size(3), p.pads[0], p.pads[1], p.pads[2], p.pads[3],
-          bias.defined() ? 1 : 0};
+  Key key{
+      x.size(0), x.size(1), x.size(2), x.size(3), p.pads[0], p.pads[1], p.pads[2], p.pads[3], bias.defined() ? 1 : 0};
   using AutoPad = DirectConvParams::AutoPad;
   if (p.auto_pad == AutoPad::Valid) {
     key[4] = key[5] = key[6] = key[7] = 0;
@@ -314,8 +313,8 @@ at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x_in, const at::T
     for (int i = 0; i < 2; ++i) {
       const std::int64_t in = x.size(2 + i);
       const std::int64_t out = (in + p.strides[i] - 1) / p.strides[i];
-      const std::int64_t total = std::max<std::int64_t>(
-          0, (out - 1) * p.strides[i] + (kernel[i] - 1) * p.dilations[i] + 1 - in);
+      const std::int64_t total =
+          std::max<std::int64_t>(0, (out - 1) * p.strides[i] + (kernel[i] - 1) * p.dilations[i] + 1 - in);
       const std::int64_t small = total / 2;
       key[4 + i] = p.auto_pad == AutoPad::SameUpper ? small : total - small;
       key[6 + i] = total - key[4 + i];
@@ -360,9 +359,7 @@ class DirectConv {};
 bool direct_conv_available() { return false; }
 bool direct_int8_conv_exact() { return false; }
 std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams) { return nullptr; }
-at::Tensor run_direct_conv(DirectConv&, const at::Tensor&, const at::Tensor&, const at::Tensor&) {
-  return {};
-}
+at::Tensor run_direct_conv(DirectConv&, const at::Tensor&, const at::Tensor&, const at::Tensor&) { return {}; }
 std::size_t direct_conv_cache_size(const DirectConv&) { return 0; }
 
 #endif

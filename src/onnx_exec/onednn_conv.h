@@ -45,8 +45,8 @@ struct DirectConvParams {
   at::Tensor weight;  // constant [OC, IC/group, KH, KW]
   std::int64_t group = 1;
   std::int64_t strides[2] = {1, 1};
-  std::int64_t dilations[2] = {1, 1};     // as in ONNX: 1 = dense
-  std::int64_t pads[4] = {0, 0, 0, 0};    // ONNX order: begins then ends
+  std::int64_t dilations[2] = {1, 1};   // as in ONNX: 1 = dense
+  std::int64_t pads[4] = {0, 0, 0, 0};  // ONNX order: begins then ends
   enum class AutoPad { NotSet, Valid, SameUpper, SameLower } auto_pad = AutoPad::NotSet;
   bool fused = false;  // a Relu/Clip moved into the Conv (fusion.h)
   float activation_min = 0.0f;
@@ -90,8 +90,7 @@ std::shared_ptr<DirectConv> make_direct_conv(DirectConvParams params);
 // Returns an undefined tensor when this call does not fit the direct path
 // (another weight, dtype or rank, a shape oneDNN refuses); the caller then
 // falls back to ATen.
-at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x, const at::Tensor& w,
-                           const at::Tensor& bias);
+at::Tensor run_direct_conv(DirectConv& conv, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
 
 // Number of cached primitives (all shapes, all concurrent users) of `conv`.
 std::size_t direct_conv_cache_size(const DirectConv& conv);

@@ -29,8 +29,7 @@ std::string OpContext::attr_string(const std::string& name, const std::string& f
   return a ? a->s() : fallback;
 }
 
-std::vector<std::int64_t> OpContext::attr_ints(const std::string& name,
-                                               std::vector<std::int64_t> fallback) const {
+std::vector<std::int64_t> OpContext::attr_ints(const std::string& name, std::vector<std::int64_t> fallback) const {
   const auto* a = find(name);
   if (!a) return fallback;
   return {a->ints().begin(), a->ints().end()};
@@ -102,8 +101,8 @@ std::string read_auto_pad(const OpContext& ctx) {
 
 void resolve_pads(const at::Tensor& x, const std::vector<std::int64_t>& kernel,
                   const std::vector<std::int64_t>& strides, const std::vector<std::int64_t>& dilations,
-                  const std::vector<std::int64_t>& pads, const std::string& auto_pad,
-                  std::vector<std::int64_t>& begin, std::vector<std::int64_t>& end) {
+                  const std::vector<std::int64_t>& pads, const std::string& auto_pad, std::vector<std::int64_t>& begin,
+                  std::vector<std::int64_t>& end) {
   const std::size_t n = kernel.size();
   begin.assign(pads.begin(), pads.begin() + static_cast<std::ptrdiff_t>(n));
   end.assign(pads.begin() + static_cast<std::ptrdiff_t>(n), pads.end());
@@ -125,8 +124,7 @@ void resolve_pads(const at::Tensor& x, const std::vector<std::int64_t>& kernel,
 
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, const std::string& where) {
   if (axis < -rank || axis >= rank) {
-    throw BackendError(where + ": axis " + std::to_string(axis) + " is out of range for rank " +
-                       std::to_string(rank));
+    throw BackendError(where + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -137,8 +135,6 @@ std::vector<std::int64_t> to_int_vector(const at::Tensor& t) {
   return {p, p + c.numel()};
 }
 
-std::vector<std::int64_t> shape_of(const at::Tensor& t) {
-  return {t.sizes().begin(), t.sizes().end()};
-}
+std::vector<std::int64_t> shape_of(const at::Tensor& t) { return {t.sizes().begin(), t.sizes().end()}; }
 
 }  // namespace kenning::onnx_exec

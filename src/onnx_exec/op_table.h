@@ -36,8 +36,7 @@ class OpContext {
   std::int64_t attr_int(const std::string& name, std::int64_t fallback) const;
   float attr_float(const std::string& name, float fallback) const;
   std::string attr_string(const std::string& name, const std::string& fallback) const;
-  std::vector<std::int64_t> attr_ints(const std::string& name,
-                                      std::vector<std::int64_t> fallback = {}) const;
+  std::vector<std::int64_t> attr_ints(const std::string& name, std::vector<std::int64_t> fallback = {}) const;
   std::vector<float> attr_floats(const std::string& name) const;
   // Tensor attribute (Constant's value, ConstantOfShape's value).
   std::optional<at::Tensor> attr_tensor(const std::string& name) const;
@@ -89,8 +88,8 @@ std::string read_auto_pad(const OpContext& ctx);
 // end (SAME_UPPER) or the beginning (SAME_LOWER).
 void resolve_pads(const at::Tensor& x, const std::vector<std::int64_t>& kernel,
                   const std::vector<std::int64_t>& strides, const std::vector<std::int64_t>& dilations,
-                  const std::vector<std::int64_t>& pads, const std::string& auto_pad,
-                  std::vector<std::int64_t>& begin, std::vector<std::int64_t>& end);
+                  const std::vector<std::int64_t>& pads, const std::string& auto_pad, std::vector<std::int64_t>& begin,
+                  std::vector<std::int64_t>& end);
 // The direct oneDNN path's view (onednn_conv.h) of a 2-D Conv or QLinearConv
 // node with constant weight `w` [OC, IC/group, KH, KW]: its window attributes
 // and fused activation (fusion.h). The weight is left undefined when the

@@ -17,12 +17,11 @@ struct ConvTransposeAttrs {
 };
 
 // Attribute `v`, or `n` copies of `fallback` when absent; its size must be `n`.
-Ints sized(const Ints& v, std::size_t n, std::int64_t fallback, const char* name,
-           const std::string& where) {
+Ints sized(const Ints& v, std::size_t n, std::int64_t fallback, const char* name, const std::string& where) {
   if (v.empty()) return Ints(n, fallback);
   if (v.size() != n) {
-    throw BackendError(where + ": attribute '" + name + "' has " + std::to_string(v.size()) +
-                       " values for " + std::to_string(n) + " spatial dimensions");
+    throw BackendError(where + ": attribute '" + name + "' has " + std::to_string(v.size()) + " values for " +
+                       std::to_string(n) + " spatial dimensions");
   }
   return v;
 }
@@ -33,9 +32,8 @@ struct Crop {
   Ints begin, end;
 };
 
-Crop resolve_crop(const ConvTransposeAttrs& a, const at::Tensor& x, const Ints& kernel,
-                  const Ints& strides, const Ints& dilations, const Ints& out_pad,
-                  const std::string& where) {
+Crop resolve_crop(const ConvTransposeAttrs& a, const at::Tensor& x, const Ints& kernel, const Ints& strides,
+                  const Ints& dilations, const Ints& out_pad, const std::string& where) {
   const std::size_t n = kernel.size();
   Crop c{Ints(n, 0), Ints(n, 0)};
   const bool same = a.auto_pad == "SAME_UPPER" || a.auto_pad == "SAME_LOWER";
@@ -49,17 +47,13 @@ Crop resolve_crop(const ConvTransposeAttrs& a, const at::Tensor& x, const Ints& 
   // output_shape (or SAME_*'s input * stride) fixes the size; the spec derives
   // the pads from it. Some exporters write N and C in front: use the last n.
   if (!a.output_shape.empty() && a.output_shape.size() != n && a.output_shape.size() != n + 2) {
-    throw BackendError(where + ": attribute 'output_shape' has " +
-                       std::to_string(a.output_shape.size()) + " values for " +
-                       std::to_string(n) + " spatial dimensions");
+    throw BackendError(where + ": attribute 'output_shape' has " + std::to_string(a.output_shape.size()) +
+                       " values for " + std::to_string(n) + " spatial dimensions");
   }
   for (std::size_t i = 0; i < n; ++i) {
     const std::int64_t in = x.size(static_cast<std::int64_t>(i + 2));
-    const std::int64_t out = a.output_shape.empty()
-                                 ? in * strides[i]
-                                 : a.output_shape[a.output_shape.size() - n + i];
-    const std::int64_t total =
-        strides[i] * (in - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i] + 1 - out;
+    const std::int64_t out = a.output_shape.empty() ? in * strides[i] : a.output_shape[a.output_shape.size() - n + i];
+    const std::int64_t total = strides[i] * (in - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i] + 1 - out;
     if (total < 0) {
       // A larger output than the full one: zeros at the end, as onnxruntime
       // does and the suite's output_shape test expects.
@@ -118,8 +112,7 @@ Kernel make_conv_transpose(const OpContext& ctx) {
     if (native) {
       return Values{at::convolution(x, w, bias, strides, crop.begin, dilations, true, out_pad, a.group)};
     }
-    at::Tensor y = at::convolution(x, w, at::Tensor(), strides, Ints(n, 0), dilations, true,
-                                   Ints(n, 0), a.group);
+    at::Tensor y = at::convolution(x, w, at::Tensor(), strides, Ints(n, 0), dilations, true, Ints(n, 0), a.group);
     Ints pad;  // constant_pad_nd's order: last dimension first
     for (std::size_t i = n; i-- > 0;) {
       const std::int64_t len = y.size(static_cast<std::int64_t>(i + 2)) + out_pad[i] - crop.begin[i] - crop.end[i];

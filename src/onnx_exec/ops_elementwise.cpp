@@ -58,15 +58,11 @@ Kernel make_leaky_relu(const OpContext& ctx) {
 Kernel make_hard_sigmoid(const OpContext& ctx) {
   const double alpha = ctx.attr_float("alpha", 0.2f);
   const double beta = ctx.attr_float("beta", 0.5f);
-  return [alpha, beta](const Values& in) {
-    return Values{at::clamp(in[0] * alpha + beta, 0.0, 1.0)};
-  };
+  return [alpha, beta](const Values& in) { return Values{at::clamp(in[0] * alpha + beta, 0.0, 1.0)}; };
 }
 
 Kernel make_prelu(const OpContext&) {
-  return [](const Values& in) {
-    return Values{at::where(in[0] < 0, in[0] * in[1], in[0])};
-  };
+  return [](const Values& in) { return Values{at::where(in[0] < 0, in[0] * in[1], in[0])}; };
 }
 
 Kernel make_clip(const OpContext& ctx) {

@@ -29,10 +29,9 @@ struct Window {
     w.pads = ctx.attr_ints("pads", Ints(2 * spatial, 0));
     w.auto_pad = read_auto_pad(ctx);
     w.ceil_mode = ctx.attr_int("ceil_mode", 0) != 0;
-    if (w.strides.size() != spatial || w.dilations.size() != spatial ||
-        w.pads.size() != 2 * spatial) {
-      throw BackendError(ctx.where() + ": strides/dilations/pads do not match " +
-                         std::to_string(spatial) + " spatial dimensions");
+    if (w.strides.size() != spatial || w.dilations.size() != spatial || w.pads.size() != 2 * spatial) {
+      throw BackendError(ctx.where() + ": strides/dilations/pads do not match " + std::to_string(spatial) +
+                         " spatial dimensions");
     }
     return w;
   }
@@ -78,8 +77,8 @@ at::Tensor convolution(const at::Tensor& x, const at::Tensor& w, const at::Tenso
   if (use_onednn(x, w) && (!bias.defined() || bias.scalar_type() == at::kFloat)) {
     constexpr auto nhwc = at::MemoryFormat::ChannelsLast;
     return at::mkldnn_convolution(x.contiguous(nhwc), w.contiguous(nhwc),
-                                  bias.defined() ? c10::optional<at::Tensor>(bias.contiguous()) : c10::nullopt,
-                                  padding, strides, dilations, group);
+                                  bias.defined() ? c10::optional<at::Tensor>(bias.contiguous()) : c10::nullopt, padding,
+                                  strides, dilations, group);
   }
   const std::size_t n = strides.size();
   return at::convolution(x, w, bias, strides, padding, dilations, false, Ints(n, 0), group);
@@ -136,9 +135,9 @@ Kernel make_conv(const OpContext& ctx) {
     direct = make_direct_conv(direct_conv_params(ctx, *w, group, auto_pad));
   }
   // The weight's rank gives the spatial rank; read lazily as W may be an input.
-  return [ctx_auto = auto_pad, fused_activation, clip_min, clip_max,
-          strides = ctx.attr_ints("strides"), dil = ctx.attr_ints("dilations"),
-          pads = ctx.attr_ints("pads"), group, kernel_attr, where, direct](const Values& in) {
+  return [ctx_auto = auto_pad, fused_activation, clip_min, clip_max, strides = ctx.attr_ints("strides"),
+          dil = ctx.attr_ints("dilations"), pads = ctx.attr_ints("pads"), group, kernel_attr, where,
+          direct](const Values& in) {
     const at::Tensor& x = in[0];
     const at::Tensor& w = in[1];
     if (direct) {
@@ -147,8 +146,8 @@ Kernel make_conv(const OpContext& ctx) {
     }
     const std::size_t n = static_cast<std::size_t>(w.dim() - 2);
     if (x.dim() != w.dim() || n < 1 || n > 3) {
-      throw BackendError(where + ": input rank " + std::to_string(x.dim()) +
-                         " and weight rank " + std::to_string(w.dim()) + " do not fit a 1-3D conv");
+      throw BackendError(where + ": input rank " + std::to_string(x.dim()) + " and weight rank " +
+                         std::to_string(w.dim()) + " do not fit a 1-3D conv");
     }
     Window win;
     win.kernel = kernel_attr.empty() ? Ints(w.sizes().begin() + 2, w.sizes().end()) : kernel_attr;
@@ -203,20 +202,27 @@ Kernel make_max_pool(const OpContext& ctx) {
     }
     at::Tensor y;
     switch (win.kernel.size()) {
-      case 1: y = at::max_pool1d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode); break;
-      case 2: y = at::max_pool2d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode); break;
-      default: y = at::max_pool3d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode);
+      case 1:
+        y = at::max_pool1d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode);
+        break;
+      case 2:
+        y = at::max_pool2d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode);
+        break;
+      default:
+        y = at::max_pool3d(x, win.kernel, win.strides, padding, win.dilations, win.ceil_mode);
     }
     return Values{integral ? y.to(in[0].scalar_type()) : y};
   };
 }
 
-at::Tensor avg_pool(const at::Tensor& x, const Ints& k, const Ints& s, const Ints& p, bool ceil,
-                    bool include_pad) {
+at::Tensor avg_pool(const at::Tensor& x, const Ints& k, const Ints& s, const Ints& p, bool ceil, bool include_pad) {
   switch (k.size()) {
-    case 1: return at::avg_pool1d(x, k, s, p, ceil, include_pad);
-    case 2: return at::avg_pool2d(x, k, s, p, ceil, include_pad);
-    default: return at::avg_pool3d(x, k, s, p, ceil, include_pad);
+    case 1:
+      return at::avg_pool1d(x, k, s, p, ceil, include_pad);
+    case 2:
+      return at::avg_pool2d(x, k, s, p, ceil, include_pad);
+    default:
+      return at::avg_pool3d(x, k, s, p, ceil, include_pad);
   }
 }
 
@@ -236,8 +242,8 @@ Kernel make_avg_pool(const OpContext& ctx) {
       return Values{avg_pool(x, win.kernel, win.strides, begin, win.ceil_mode, include_pad)};
     }
     const Ints zero(begin.size(), 0);
-    const at::Tensor sum = avg_pool(pad_spatial(x, begin, end, 0.0), win.kernel, win.strides,
-                                    zero, win.ceil_mode, true);
+    const at::Tensor sum =
+        avg_pool(pad_spatial(x, begin, end, 0.0), win.kernel, win.strides, zero, win.ceil_mode, true);
     if (include_pad) return Values{sum};
     // Average over real elements only: divide by the share of the window inside x.
     const at::Tensor mask = pad_spatial(at::ones_like(x), begin, end, 0.0);
@@ -247,7 +253,8 @@ Kernel make_avg_pool(const OpContext& ctx) {
 }
 
 // Softmax-like ops: before opset 13 they work on x coerced to 2-D at `axis`.
-template <class Fn> Kernel make_softmax_like(const OpContext& ctx, Fn fn) {
+template <class Fn>
+Kernel make_softmax_like(const OpContext& ctx, Fn fn) {
   const bool legacy = ctx.opset() < 13;
   const std::int64_t axis_attr = ctx.attr_int("axis", legacy ? 1 : -1);
   const std::string where = ctx.where();
@@ -290,8 +297,7 @@ Kernel make_gemm(const OpContext& ctx) {
   std::shared_ptr<DirectConv> direct;
   at::Tensor source_b, direct_w;  // B as the graph holds it; as an [N, K, 1, 1] weight
   bool c_as_bias = false;
-  if (const at::Tensor* b = ctx.constant_input(1);
-      b && !ta && b->dim() == 2 && b->scalar_type() == at::kFloat) {
+  if (const at::Tensor* b = ctx.constant_input(1); b && !ta && b->dim() == 2 && b->scalar_type() == at::kFloat) {
     source_b = *b;
     const at::Tensor w = (tb ? *b : b->t()).contiguous();
     direct_w = w.view({w.size(0), w.size(1), 1, 1});
@@ -299,14 +305,14 @@ Kernel make_gemm(const OpContext& ctx) {
     p.weight = direct_w;
     direct = make_direct_conv(p);
     const at::Tensor* c = ctx.constant_input(2);
-    c_as_bias = c && alpha == 1.0 && beta == 1.0 && c->dim() == 1 && c->size(0) == w.size(0) &&
-                c->scalar_type() == at::kFloat;
+    c_as_bias =
+        c && alpha == 1.0 && beta == 1.0 && c->dim() == 1 && c->size(0) == w.size(0) && c->scalar_type() == at::kFloat;
   }
   return [=](const Values& in) {
     if (direct && in[0].dim() == 2 && in[1].unsafeGetTensorImpl() == source_b.unsafeGetTensorImpl()) {
       const at::Tensor& a = in[0];
-      at::Tensor y = run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), direct_w,
-                                     c_as_bias ? in[2] : at::Tensor());
+      at::Tensor y =
+          run_direct_conv(*direct, a.reshape({a.size(0), a.size(1), 1, 1}), direct_w, c_as_bias ? in[2] : at::Tensor());
       if (y.defined()) {
         y = y.view({a.size(0), direct_w.size(0)});
         if (c_as_bias) return Values{std::move(y)};
@@ -320,8 +326,8 @@ Kernel make_gemm(const OpContext& ctx) {
     const at::Tensor w = tb ? in[1] : in[1].t();
     at::Tensor y;
     if (a.dim() == 2 && w.dim() == 2 && use_onednn(a.reshape({a.size(0), a.size(1), 1, 1}), w)) {
-      y = convolution(a.reshape({a.size(0), a.size(1), 1, 1}), w.reshape({w.size(0), w.size(1), 1, 1}),
-                      at::Tensor(), {1, 1}, {0, 0}, {1, 1}, 1)
+      y = convolution(a.reshape({a.size(0), a.size(1), 1, 1}), w.reshape({w.size(0), w.size(1), 1, 1}), at::Tensor(),
+                      {1, 1}, {0, 0}, {1, 1}, 1)
               .view({a.size(0), w.size(0)});
     } else {
       y = at::matmul(a, w.t());
@@ -343,9 +349,8 @@ Kernel make_batch_normalization(const OpContext& ctx) {
   const double eps = ctx.attr_float("epsilon", 1e-5f);
   return [eps](const Values& in) {
     const at::Tensor& x = in[0];
-    return Values{at::batch_norm(x, in[1].to(x.scalar_type()), in[2].to(x.scalar_type()),
-                                 in[3].to(x.scalar_type()), in[4].to(x.scalar_type()), false,
-                                 0.0, eps, false)};
+    return Values{at::batch_norm(x, in[1].to(x.scalar_type()), in[2].to(x.scalar_type()), in[3].to(x.scalar_type()),
+                                 in[4].to(x.scalar_type()), false, 0.0, eps, false)};
   };
 }
 

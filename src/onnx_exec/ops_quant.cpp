@@ -40,8 +40,8 @@ at::Tensor along_axis(const at::Tensor& p, std::int64_t axis, const at::Tensor& 
   const std::int64_t size = like.dim() == 0 ? 1 : like.size(axis);
   if (p.dim() != 1 || p.size(0) != size) {
     std::ostringstream s;
-    s << where << ": " << what << " of shape " << p.sizes() << " is neither a scalar nor 1-D of size "
-      << size << " along axis " << axis;
+    s << where << ": " << what << " of shape " << p.sizes() << " is neither a scalar nor 1-D of size " << size
+      << " along axis " << axis;
     throw BackendError(s.str());
   }
   Ints shape(static_cast<std::size_t>(like.dim()), 1);
@@ -52,8 +52,10 @@ at::Tensor along_axis(const at::Tensor& p, std::int64_t axis, const at::Tensor& 
 // The range of a quantized type.
 std::pair<double, double> saturation(at::ScalarType t, const std::string& where) {
   switch (t) {
-    case at::kByte: return {0, 255};
-    case at::kChar: return {-128, 127};
+    case at::kByte:
+      return {0, 255};
+    case at::kChar:
+      return {-128, 127};
     default:
       throw NotSupported(where + ": quantized type " + std::string(c10::toString(t)) +
                          " is not supported (only uint8 and int8)");
@@ -116,8 +118,7 @@ struct Activation {
 // The oneDNN int8 convolution for weight `w` (a constant [OC, IC/g, KH, KW]
 // int8 tensor) when everything it needs is constant: x and y scale and zero
 // point, a symmetric weight. Input indices follow QLinearConv's layout.
-std::shared_ptr<Int8ConvPath> quantized_direct_conv(const OpContext& ctx, DirectConvParams p,
-                                                    const Activation& act) {
+std::shared_ptr<Int8ConvPath> quantized_direct_conv(const OpContext& ctx, DirectConvParams p, const Activation& act) {
   if (!direct_conv_available() || !p.weight.defined()) return nullptr;
   const at::Tensor* x_scale = ctx.constant_input(1);
   const at::Tensor* x_zp = ctx.constant_input(2);
@@ -128,8 +129,7 @@ std::shared_ptr<Int8ConvPath> quantized_direct_conv(const OpContext& ctx, Direct
   if (!x_scale || !x_zp || !w_scale || !w_zp || !y_scale || !y_zp) return nullptr;
   const std::int64_t out_channels = p.weight.size(0);
   if (x_scale->numel() != 1 || x_zp->numel() != 1 || y_scale->numel() != 1 || y_zp->numel() != 1 ||
-      (w_scale->numel() != 1 && w_scale->numel() != out_channels) ||
-      w_zp->ne(0).any().item<bool>()) {
+      (w_scale->numel() != 1 && w_scale->numel() != out_channels) || w_zp->ne(0).any().item<bool>()) {
     return nullptr;
   }
   DirectConvParams::Quantized q;
@@ -139,7 +139,8 @@ std::shared_ptr<Int8ConvPath> quantized_direct_conv(const OpContext& ctx, Direct
   q.dst_zero_point = y_zp->to(at::kInt).item<std::int32_t>();
   // The same float arithmetic as the integer kernels' multiplier.
   const at::Tensor scales = (x_scale->to(at::kFloat).reshape({}) * w_scale->to(at::kFloat).reshape({-1}) /
-                             y_scale->to(at::kFloat).reshape({})).contiguous();
+                             y_scale->to(at::kFloat).reshape({}))
+                                .contiguous();
   q.output_scales.assign(scales.data_ptr<float>(), scales.data_ptr<float>() + scales.numel());
   p.quantized = q;
   p.fused = act.fused;
@@ -250,8 +251,8 @@ struct ConvAttrs {
 // Integer convolution of int32 x [N, C, ...] and w [M, C/group, k...]:
 // windows are unfolded (views, any dtype) and contracted with an int32
 // matmul per group.
-at::Tensor int_conv(at::Tensor x, const at::Tensor& w, const Ints& strides, const Ints& dilations,
-                    const Ints& begin, const Ints& end, std::int64_t group) {
+at::Tensor int_conv(at::Tensor x, const at::Tensor& w, const Ints& strides, const Ints& dilations, const Ints& begin,
+                    const Ints& end, std::int64_t group) {
   const std::int64_t n = w.dim() - 2;
   Ints pad;  // constant_pad_nd's order: last dimension first
   for (std::int64_t i = n; i-- > 0;) {
@@ -282,7 +283,7 @@ at::Tensor int_conv(at::Tensor x, const at::Tensor& w, const Ints& strides, cons
   for (std::int64_t i = 0; i < n; ++i) perm.push_back(3 + n + i);
   const at::Tensor cols = x.reshape(split).permute(perm).reshape({batch, group, positions, -1});
   const at::Tensor wt = w.reshape({group, m / group, -1}).transpose(1, 2);  // [G, K, M/G]
-  at::Tensor acc = at::matmul(cols, wt);                                     // [N, G, P, M/G]
+  at::Tensor acc = at::matmul(cols, wt);                                    // [N, G, P, M/G]
   Ints shape = {batch, m};
   shape.insert(shape.end(), out.begin(), out.end());
   return acc.permute({0, 1, 3, 2}).reshape(shape);
@@ -328,8 +329,7 @@ Kernel make_qlinear_conv(const OpContext& ctx) {
     const Ints pads = a.pads.empty() ? Ints(2 * n, 0) : a.pads;
     if (static_cast<std::int64_t>(strides.size()) != n || static_cast<std::int64_t>(dilations.size()) != n ||
         static_cast<std::int64_t>(pads.size()) != 2 * n) {
-      throw BackendError(where + ": strides/dilations/pads do not match " + std::to_string(n) +
-                         " spatial dimensions");
+      throw BackendError(where + ": strides/dilations/pads do not match " + std::to_string(n) + " spatial dimensions");
     }
     Ints begin, end;
     resolve_pads(x, kernel, strides, dilations, pads, a.auto_pad, begin, end);
@@ -430,8 +430,8 @@ Kernel make_qlinear_add(const OpContext& ctx) {
     };
     at::Tensor sum = dequantize(a, in[1], in[2]) + dequantize(b, in[4], in[5]);
     if (act.fused) sum.clamp_(act.lo, act.hi);
-    return Values{requantize(sum / scalar(in[6], "y_scale", where).to(at::kFloat), scalar(y_zp, "y_zero_point", where),
-                             where)};
+    return Values{
+        requantize(sum / scalar(in[6], "y_scale", where).to(at::kFloat), scalar(y_zp, "y_zero_point", where), where)};
   };
 }
 

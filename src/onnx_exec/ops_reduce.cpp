@@ -19,8 +19,7 @@ Kernel make_reduce(const OpContext& ctx, Reducer fn, bool axes_from_input) {
   const std::string where = ctx.where();
   return [=](const Values& in) {
     const at::Tensor& x = in[0];
-    Ints axes = axes_from_input ? (in.size() > 1 && in[1].defined() ? to_int_vector(in[1]) : Ints{})
-                                : attr;
+    Ints axes = axes_from_input ? (in.size() > 1 && in[1].defined() ? to_int_vector(in[1]) : Ints{}) : attr;
     if (axes.empty()) {
       if (noop_empty) return Values{x};
       for (std::int64_t i = 0; i < x.dim(); ++i) axes.push_back(i);
@@ -42,12 +41,8 @@ at::Tensor reduce_prod(const at::Tensor& x, const Ints& axes, bool keep) {
   for (std::int64_t a : sorted) y = y.prod(a, keep);
   return y.to(x.scalar_type());
 }
-at::Tensor reduce_max(const at::Tensor& x, const Ints& axes, bool keep) {
-  return at::amax(x, axes, keep);
-}
-at::Tensor reduce_min(const at::Tensor& x, const Ints& axes, bool keep) {
-  return at::amin(x, axes, keep);
-}
+at::Tensor reduce_max(const at::Tensor& x, const Ints& axes, bool keep) { return at::amax(x, axes, keep); }
+at::Tensor reduce_min(const at::Tensor& x, const Ints& axes, bool keep) { return at::amin(x, axes, keep); }
 
 Kernel make_arg(const OpContext& ctx, bool is_max) {
   const std::int64_t axis_attr = ctx.attr_int("axis", 0);

@@ -18,12 +18,12 @@ namespace {
 using Ints = std::vector<std::int64_t>;
 
 struct ResizeAttrs {
-  std::string mode = "nearest";                  // nearest | linear | cubic
-  std::string transform = "half_pixel";          // coordinate_transformation_mode
+  std::string mode = "nearest";          // nearest | linear | cubic
+  std::string transform = "half_pixel";  // coordinate_transformation_mode
   std::string nearest_mode = "round_prefer_floor";
   double cubic_a = -0.75;
   bool exclude_outside = false;
-  double extrapolation = 0.0;                    // tf_crop_and_resize only
+  double extrapolation = 0.0;  // tf_crop_and_resize only
 };
 
 // Taps of one axis: for each output position, `n` input indices (clamped
@@ -51,16 +51,14 @@ std::vector<double> coefficients(const ResizeAttrs& a, double ratio, bool integr
   if (a.mode == "linear") return {1 - ratio, ratio};
   const double A = a.cubic_a;
   const double r1 = ratio + 1, r = ratio, s = 1 - ratio, s1 = 2 - ratio;
-  return {((A * r1 - 5 * A) * r1 + 8 * A) * r1 - 4 * A,
-          ((A + 2) * r - (A + 3)) * r * r + 1,
-          ((A + 2) * s - (A + 3)) * s * s + 1,
-          ((A * s1 - 5 * A) * s1 + 8 * A) * s1 - 4 * A};
+  return {((A * r1 - 5 * A) * r1 + 8 * A) * r1 - 4 * A, ((A + 2) * r - (A + 3)) * r * r + 1,
+          ((A + 2) * s - (A + 3)) * s * s + 1, ((A * s1 - 5 * A) * s1 + 8 * A) * s1 - 4 * A};
 }
 
 // Maps output coordinate x back to the input (the reference's x_original).
 // `outside` is set when tf_crop_and_resize samples beyond the input.
-double original_coordinate(const ResizeAttrs& a, std::int64_t x, std::int64_t in, double scale,
-                           double roi_start, double roi_end, bool& outside) {
+double original_coordinate(const ResizeAttrs& a, std::int64_t x, std::int64_t in, double scale, double roi_start,
+                           double roi_end, bool& outside) {
   // The reference compares against scale * in, which need not be the integer size.
   const double out_width = scale * static_cast<double>(in);
   const double xd = static_cast<double>(x);
@@ -79,8 +77,8 @@ double original_coordinate(const ResizeAttrs& a, std::int64_t x, std::int64_t in
   return (xd + 0.5) / scale - 0.5;  // half_pixel
 }
 
-AxisTaps axis_taps(const ResizeAttrs& a, std::int64_t in, std::int64_t out, double scale,
-                   double roi_start, double roi_end) {
+AxisTaps axis_taps(const ResizeAttrs& a, std::int64_t in, std::int64_t out, double scale, double roi_start,
+                   double roi_end) {
   AxisTaps t;
   t.out = out;
   t.n = a.mode == "cubic" ? 4 : 2;
@@ -147,8 +145,8 @@ at::Tensor resample_axis(const at::Tensor& y, std::int64_t axis, const AxisTaps&
   return (taps.reshape(shape) * w).sum(axis + 1);
 }
 
-at::Tensor resize(const ResizeAttrs& a, const at::Tensor& x, const std::vector<double>& scales,
-                  const Ints& sizes, const std::vector<double>& roi, const std::string& where) {
+at::Tensor resize(const ResizeAttrs& a, const at::Tensor& x, const std::vector<double>& scales, const Ints& sizes,
+                  const std::vector<double>& roi, const std::string& where) {
   const bool nearest = a.mode == "nearest";
   if (!nearest && !at::isFloatingType(x.scalar_type())) {
     throw NotSupported(where + ": mode '" + a.mode + "' on " + c10::toString(x.scalar_type()) +
@@ -203,14 +201,14 @@ ResizeAttrs read_attrs(const OpContext& ctx, bool legacy) {
     return a;
   }
   a.transform = ctx.attr_string("coordinate_transformation_mode", "half_pixel");
-  static const char* const transforms[] = {"half_pixel", "pytorch_half_pixel", "align_corners",
+  static const char* const transforms[] = {"half_pixel", "pytorch_half_pixel",   "align_corners",
                                            "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
   if (std::find(std::begin(transforms), std::end(transforms), a.transform) == std::end(transforms)) {
     ctx.unsupported("coordinate_transformation_mode '" + a.transform + "'");
   }
   a.nearest_mode = ctx.attr_string("nearest_mode", "round_prefer_floor");
-  if (a.nearest_mode != "round_prefer_floor" && a.nearest_mode != "round_prefer_ceil" &&
-      a.nearest_mode != "floor" && a.nearest_mode != "ceil") {
+  if (a.nearest_mode != "round_prefer_floor" && a.nearest_mode != "round_prefer_ceil" && a.nearest_mode != "floor" &&
+      a.nearest_mode != "ceil") {
     ctx.unsupported("nearest_mode '" + a.nearest_mode + "'");
   }
   a.cubic_a = ctx.attr_float("cubic_coeff_a", -0.75f);

@@ -27,12 +27,9 @@ at::Tensor pad_indices(std::int64_t dim, std::int64_t begin, std::int64_t end, b
   return at::where(i >= dim, period - i, i);
 }
 
-at::Tensor slice_axis(const at::Tensor& x, std::int64_t axis, std::int64_t start,
-                      std::int64_t end, std::int64_t step) {
+at::Tensor slice_axis(const at::Tensor& x, std::int64_t axis, std::int64_t start, std::int64_t end, std::int64_t step) {
   const std::int64_t dim = x.size(axis);
-  auto clampi = [](std::int64_t v, std::int64_t lo, std::int64_t hi) {
-    return std::min(std::max(v, lo), hi);
-  };
+  auto clampi = [](std::int64_t v, std::int64_t lo, std::int64_t hi) { return std::min(std::max(v, lo), hi); };
   if (start < 0) start += dim;
   if (end < 0) end += dim;
   if (step > 0) {
@@ -58,8 +55,8 @@ Kernel make_flatten(const OpContext& ctx) {
     // Flatten's axis lies in [-r, r]; a negative one counts from r.
     const std::int64_t axis = axis_attr < 0 ? axis_attr + x.dim() : axis_attr;
     if (axis < 0 || axis > x.dim()) {
-      throw BackendError(where + ": axis " + std::to_string(axis_attr) +
-                         " is out of range for rank " + std::to_string(x.dim()));
+      throw BackendError(where + ": axis " + std::to_string(axis_attr) + " is out of range for rank " +
+                         std::to_string(x.dim()));
     }
     std::int64_t outer = 1;
     for (std::int64_t i = 0; i < axis; ++i) outer *= x.size(i);
@@ -113,7 +110,8 @@ Kernel make_squeeze(const OpContext& ctx) {
     Ints axes = normalize_axes(from_input ? to_int_vector(in[1]) : attr, x.dim(), where);
     Ints shape;
     for (std::int64_t i = 0; i < x.dim(); ++i) {
-      if (std::find(axes.begin(), axes.end(), i) == axes.end()) shape.push_back(x.size(i));
+      if (std::find(axes.begin(), axes.end(), i) == axes.end())
+        shape.push_back(x.size(i));
       else if (x.size(i) != 1) {
         throw BackendError(where + ": cannot squeeze axis " + std::to_string(i) + " of size " +
                            std::to_string(x.size(i)));
@@ -135,8 +133,10 @@ Kernel make_unsqueeze(const OpContext& ctx) {
     Ints shape;
     std::int64_t src = 0;
     for (std::int64_t i = 0; i < rank; ++i) {
-      if (std::find(axes.begin(), axes.end(), i) != axes.end()) shape.push_back(1);
-      else shape.push_back(x.size(src++));
+      if (std::find(axes.begin(), axes.end(), i) != axes.end())
+        shape.push_back(1);
+      else
+        shape.push_back(x.size(src++));
     }
     return Values{x.reshape(shape)};
   };
@@ -144,9 +144,12 @@ Kernel make_unsqueeze(const OpContext& ctx) {
 
 Kernel make_constant(const OpContext& ctx) {
   at::Tensor value;
-  if (auto v = ctx.attr_tensor("value")) value = *v;
-  else if (ctx.has("value_float")) value = at::scalar_tensor(ctx.attr_float("value_float", 0), at::kFloat);
-  else if (ctx.has("value_int")) value = at::scalar_tensor(ctx.attr_int("value_int", 0), at::kLong);
+  if (auto v = ctx.attr_tensor("value"))
+    value = *v;
+  else if (ctx.has("value_float"))
+    value = at::scalar_tensor(ctx.attr_float("value_float", 0), at::kFloat);
+  else if (ctx.has("value_int"))
+    value = at::scalar_tensor(ctx.attr_int("value_int", 0), at::kLong);
   else if (ctx.has("value_floats")) {
     const auto f = ctx.attr_floats("value_floats");
     value = at::tensor(at::ArrayRef<float>(f), at::kFloat);
@@ -214,22 +217,18 @@ Kernel make_reduce_mean(const OpContext& ctx) {
 
 Kernel make_slice(const OpContext& ctx) {
   const bool from_input = ctx.opset() >= 10;
-  const Ints a_starts = ctx.attr_ints("starts"), a_ends = ctx.attr_ints("ends"),
-             a_axes = ctx.attr_ints("axes");
+  const Ints a_starts = ctx.attr_ints("starts"), a_ends = ctx.attr_ints("ends"), a_axes = ctx.attr_ints("axes");
   const std::string where = ctx.where();
   return [=](const Values& in) {
     at::Tensor x = in[0];
     const Ints starts = from_input ? to_int_vector(in[1]) : a_starts;
     const Ints ends = from_input ? to_int_vector(in[2]) : a_ends;
-    Ints axes = from_input ? (in.size() > 3 && in[3].defined() ? to_int_vector(in[3]) : Ints{})
-                           : a_axes;
-    const Ints steps = from_input && in.size() > 4 && in[4].defined() ? to_int_vector(in[4])
-                                                                       : Ints(starts.size(), 1);
+    Ints axes = from_input ? (in.size() > 3 && in[3].defined() ? to_int_vector(in[3]) : Ints{}) : a_axes;
+    const Ints steps = from_input && in.size() > 4 && in[4].defined() ? to_int_vector(in[4]) : Ints(starts.size(), 1);
     if (axes.empty()) {
       for (std::size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<std::int64_t>(i));
     }
-    if (ends.size() != starts.size() || axes.size() != starts.size() ||
-        steps.size() != starts.size()) {
+    if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size()) {
       throw BackendError(where + ": starts/ends/axes/steps differ in length");
     }
     for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -252,12 +251,11 @@ Kernel make_pad(const OpContext& ctx) {
     const Ints pads = from_input ? to_int_vector(in[1]) : a_pads;
     const std::int64_t rank = x.dim();
     if (static_cast<std::int64_t>(pads.size()) != 2 * rank) {
-      throw BackendError(where + ": " + std::to_string(pads.size()) + " pads for rank " +
-                         std::to_string(rank));
+      throw BackendError(where + ": " + std::to_string(pads.size()) + " pads for rank " + std::to_string(rank));
     }
     if (mode == "constant") {
-      const double value = from_input && in.size() > 2 && in[2].defined()
-                               ? in[2].to(at::kDouble).item<double>() : a_value;
+      const double value =
+          from_input && in.size() > 2 && in[2].defined() ? in[2].to(at::kDouble).item<double>() : a_value;
       Ints p;
       for (std::int64_t i = rank; i-- > 0;) {
         p.push_back(pads[i]);
@@ -282,12 +280,11 @@ Kernel make_split(const OpContext& ctx) {
   return [=](const Values& in) {
     const at::Tensor& x = in[0];
     const std::int64_t axis = normalize_axis(axis_attr, x.dim(), where);
-    Ints split = from_input ? (in.size() > 1 && in[1].defined() ? to_int_vector(in[1]) : Ints{})
-                            : a_split;
+    Ints split = from_input ? (in.size() > 1 && in[1].defined() ? to_int_vector(in[1]) : Ints{}) : a_split;
     if (split.empty()) {
       if (x.size(axis) % outputs != 0) {
-        throw BackendError(where + ": axis of size " + std::to_string(x.size(axis)) +
-                           " does not split into " + std::to_string(outputs) + " equal parts");
+        throw BackendError(where + ": axis of size " + std::to_string(x.size(axis)) + " does not split into " +
+                           std::to_string(outputs) + " equal parts");
       }
       split.assign(outputs, x.size(axis) / outputs);
     }
@@ -340,9 +337,7 @@ Kernel make_range(const OpContext&) {
 Kernel make_constant_of_shape(const OpContext& ctx) {
   at::Tensor value = at::zeros({}, at::kFloat);
   if (auto v = ctx.attr_tensor("value")) value = v->reshape({});
-  return [value](const Values& in) {
-    return Values{value.expand(to_int_vector(in[0])).contiguous()};
-  };
+  return [value](const Values& in) { return Values{value.expand(to_int_vector(in[0])).contiguous()}; };
 }
 
 }  // namespace

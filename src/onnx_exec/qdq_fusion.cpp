@@ -124,8 +124,7 @@ std::optional<QParams> Rewriter::params_of(int node) const {
   const bool has_zp = n.input_size() > 2 && !n.input(2).empty();
   const at::Tensor* zp = has_zp ? constant(n.input(2)) : nullptr;
   if (!s || s->scalar_type() != at::kFloat || s->numel() == 0) return std::nullopt;
-  if (has_zp ? !zp || (zp->numel() != s->numel() && zp->numel() != 1)
-             : !value || n.op_type() != "DequantizeLinear") {
+  if (has_zp ? !zp || (zp->numel() != s->numel() && zp->numel() != 1) : !value || n.op_type() != "DequantizeLinear") {
     return std::nullopt;
   }
   QParams p;
@@ -246,8 +245,8 @@ bool Rewriter::fuse_conv(int i) {
     if (std::isnan(lo) || std::isnan(hi) || lo > hi) return false;
   }
 
-  std::vector<std::string> inputs = {x->input, x->scale, x->zero_point, w->input, w->scale,
-                                     w->zero_point, t->q.scale, t->q.zero_point};
+  std::vector<std::string> inputs = {x->input, x->scale,      x->zero_point, w->input,
+                                     w->scale, w->zero_point, t->q.scale,    t->q.zero_point};
   if (b) inputs.push_back(b->input);
   Node n = fused_node("QLinearConv", conv, inputs, t->q.output);
   *n.mutable_attribute() = conv.attribute();  // window attributes, and a fused Relu if any
@@ -306,8 +305,8 @@ bool Rewriter::fuse_gemm(int i) {
     weight = fresh_name(w->input + ".transposed");
     g_.initializers[weight] = w->value->t().contiguous();
   }
-  std::vector<std::string> inputs = {a->input, a->scale, a->zero_point, weight, w->scale,
-                                     w->zero_point, t->q.scale, t->q.zero_point};
+  std::vector<std::string> inputs = {a->input, a->scale,      a->zero_point, weight,
+                                     w->scale, w->zero_point, t->q.scale,    t->q.zero_point};
   if (b) inputs.push_back(b->input);
   Node n = fused_node(kQLinearGemm, op, inputs, t->q.output);
   if (t->activation >= 0) {
@@ -331,10 +330,9 @@ bool Rewriter::fuse_add(int i) {
   if (!a || !b) return false;
   const auto t = tail(add.output(0));
   if (!t) return false;
-  Node n = fused_node(kQLinearAdd, add,
-                      {a->input, a->scale, a->zero_point, b->input, b->scale, b->zero_point, t->q.scale,
-                       t->q.zero_point},
-                      t->q.output);
+  Node n = fused_node(
+      kQLinearAdd, add,
+      {a->input, a->scale, a->zero_point, b->input, b->scale, b->zero_point, t->q.scale, t->q.zero_point}, t->q.output);
   if (t->activation >= 0) {
     mark_fused_activation(n, g_.nodes[t->activation].op_type(), t->lo, t->hi);
     removed_.insert(t->activation);

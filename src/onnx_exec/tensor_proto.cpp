@@ -13,17 +13,15 @@ namespace {
 
 using TP = onnx::TensorProto;
 
-std::vector<std::int64_t> dims_of(const TP& proto) {
-  return {proto.dims().begin(), proto.dims().end()};
-}
+std::vector<std::int64_t> dims_of(const TP& proto) { return {proto.dims().begin(), proto.dims().end()}; }
 
 // Copies `count` typed values out of a repeated field into a new tensor.
 template <class Field, class T>
-at::Tensor from_field(const Field& field, std::vector<std::int64_t> dims, at::ScalarType type,
-                      std::int64_t count, const std::string& where) {
+at::Tensor from_field(const Field& field, std::vector<std::int64_t> dims, at::ScalarType type, std::int64_t count,
+                      const std::string& where) {
   if (field.size() != count) {
-    throw IoError(where + ": holds " + std::to_string(field.size()) + " values for " +
-                  std::to_string(count) + " elements");
+    throw IoError(where + ": holds " + std::to_string(field.size()) + " values for " + std::to_string(count) +
+                  " elements");
   }
   std::vector<T> values(field.begin(), field.end());
   at::Tensor wide = at::from_blob(values.data(), {count}, at::CppTypeToScalarType<T>::value);
@@ -37,8 +35,7 @@ at::Tensor from_field(const Field& field, std::vector<std::int64_t> dims, at::Sc
   return wide.to(type).clone().reshape(dims);
 }
 
-std::string read_external(const TP& proto, const std::filesystem::path& model_dir,
-                          const std::string& where) {
+std::string read_external(const TP& proto, const std::filesystem::path& model_dir, const std::string& where) {
   std::string location;
   std::int64_t offset = 0;
   std::int64_t length = -1;
@@ -52,15 +49,17 @@ std::string read_external(const TP& proto, const std::filesystem::path& model_di
     return v;
   };
   for (const auto& kv : proto.external_data()) {
-    if (kv.key() == "location") location = kv.value();
-    else if (kv.key() == "offset") offset = number("offset", kv.value());
-    else if (kv.key() == "length") length = number("length", kv.value());
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset")
+      offset = number("offset", kv.value());
+    else if (kv.key() == "length")
+      length = number("length", kv.value());
   }
   namespace fs = std::filesystem;
   const fs::path rel(location);
   if (location.empty() || rel.is_absolute()) {
-    throw IoError(where + ": external data location '" + location +
-                  "' must be a path relative to the model's folder");
+    throw IoError(where + ": external data location '" + location + "' must be a path relative to the model's folder");
   }
   // Resolves symlinks and '..' so a crafted model cannot read outside its folder.
   std::error_code ec;
@@ -68,8 +67,8 @@ std::string read_external(const TP& proto, const std::filesystem::path& model_di
   const fs::path file = fs::weakly_canonical(base / rel, ec);
   const auto [b, f] = std::mismatch(base.begin(), base.end(), file.begin(), file.end());
   if (ec || b != base.end()) {
-    throw IoError(where + ": external data location '" + location +
-                  "' leaves the model's folder '" + base.string() + "'");
+    throw IoError(where + ": external data location '" + location + "' leaves the model's folder '" + base.string() +
+                  "'");
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw IoError(where + ": cannot open external data file '" + file.string() + "'");
@@ -92,18 +91,26 @@ std::string read_external(const TP& proto, const std::filesystem::path& model_di
 
 at::ScalarType scalar_type_from_onnx(std::int32_t elem_type, const std::string& where) {
   switch (elem_type) {
-    case TP::FLOAT: return at::kFloat;
-    case TP::DOUBLE: return at::kDouble;
-    case TP::FLOAT16: return at::kHalf;
-    case TP::INT64: return at::kLong;
-    case TP::INT32: return at::kInt;
-    case TP::INT16: return at::kShort;
-    case TP::INT8: return at::kChar;
-    case TP::UINT8: return at::kByte;
-    case TP::BOOL: return at::kBool;
+    case TP::FLOAT:
+      return at::kFloat;
+    case TP::DOUBLE:
+      return at::kDouble;
+    case TP::FLOAT16:
+      return at::kHalf;
+    case TP::INT64:
+      return at::kLong;
+    case TP::INT32:
+      return at::kInt;
+    case TP::INT16:
+      return at::kShort;
+    case TP::INT8:
+      return at::kChar;
+    case TP::UINT8:
+      return at::kByte;
+    case TP::BOOL:
+      return at::kBool;
     default:
-      throw NotSupported(where + ": element type " + onnx_type_name(elem_type) +
-                         " is not supported");
+      throw NotSupported(where + ": element type " + onnx_type_name(elem_type) + " is not supported");
   }
 }
 
@@ -114,8 +121,7 @@ std::string onnx_type_name(std::int32_t elem_type) {
   return "type#" + std::to_string(elem_type);
 }
 
-at::Tensor tensor_from_proto(const TP& proto, const std::filesystem::path& model_dir,
-                             const std::string& where_owner) {
+at::Tensor tensor_from_proto(const TP& proto, const std::filesystem::path& model_dir, const std::string& where_owner) {
   const std::string where = where_owner + ": tensor '" + proto.name() + "'";
   const at::ScalarType type = scalar_type_from_onnx(proto.data_type(), where);
   const std::vector<std::int64_t> dims = dims_of(proto);
@@ -133,8 +139,8 @@ at::Tensor tensor_from_proto(const TP& proto, const std::filesystem::path& model
     const std::string bytes = external ? read_external(proto, model_dir, where) : proto.raw_data();
     const std::int64_t need = count * static_cast<std::int64_t>(c10::elementSize(type));
     if (static_cast<std::int64_t>(bytes.size()) != need) {
-      throw IoError(where + ": holds " + std::to_string(bytes.size()) + " bytes, " +
-                    std::to_string(need) + " expected");
+      throw IoError(where + ": holds " + std::to_string(bytes.size()) + " bytes, " + std::to_string(need) +
+                    " expected");
     }
     at::Tensor out = at::empty(dims, type);
     if (need > 0) std::memcpy(out.data_ptr(), bytes.data(), bytes.size());
@@ -165,12 +171,18 @@ at::Tensor load_tensor_file(const std::filesystem::path& file) {
 
 at::ScalarType aten_dtype(DType d) {
   switch (d) {
-    case DType::Float32: return at::kFloat;
-    case DType::Float16: return at::kHalf;
-    case DType::Int8: return at::kChar;
-    case DType::UInt8: return at::kByte;
-    case DType::Int32: return at::kInt;
-    case DType::Int64: return at::kLong;
+    case DType::Float32:
+      return at::kFloat;
+    case DType::Float16:
+      return at::kHalf;
+    case DType::Int8:
+      return at::kChar;
+    case DType::UInt8:
+      return at::kByte;
+    case DType::Int32:
+      return at::kInt;
+    case DType::Int64:
+      return at::kLong;
   }
   return at::kFloat;
 }

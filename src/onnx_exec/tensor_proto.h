@@ -22,8 +22,8 @@ std::string onnx_type_name(std::int32_t elem_type);
 // Reads a TensorProto (raw_data, typed fields, or external data resolved
 // against `model_dir`, which it must not leave). `where` names the tensor's
 // owner (file, node) in errors.
-at::Tensor tensor_from_proto(const onnx::TensorProto& proto,
-                             const std::filesystem::path& model_dir, const std::string& where);
+at::Tensor tensor_from_proto(const onnx::TensorProto& proto, const std::filesystem::path& model_dir,
+                             const std::string& where);
 
 // kenning's DType -> ATen dtype.
 at::ScalarType aten_dtype(DType d);

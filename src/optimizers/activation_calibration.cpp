@@ -84,8 +84,7 @@ struct Accumulator {
 std::map<std::string, TensorRange> calibrate_ranges(const onnx::ModelProto& model,
                                                     const std::filesystem::path& model_file,
                                                     const std::vector<std::string>& tensors,
-                                                    const CalibrationData& data,
-                                                    const CalibrationOptions& options) {
+                                                    const CalibrationData& data, const CalibrationOptions& options) {
   const std::string where = "calibration of '" + model_file.string() + "' on " + data.describe();
   if (options.samples == 0) throw ConfigError(where + ": calibration_samples must be at least 1");
   const std::size_t available = data.size();
@@ -140,8 +139,10 @@ std::map<std::string, TensorRange> calibrate_ranges(const onnx::ModelProto& mode
         const at::Tensor& t = sources[k].is_input ? feed[sources[k].index] : outs[sources[k].index];
         if (t.numel() == 0) continue;
         const at::Tensor f = t.to(at::kFloat);
-        if (pass == 0) acc[k].add_range(f);
-        else acc[k].add_histogram(f);
+        if (pass == 0)
+          acc[k].add_range(f);
+        else
+          acc[k].add_histogram(f);
       }
     }
   }

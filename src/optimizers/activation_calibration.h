@@ -27,9 +27,9 @@ enum class RangeMethod { MinMax, Percentile };
 
 struct CalibrationOptions {
   RangeMethod method = RangeMethod::MinMax;
-  double percentile = 99.99;     // of |x|, for RangeMethod::Percentile
-  std::size_t samples = 256;     // taken from the start of the calibration data
-  std::size_t batch_size = 32;   // used unless the model fixes its batch size
+  double percentile = 99.99;    // of |x|, for RangeMethod::Percentile
+  std::size_t samples = 256;    // taken from the start of the calibration data
+  std::size_t batch_size = 32;  // used unless the model fixes its batch size
 };
 
 // Ranges of `tensors` (graph inputs or float outputs of nodes of `model`).
@@ -39,7 +39,6 @@ struct CalibrationOptions {
 std::map<std::string, TensorRange> calibrate_ranges(const onnx::ModelProto& model,
                                                     const std::filesystem::path& model_file,
                                                     const std::vector<std::string>& tensors,
-                                                    const CalibrationData& data,
-                                                    const CalibrationOptions& options);
+                                                    const CalibrationData& data, const CalibrationOptions& options);
 
 }  // namespace kenning

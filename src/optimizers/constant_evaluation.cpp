@@ -16,9 +16,19 @@ namespace {
 
 bool foldable_op(const onnx::NodeProto& n) {
   if (!in_default_domain(n)) return false;
-  static const std::set<std::string> never = {
-      "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "RandomNormal", "RandomUniform",
-      "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli", "If", "Loop", "Scan", "Constant"};
+  static const std::set<std::string> never = {"QuantizeLinear",
+                                              "DequantizeLinear",
+                                              "DynamicQuantizeLinear",
+                                              "RandomNormal",
+                                              "RandomUniform",
+                                              "RandomNormalLike",
+                                              "RandomUniformLike",
+                                              "Multinomial",
+                                              "Bernoulli",
+                                              "If",
+                                              "Loop",
+                                              "Scan",
+                                              "Constant"};
   if (never.count(n.op_type())) return false;
   for (const auto& a : n.attribute()) {
     if (a.has_g() || a.graphs_size() > 0) return false;
@@ -28,16 +38,26 @@ bool foldable_op(const onnx::NodeProto& n) {
 
 int onnx_type_of(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return onnx::TensorProto_DataType_FLOAT;
-    case at::kDouble: return onnx::TensorProto_DataType_DOUBLE;
-    case at::kHalf: return onnx::TensorProto_DataType_FLOAT16;
-    case at::kLong: return onnx::TensorProto_DataType_INT64;
-    case at::kInt: return onnx::TensorProto_DataType_INT32;
-    case at::kShort: return onnx::TensorProto_DataType_INT16;
-    case at::kChar: return onnx::TensorProto_DataType_INT8;
-    case at::kByte: return onnx::TensorProto_DataType_UINT8;
-    case at::kBool: return onnx::TensorProto_DataType_BOOL;
-    default: return onnx::TensorProto_DataType_UNDEFINED;
+    case at::kFloat:
+      return onnx::TensorProto_DataType_FLOAT;
+    case at::kDouble:
+      return onnx::TensorProto_DataType_DOUBLE;
+    case at::kHalf:
+      return onnx::TensorProto_DataType_FLOAT16;
+    case at::kLong:
+      return onnx::TensorProto_DataType_INT64;
+    case at::kInt:
+      return onnx::TensorProto_DataType_INT32;
+    case at::kShort:
+      return onnx::TensorProto_DataType_INT16;
+    case at::kChar:
+      return onnx::TensorProto_DataType_INT8;
+    case at::kByte:
+      return onnx::TensorProto_DataType_UINT8;
+    case at::kBool:
+      return onnx::TensorProto_DataType_BOOL;
+    default:
+      return onnx::TensorProto_DataType_UNDEFINED;
   }
 }
 

@@ -71,9 +71,7 @@ int compress(onnx::ModelProto& model, std::int64_t min_elements) {
 
 }  // namespace
 
-ONNXFloat16Compressor::ONNXFloat16Compressor(const Params& params) : params_(params) {
-  schema().check(params_);
-}
+ONNXFloat16Compressor::ONNXFloat16Compressor(const Params& params) : params_(params) { schema().check(params_); }
 
 std::string ONNXFloat16Compressor::framework_version() const {
   return std::string("libonnx ") + onnx::LAST_RELEASE_VERSION;
@@ -86,8 +84,8 @@ IOSpec ONNXFloat16Compressor::compile(const std::filesystem::path& input_model, 
   check_compiled_model_path(kClass, out, input_model);
   onnx::ModelProto model = load_checked_onnx_model(input_model, kClass);
   if (model.ir_version() < 4) {
-    throw NotSupported(std::string(kClass) + ": input model '" + input_model.string() +
-                       "' has IR version " + std::to_string(model.ir_version()) +
+    throw NotSupported(std::string(kClass) + ": input model '" + input_model.string() + "' has IR version " +
+                       std::to_string(model.ir_version()) +
                        " (initializers must be graph inputs there); IR 4 or newer is needed");
   }
   OptimizerReport report;
@@ -98,9 +96,9 @@ IOSpec ONNXFloat16Compressor::compile(const std::filesystem::path& input_model, 
   save_compiled_onnx_model(model, spec, out, kClass);
   report.bytes_after = std::filesystem::file_size(out);
   report_ = report;
-  spdlog::info("{}: {} -> {}: {} initializers stored as float16, {} -> {} bytes, {} -> {} nodes",
-               kClass, input_model.string(), out.string(), compressed, report.bytes_before,
-               report.bytes_after, report.nodes_before, report.nodes_after);
+  spdlog::info("{}: {} -> {}: {} initializers stored as float16, {} -> {} bytes, {} -> {} nodes", kClass,
+               input_model.string(), out.string(), compressed, report.bytes_before, report.bytes_after,
+               report.nodes_before, report.nodes_after);
   return spec;
 }
 

@@ -9,8 +9,7 @@ namespace kenning {
 const ParamSchema<ONNXFloat16Compressor::Params>& ONNXFloat16Compressor::schema() {
   static const auto s =
       ParamSchema<Params>("ONNXFloat16Compressor", kDescription)
-          .field("compiled_model_path", &Params::compiled_model_path,
-                 "Where the compressed ONNX model is written")
+          .field("compiled_model_path", &Params::compiled_model_path, "Where the compressed ONNX model is written")
           .required()
           .field("location", &Params::location, kLocationHelp, kOptimizerLocationNames)
           .field("min_elements", &Params::min_elements,

@@ -91,8 +91,8 @@ void remove_nodes(onnx::GraphProto& g, const std::set<int>& dead) {
   g.mutable_node()->Swap(&kept);
 }
 
-void add_float_initializer(onnx::GraphProto& g, const std::string& name,
-                           const std::vector<std::int64_t>& dims, const std::vector<float>& v) {
+void add_float_initializer(onnx::GraphProto& g, const std::string& name, const std::vector<std::int64_t>& dims,
+                           const std::vector<float>& v) {
   onnx::TensorProto* t = g.add_initializer();
   t->set_name(name);
   for (auto d : dims) t->add_dims(d);
@@ -153,8 +153,10 @@ bool fold_constants(onnx::ModelProto& model) {
       bool ok = true;
       for (std::size_t d = 0; d < dims.size(); ++d) {
         if (dims[d] == 0 && !keep_zero) {
-          if (d >= static_cast<std::size_t>(data->dims_size())) ok = false;
-          else dims[d] = data->dims(static_cast<int>(d));
+          if (d >= static_cast<std::size_t>(data->dims_size()))
+            ok = false;
+          else
+            dims[d] = data->dims(static_cast<int>(d));
         }
         if (dims[d] == -1) {
           if (infer >= 0) ok = false;
@@ -197,8 +199,7 @@ bool fold_constants(onnx::ModelProto& model) {
 // ---- Identity / Dropout ----------------------------------------------------
 
 bool is_removable_passthrough(const onnx::GraphProto& g, const GraphNames& names,
-                              const std::map<std::string, int>& readers,
-                              const onnx::NodeProto& n) {
+                              const std::map<std::string, int>& readers, const onnx::NodeProto& n) {
   if (!in_default_domain(n) || n.input_size() < 1 || n.output_size() < 1) return false;
   if (n.op_type() == "Identity") return n.input_size() == 1 && n.output_size() == 1;
   if (n.op_type() != "Dropout") return false;
@@ -221,8 +222,10 @@ bool is_removable_passthrough(const onnx::GraphProto& g, const GraphNames& names
 
 void rename_value(onnx::GraphProto& g, const std::string& from, const std::string& to) {
   for (auto& n : *g.mutable_node()) {
-    for (auto& s : *n.mutable_input()) if (s == from) s = to;
-    for (auto& s : *n.mutable_output()) if (s == from) s = to;
+    for (auto& s : *n.mutable_input())
+      if (s == from) s = to;
+    for (auto& s : *n.mutable_output())
+      if (s == from) s = to;
   }
 }
 
@@ -328,8 +331,10 @@ bool fold_batchnorm(onnx::GraphProto& g) {
       const std::string bname = fresh_name(g, base + ".bn_folded.bias");
       add_float_initializer(g, bname, {static_cast<std::int64_t>(c)}, bias);
       prod.set_input(1, wname);
-      if (prod.input_size() >= 3) prod.set_input(2, bname);
-      else prod.add_input(bname);
+      if (prod.input_size() >= 3)
+        prod.set_input(2, bname);
+      else
+        prod.add_input(bname);
     } else if (prod.op_type() == "Gemm" && prod.input_size() >= 2) {
       const auto* bt = names.constant(g, prod.input(1));
       if (!bt || bt->dims_size() != 2) continue;
@@ -348,8 +353,7 @@ bool fold_batchnorm(onnx::GraphProto& g) {
         auto cv = ct ? onnx_float_values(*ct) : std::nullopt;
         if (!cv) continue;
         // Only C that broadcasts along the rows: [N], [1, N], or one value.
-        const bool row = cv->size() == c && (ct->dims_size() == 1 ||
-                                             (ct->dims_size() == 2 && ct->dims(0) == 1));
+        const bool row = cv->size() == c && (ct->dims_size() == 1 || (ct->dims_size() == 2 && ct->dims(0) == 1));
         const bool scalar = cv->size() == 1 && ct->dims_size() <= 2;
         if (!row && !scalar) continue;
         for (std::size_t k = 0; k < c; ++k) cvec[k] = (*cv)[row ? k : 0];
@@ -369,8 +373,10 @@ bool fold_batchnorm(onnx::GraphProto& g) {
       const std::string cname = fresh_name(g, base + ".bn_folded.bias");
       add_float_initializer(g, cname, {static_cast<std::int64_t>(c)}, new_c);
       prod.set_input(1, bname);
-      if (prod.input_size() >= 3) prod.set_input(2, cname);
-      else prod.add_input(cname);
+      if (prod.input_size() >= 3)
+        prod.set_input(2, cname);
+      else
+        prod.add_input(cname);
       // beta now lives in C.
       for (int a = 0; a < prod.attribute_size(); ++a) {
         if (prod.attribute(a).name() == "beta") {
@@ -411,9 +417,7 @@ int remove_unused_initializers(onnx::GraphProto& g) {
 
 }  // namespace
 
-ONNXGraphOptimizer::ONNXGraphOptimizer(const Params& params) : params_(params) {
-  schema().check(params_);
-}
+ONNXGraphOptimizer::ONNXGraphOptimizer(const Params& params) : params_(params) { schema().check(params_); }
 
 std::string ONNXGraphOptimizer::framework_version() const {
   return std::string("libonnx ") + onnx::LAST_RELEASE_VERSION;
@@ -447,9 +451,8 @@ IOSpec ONNXGraphOptimizer::compile(const std::filesystem::path& input_model, con
   save_compiled_onnx_model(model, spec, out, kClass);
   report.bytes_after = std::filesystem::file_size(out);
   report_ = report;
-  spdlog::info("{}: {} -> {}: {} -> {} nodes, {} -> {} bytes", kClass, input_model.string(),
-               out.string(), report.nodes_before, report.nodes_after, report.bytes_before,
-               report.bytes_after);
+  spdlog::info("{}: {} -> {}: {} -> {} nodes, {} -> {} bytes", kClass, input_model.string(), out.string(),
+               report.nodes_before, report.nodes_after, report.bytes_before, report.bytes_after);
   return spec;
 }
 

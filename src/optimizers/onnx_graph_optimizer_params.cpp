@@ -19,8 +19,7 @@ const ParamSchema<ONNXGraphOptimizer::Params>& ONNXGraphOptimizer::schema() {
           .field("fold_constants", &Params::fold_constants,
                  "Constant nodes become initializers; Reshape and Shape of initializers are "
                  "evaluated")
-          .field("remove_unused_initializers", &Params::remove_unused_initializers,
-                 "Drop initializers no node reads");
+          .field("remove_unused_initializers", &Params::remove_unused_initializers, "Drop initializers no node reads");
   return s;
 }
 

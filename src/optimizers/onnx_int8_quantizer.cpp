@@ -122,10 +122,11 @@ IOSpec ONNXInt8Quantizer::compile(const std::filesystem::path& input_model, cons
   report_["calibration_method"] = method;
   report_["per_channel"] = params_.per_channel;
   report_["activation_dtype"] = enum_name(kActivationTypeNames, params_.activation_dtype);
-  spdlog::info("{}: {} -> {}: {} weights, {} biases, {} activations quantized ({} calibration samples, {}), "
-               "{} -> {} bytes",
-               kClass, input_model.string(), out.string(), result.quantized_weights, result.quantized_biases,
-               result.quantized_activations, samples, method, r.bytes_before, r.bytes_after);
+  spdlog::info(
+      "{}: {} -> {}: {} weights, {} biases, {} activations quantized ({} calibration samples, {}), "
+      "{} -> {} bytes",
+      kClass, input_model.string(), out.string(), result.quantized_weights, result.quantized_biases,
+      result.quantized_activations, samples, method, r.bytes_before, r.bytes_after);
   return out_spec;
 }
 

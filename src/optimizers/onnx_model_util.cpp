@@ -21,9 +21,7 @@ const onnx::AttributeProto* find_attribute(const onnx::NodeProto& n, const std::
 }
 
 namespace {
-bool is_external(const onnx::TensorProto& t) {
-  return t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL;
-}
+bool is_external(const onnx::TensorProto& t) { return t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL; }
 }  // namespace
 
 std::int64_t onnx_element_count(const onnx::TensorProto& t) {
@@ -64,30 +62,26 @@ void set_onnx_float_values(onnx::TensorProto& t, const std::vector<float>& value
   t.clear_float_data();
   t.clear_raw_data();
   t.set_data_type(onnx::TensorProto_DataType_FLOAT);
-  t.set_raw_data(std::string(reinterpret_cast<const char*>(values.data()),
-                             values.size() * sizeof(float)));
+  t.set_raw_data(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
 }
 
-void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path,
-                             const std::string& cls) {
+void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path, const std::string& cls) {
   model.mutable_graph()->clear_value_info();
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception& e) {
-    throw BackendError(cls + ": ONNX checker rejected the optimized model for '" + path.string() +
-                       "': " + e.what());
+    throw BackendError(cls + ": ONNX checker rejected the optimized model for '" + path.string() + "': " + e.what());
   }
   try {
     onnx::ShapeInferenceOptions options(/*check_type=*/true, /*error_mode=*/1);
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
   } catch (const std::exception& e) {
-    throw BackendError(cls + ": ONNX shape inference failed on the optimized model for '" +
-                       path.string() + "': " + e.what());
+    throw BackendError(cls + ": ONNX shape inference failed on the optimized model for '" + path.string() +
+                       "': " + e.what());
   }
   std::string bytes;
   if (!model.SerializeToString(&bytes)) {
-    throw BackendError(cls + ": the optimized model for '" + path.string() +
-                       "' could not be serialized");
+    throw BackendError(cls + ": the optimized model for '" + path.string() + "' could not be serialized");
   }
   write_file_atomically(path, bytes);
 }

@@ -33,8 +33,7 @@ void set_onnx_float_values(onnx::TensorProto& t, const std::vector<float>& value
 
 // onnx::checker, strict shape inference (graph.value_info refilled), then a
 // temporary file and a rename. BackendError / IoError name `path` and `cls`.
-void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path,
-                             const std::string& cls);
+void save_onnx_model_checked(onnx::ModelProto& model, const std::filesystem::path& path, const std::string& cls);
 
 // The input model of an ONNX optimizer, read and passed through
 // onnx::checker: NotSupported for an op the checker does not know,

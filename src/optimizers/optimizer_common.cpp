@@ -32,12 +32,11 @@ void check_compiled_model_path(const std::string& cls, const std::filesystem::pa
   const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
-    throw IoError(cls + ": compiled_model_path '" + out.string() + "': folder '" +
-                  folder.string() + "' does not exist");
+    throw IoError(cls + ": compiled_model_path '" + out.string() + "': folder '" + folder.string() +
+                  "' does not exist");
   }
   if (fs::is_directory(out, ec)) {
-    throw IoError(cls + ": compiled_model_path '" + out.string() +
-                  "' is a folder, expected a file path");
+    throw IoError(cls + ": compiled_model_path '" + out.string() + "' is a folder, expected a file path");
   }
   if (fs::exists(out, ec) && fs::equivalent(out, input_model, ec)) {
     throw ConfigError(cls + ": compiled_model_path '" + out.string() +

@@ -33,9 +33,7 @@ std::uintmax_t compressed_size(const std::filesystem::path& file) {
 
 }  // namespace
 
-PyTorchMagnitudePruner::PyTorchMagnitudePruner(const Params& params) : params_(params) {
-  schema().check(params_);
-}
+PyTorchMagnitudePruner::PyTorchMagnitudePruner(const Params& params) : params_(params) { schema().check(params_); }
 
 std::string PyTorchMagnitudePruner::framework_version() const { return net_torch::torch_version(); }
 

@@ -133,9 +133,9 @@ QdqPlan plan_qdq(const onnx::ModelProto& model, bool per_channel, const std::str
     const auto& r = readers[y];
     if (!graph_outputs.count(y) && r.size() == 1 && is_activation(g.node(r[0])) && in_default_domain(g.node(r[0]))) {
       const auto& act = g.node(r[0]);
-      const bool constant_bounds = act.op_type() == "Relu" ||
-          std::all_of(act.input().begin() + 1, act.input().end(),
-                      [&](const std::string& s) { return s.empty() || constants.count(s); });
+      const bool constant_bounds =
+          act.op_type() == "Relu" || std::all_of(act.input().begin() + 1, act.input().end(),
+                                                 [&](const std::string& s) { return s.empty() || constants.count(s); });
       if (constant_bounds) {
         activation_after_weighted.insert(r[0]);
         return;
@@ -190,7 +190,8 @@ QdqPlan plan_qdq(const onnx::ModelProto& model, bool per_channel, const std::str
     while (plan.shares_params_with.count(in)) in = plan.shares_params_with.at(in);
   }
   if (plan.weights.empty()) {
-    throw NotSupported(where + ": nothing to quantize: no Conv, Gemm (alpha = beta = 1) or MatMul with a constant "
+    throw NotSupported(where +
+                       ": nothing to quantize: no Conv, Gemm (alpha = beta = 1) or MatMul with a constant "
                        "float32 weight");
   }
   return plan;
@@ -339,7 +340,8 @@ QdqResult apply_qdq(onnx::ModelProto& model, const QdqPlan& plan, const std::map
     const auto channels = dims[static_cast<std::size_t>(qw.axis)];
     std::string q_bytes(values->size(), '\0');
     for (std::size_t i = 0; i < values->size(); ++i) {
-      const auto c = scales.size() == 1 ? 0 : static_cast<std::size_t>((static_cast<std::int64_t>(i) / inner) % channels);
+      const auto c =
+          scales.size() == 1 ? 0 : static_cast<std::size_t>((static_cast<std::int64_t>(i) / inner) % channels);
       const float q = std::clamp(std::nearbyint((*values)[i] / scales[c]), -127.0f, 127.0f);
       q_bytes[i] = static_cast<char>(static_cast<std::int8_t>(q));
     }
@@ -377,8 +379,8 @@ QdqResult apply_qdq(onnx::ModelProto& model, const QdqPlan& plan, const std::map
     for (std::size_t c = 0; c < scales.size(); ++c) bscales[c] = input_params->second.scale * scales[c];
     for (std::size_t c = 0; c < bias->size(); ++c) {
       const float s = bscales[bscales.size() == 1 ? 0 : c];
-      qb[c] = static_cast<std::int32_t>(std::clamp(std::nearbyint(static_cast<double>((*bias)[c]) / s), -2147483647.0,
-                                                   2147483647.0));
+      qb[c] = static_cast<std::int32_t>(
+          std::clamp(std::nearbyint(static_cast<double>((*bias)[c]) / s), -2147483647.0, 2147483647.0));
     }
     const std::string bq = w.fresh(qw.bias + "_quantized");
     const std::string bs = w.fresh(qw.bias + "_scale");
@@ -482,7 +484,8 @@ QdqResult apply_qdq(onnx::ModelProto& model, const QdqPlan& plan, const std::map
     throw NotSupported(cls + ": inference_input_type is integer, but not every graph input feeds a quantized op");
   }
   if (options.quantize_outputs && result.integer_outputs.size() != static_cast<std::size_t>(g.output_size())) {
-    throw NotSupported(cls + ": inference_output_type is integer, but not every graph output comes from a quantized op");
+    throw NotSupported(cls +
+                       ": inference_output_type is integer, but not every graph output comes from a quantized op");
   }
   g.clear_value_info();  // refilled by shape inference when saved
   return result;

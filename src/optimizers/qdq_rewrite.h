@@ -28,9 +28,9 @@ enum class QuantType { Int8, UInt8 };
 // A weight (or bias) initializer read by a Conv, Gemm or MatMul.
 struct QuantizedWeight {
   std::string name;
-  std::int64_t axis = 0;     // the output-channel axis (per-channel scales)
-  std::string bias;          // the node's constant bias, "" when none
-  std::string activation;    // the node's quantized input (bias scale = its scale x weight scale)
+  std::int64_t axis = 0;   // the output-channel axis (per-channel scales)
+  std::string bias;        // the node's constant bias, "" when none
+  std::string activation;  // the node's quantized input (bias scale = its scale x weight scale)
 };
 
 struct QdqPlan {
@@ -50,8 +50,7 @@ struct QdqPlan {
 // nothing to quantize (no Conv, Gemm or MatMul with a constant float
 // weight), and per-channel weights below opset 13. `cls` and `file` name
 // the optimizer and the model in messages.
-QdqPlan plan_qdq(const onnx::ModelProto& model, bool per_channel, const std::string& cls,
-                 const std::string& file);
+QdqPlan plan_qdq(const onnx::ModelProto& model, bool per_channel, const std::string& cls, const std::string& file);
 
 struct QdqOptions {
   bool per_channel = true;

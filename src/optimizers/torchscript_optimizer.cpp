@@ -43,9 +43,7 @@ std::int64_t count_nodes(torch::jit::Module& m) {
 
 }  // namespace
 
-TorchScriptOptimizer::TorchScriptOptimizer(const Params& params) : params_(params) {
-  schema().check(params_);
-}
+TorchScriptOptimizer::TorchScriptOptimizer(const Params& params) : params_(params) { schema().check(params_); }
 
 std::string TorchScriptOptimizer::framework_version() const { return TORCH_VERSION; }
 
@@ -64,11 +62,10 @@ IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, c
     try {
       return torch::jit::load(path, torch::kCPU);
     } catch (const c10::Error& e) {
-      throw BackendError(std::string(kClass) + ": cannot load '" + path + "' as TorchScript: " +
-                         one_line(e.what_without_backtrace()));
+      throw BackendError(std::string(kClass) + ": cannot load '" + path +
+                         "' as TorchScript: " + one_line(e.what_without_backtrace()));
     } catch (const std::exception& e) {
-      throw BackendError(std::string(kClass) + ": cannot load '" + path + "' as TorchScript: " +
-                         one_line(e.what()));
+      throw BackendError(std::string(kClass) + ": cannot load '" + path + "' as TorchScript: " + one_line(e.what()));
     }
   };
   auto optimized = [&](bool for_inference) {
@@ -85,8 +82,7 @@ IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, c
       throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file +
                          "': " + one_line(e.what_without_backtrace()));
     } catch (const std::exception& e) {
-      throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file +
-                         "': " + one_line(e.what()));
+      throw BackendError(std::string(kClass) + ": cannot freeze/optimize '" + file + "': " + one_line(e.what()));
     }
     return module;
   };
@@ -99,13 +95,12 @@ IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, c
     } catch (const c10::Error& e) {
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw BackendError(std::string(kClass) + ": cannot save the optimized '" + file + "' to '" +
-                         out.string() + "': " + one_line(e.what_without_backtrace()));
+      throw BackendError(std::string(kClass) + ": cannot save the optimized '" + file + "' to '" + out.string() +
+                         "': " + one_line(e.what_without_backtrace()));
     } catch (const std::exception& e) {
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw IoError(std::string(kClass) + ": cannot write '" + out.string() + "': " +
-                    one_line(e.what()));
+      throw IoError(std::string(kClass) + ": cannot write '" + out.string() + "': " + one_line(e.what()));
     }
   };
 
@@ -125,9 +120,10 @@ IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, c
     try {
       (void)torch::jit::load(tmp.string(), torch::kCPU);
     } catch (const std::exception& e) {
-      spdlog::warn("{}: the optimize_for_inference result of '{}' does not load back ({}); "
-                   "saving the frozen model without it",
-                   kClass, file, one_line(e.what()).substr(0, 200));
+      spdlog::warn(
+          "{}: the optimize_for_inference result of '{}' does not load back ({}); "
+          "saving the frozen model without it",
+          kClass, file, one_line(e.what()).substr(0, 200));
       module = optimized(false);
       save_tmp(module);
     }
@@ -149,9 +145,8 @@ IOSpec TorchScriptOptimizer::compile(const std::filesystem::path& input_model, c
   }
   report.bytes_after = fs::file_size(out);
   report_ = report;
-  spdlog::info("{}: {} -> {}: forward graph {} -> {} nodes, {} -> {} bytes", kClass, file,
-               out.string(), report.nodes_before, report.nodes_after, report.bytes_before,
-               report.bytes_after);
+  spdlog::info("{}: {} -> {}: forward graph {} -> {} nodes, {} -> {} bytes", kClass, file, out.string(),
+               report.nodes_before, report.nodes_after, report.bytes_before, report.bytes_after);
   return spec;
 }
 

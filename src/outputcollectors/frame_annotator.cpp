@@ -15,9 +15,8 @@ namespace {
 
 // Distinct colours per class id, cycling.
 cv::Scalar class_colour(int class_id) {
-  static const cv::Scalar palette[] = {{56, 56, 255}, {151, 157, 255}, {31, 112, 255}, {29, 178, 255},
-                                       {49, 210, 207}, {10, 249, 72},  {23, 204, 146}, {134, 219, 61},
-                                       {211, 188, 0},  {255, 194, 0}};
+  static const cv::Scalar palette[] = {{56, 56, 255}, {151, 157, 255}, {31, 112, 255}, {29, 178, 255}, {49, 210, 207},
+                                       {10, 249, 72}, {23, 204, 146},  {134, 219, 61}, {211, 188, 0},  {255, 194, 0}};
   return palette[static_cast<std::size_t>(std::max(class_id, 0)) % std::size(palette)];
 }
 
@@ -46,11 +45,10 @@ void draw_label(cv::Mat& image, const std::string& text, cv::Point origin, const
 cv::Mat frame_as_mat(const TensorView& frame) {
   const Shape& s = frame.shape();
   if (frame.dtype() != DType::UInt8 || s.size() != 3 || s[2] != 3 || s[0] <= 0 || s[1] <= 0) {
-    throw ConfigError("frame: expected uint8 [height, width, 3], got " + std::string(dtype_name(frame.dtype())) +
-                      " " + shape_to_string(s));
+    throw ConfigError("frame: expected uint8 [height, width, 3], got " + std::string(dtype_name(frame.dtype())) + " " +
+                      shape_to_string(s));
   }
-  return cv::Mat(static_cast<int>(s[0]), static_cast<int>(s[1]), CV_8UC3,
-                 const_cast<std::byte*>(frame.bytes().data()));
+  return cv::Mat(static_cast<int>(s[0]), static_cast<int>(s[1]), CV_8UC3, const_cast<std::byte*>(frame.bytes().data()));
 }
 
 std::vector<TensorSpec> FrameAnnotator::input_spec() {

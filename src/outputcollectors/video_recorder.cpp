@@ -60,8 +60,7 @@ void VideoRecorder::process_output(std::span<const TensorView> inputs) {
   if (video_) {
     if (!s.writer.isOpened()) {
       const auto& c = params_.fourcc;
-      s.writer.open(s.partial.string(), cv::VideoWriter::fourcc(c[0], c[1], c[2], c[3]), params_.fps,
-                    image.size());
+      s.writer.open(s.partial.string(), cv::VideoWriter::fourcc(c[0], c[1], c[2], c[3]), params_.fps, image.size());
       if (!s.writer.isOpened()) {
         throw IoError("VideoRecorder: cannot write video '" + s.partial.string() + "' with fourcc '" + c + "'");
       }
@@ -90,8 +89,9 @@ void VideoRecorder::close(bool completed) {
   std::error_code ec;
   if (completed) {
     fs::rename(s.partial, params_.output_path, ec);
-    if (ec) throw IoError("VideoRecorder: cannot rename '" + s.partial.string() + "' to '" +
-                          params_.output_path.string() + "': " + ec.message());
+    if (ec)
+      throw IoError("VideoRecorder: cannot rename '" + s.partial.string() + "' to '" + params_.output_path.string() +
+                    "': " + ec.message());
   } else {
     fs::remove(s.partial, ec);
   }

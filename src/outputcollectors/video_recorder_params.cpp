@@ -11,7 +11,8 @@ const ParamSchema<VideoRecorder::Params>& VideoRecorder::schema() {
           .field("output_path", &Params::output_path, "Video file (.avi, .mp4, .mkv) or folder for PNG frames")
           .required()
           .field("fourcc", &Params::fourcc, "Video codec as a four-character code")
-          .field("fps", &Params::fps, "Frame rate written in the video").range(0.1, 1000)
+          .field("fps", &Params::fps, "Frame rate written in the video")
+          .range(0.1, 1000)
           .field("min_width", &Params::min_width, "Enlarge narrower frames to at least this width; 0: never")
           .range(0, 16384);
   return s;

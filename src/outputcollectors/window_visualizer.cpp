@@ -25,8 +25,7 @@ void WindowVisualizer::prepare(const std::vector<TensorSpec>& connected) {
   const char* display = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
   if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
-    throw IoError("WindowVisualizer: no display to open window '" + params_.window_name +
-                  "' on (DISPLAY is not set)");
+    throw IoError("WindowVisualizer: no display to open window '" + params_.window_name + "' on (DISPLAY is not set)");
   }
   try {
     // GUI_NORMAL: no toolbar or status bar, so the window shows the frame alone.

@@ -10,7 +10,8 @@ const ParamSchema<WindowVisualizer::Params>& WindowVisualizer::schema() {
           .field("window_name", &Params::window_name, "Title of the window")
           .field("min_width", &Params::min_width, "Enlarge narrower frames to at least this width; 0: never")
           .range(0, 16384)
-          .field("wait_ms", &Params::wait_ms, "Milliseconds each frame waits for a key press").range(1, 10000);
+          .field("wait_ms", &Params::wait_ms, "Milliseconds each frame waits for a key press")
+          .range(1, 10000);
   return s;
 }
 

@@ -29,8 +29,8 @@ bool run_until_done(asio::io_context& io, Stream& stream, std::chrono::milliseco
 }
 
 template <class Stream>
-void read_exact(asio::io_context& io, Stream& stream, std::span<std::byte> bytes,
-                std::chrono::milliseconds timeout, const std::string& peer, bool& eof) {
+void read_exact(asio::io_context& io, Stream& stream, std::span<std::byte> bytes, std::chrono::milliseconds timeout,
+                const std::string& peer, bool& eof) {
   std::error_code ec;
   asio::async_read(stream, asio::buffer(bytes.data(), bytes.size()),
                    [&](const std::error_code& e, std::size_t) { ec = e; });

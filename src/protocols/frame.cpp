@@ -30,40 +30,62 @@ std::uint8_t xor_all(std::span<const std::byte> b) {
 
 const char* message_type_name(MessageType type) {
   switch (type) {
-    case MessageType::Ping: return "PING";
-    case MessageType::Status: return "STATUS";
-    case MessageType::Data: return "DATA";
-    case MessageType::Model: return "MODEL";
-    case MessageType::Process: return "PROCESS";
-    case MessageType::Output: return "OUTPUT";
-    case MessageType::Stats: return "STATS";
-    case MessageType::IoSpec: return "IO_SPEC";
-    case MessageType::TraceData: return "TRACE_DATA";
-    case MessageType::Optimizers: return "OPTIMIZERS";
-    case MessageType::OptimizeModel: return "OPTIMIZE_MODEL";
-    case MessageType::Runtime: return "RUNTIME";
-    case MessageType::UnoptimizedModel: return "UNOPTIMIZED_MODEL";
-    case MessageType::Logs: return "LOGS";
+    case MessageType::Ping:
+      return "PING";
+    case MessageType::Status:
+      return "STATUS";
+    case MessageType::Data:
+      return "DATA";
+    case MessageType::Model:
+      return "MODEL";
+    case MessageType::Process:
+      return "PROCESS";
+    case MessageType::Output:
+      return "OUTPUT";
+    case MessageType::Stats:
+      return "STATS";
+    case MessageType::IoSpec:
+      return "IO_SPEC";
+    case MessageType::TraceData:
+      return "TRACE_DATA";
+    case MessageType::Optimizers:
+      return "OPTIMIZERS";
+    case MessageType::OptimizeModel:
+      return "OPTIMIZE_MODEL";
+    case MessageType::Runtime:
+      return "RUNTIME";
+    case MessageType::UnoptimizedModel:
+      return "UNOPTIMIZED_MODEL";
+    case MessageType::Logs:
+      return "LOGS";
   }
   return "UNKNOWN";
 }
 
 const char* flow_control_name(FlowControl fc) {
   switch (fc) {
-    case FlowControl::Request: return "REQUEST";
-    case FlowControl::RequestRetransmit: return "REQUEST_RETRANSMIT";
-    case FlowControl::Acknowledge: return "ACKNOWLEDGE";
-    case FlowControl::Transmission: return "TRANSMISSION";
+    case FlowControl::Request:
+      return "REQUEST";
+    case FlowControl::RequestRetransmit:
+      return "REQUEST_RETRANSMIT";
+    case FlowControl::Acknowledge:
+      return "ACKNOWLEDGE";
+    case FlowControl::Transmission:
+      return "TRANSMISSION";
   }
   return "UNKNOWN";
 }
 
 const char* frame_error_text(FrameError e) {
   switch (e) {
-    case FrameError::None: return "no error";
-    case FrameError::UnknownType: return "unknown message type";
-    case FrameError::TooLarge: return "payload larger than allowed";
-    case FrameError::BadChecksum: return "bad checksum";
+    case FrameError::None:
+      return "no error";
+    case FrameError::UnknownType:
+      return "unknown message type";
+    case FrameError::TooLarge:
+      return "payload larger than allowed";
+    case FrameError::BadChecksum:
+      return "bad checksum";
   }
   return "unknown error";
 }
@@ -82,8 +104,8 @@ void append_frame(std::vector<std::byte>& out, FrameHeader h, std::span<const st
     h.flags &= static_cast<std::uint16_t>(~flag::kHasPayload);
   }
   std::array<std::byte, kHeaderSize> head{};
-  const std::uint64_t id = (static_cast<std::uint64_t>(h.type) & kTypeMask) |
-                           (static_cast<std::uint64_t>(h.flow) << 38);
+  const std::uint64_t id =
+      (static_cast<std::uint64_t>(h.type) & kTypeMask) | (static_cast<std::uint64_t>(h.flow) << 38);
   put_le(head, 0, id, 5);
   put_le(head, 6, h.flags, 2);
   put_le(head, 8, h.size, 4);
@@ -137,12 +159,14 @@ std::optional<DecodeResult> decode_frame(std::span<const std::byte> bytes, std::
 }
 
 std::string describe(const FrameHeader& h) {
-  return std::string(message_type_name(h.type)) + " " + flow_control_name(h.flow) + " (flags 0x" + [&] {
-    static const char* hex = "0123456789abcdef";
-    std::string s;
-    for (int shift = 12; shift >= 0; shift -= 4) s += hex[(h.flags >> shift) & 0xF];
-    return s;
-  }() + ", size " + std::to_string(h.size) + ")";
+  return std::string(message_type_name(h.type)) + " " + flow_control_name(h.flow) + " (flags 0x" +
+         [&] {
+           static const char* hex = "0123456789abcdef";
+           std::string s;
+           for (int shift = 12; shift >= 0; shift -= 4) s += hex[(h.flags >> shift) & 0xF];
+           return s;
+         }() +
+         ", size " + std::to_string(h.size) + ")";
 }
 
 }  // namespace kenning::protocol

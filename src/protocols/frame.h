@@ -95,8 +95,7 @@ FrameHeader decode_header(std::span<const std::byte, kHeaderSize> bytes);
 // Unknown type or a payload above `max_payload`; checked before allocating.
 FrameError check_header(const FrameHeader& h, std::size_t max_payload);
 // The XOR checksum over header and payload, as stored in byte 5.
-std::uint8_t frame_checksum(std::span<const std::byte, kHeaderSize> header,
-                            std::span<const std::byte> payload);
+std::uint8_t frame_checksum(std::span<const std::byte, kHeaderSize> header, std::span<const std::byte> payload);
 
 // Decodes one complete frame from the front of `bytes` (for tests and the
 // fuzzer; the transports read header and payload separately). Returns the

@@ -34,9 +34,8 @@ class MemoryEnd : public Transport {
 
   void read(std::span<std::byte> bytes, std::chrono::milliseconds timeout) override {
     std::unique_lock lock(in_->mutex);
-    const bool ready = in_->ready.wait_for(lock, timeout, [&] {
-      return in_->bytes.size() >= bytes.size() || in_->writer_closed;
-    });
+    const bool ready =
+        in_->ready.wait_for(lock, timeout, [&] { return in_->bytes.size() >= bytes.size() || in_->writer_closed; });
     if (!ready) throw ProtocolError(name_ + ": no data for " + std::to_string(timeout.count()) + " ms (timeout)");
     if (in_->bytes.size() < bytes.size()) {
       eof_ = true;

@@ -75,7 +75,8 @@ std::size_t TcpTransport::read_available(std::span<std::byte> into, std::chrono:
       // Nothing there yet: a deadline-bounded wait for the socket to become readable.
       std::error_code wait_ec;
       state_->socket.async_wait(tcp::socket::wait_read, [&](const std::error_code& e) { wait_ec = e; });
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (!detail::run_until_done(state_->io, state_->socket, std::max(left, std::chrono::milliseconds(1)))) {
         throw ProtocolError(peer_ + ": no data for " + std::to_string(timeout.count()) + " ms (timeout)");
       }

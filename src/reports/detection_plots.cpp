@@ -26,8 +26,9 @@ std::vector<const ClassDetection*> classes_with_ground_truth(const DetectionSumm
     if (c.ground_truth > 0) out.push_back(&c);
   }
   if (by_boxes) {
-    std::stable_sort(out.begin(), out.end(),
-                     [](const ClassDetection* a, const ClassDetection* b) { return a->ground_truth > b->ground_truth; });
+    std::stable_sort(out.begin(), out.end(), [](const ClassDetection* a, const ClassDetection* b) {
+      return a->ground_truth > b->ground_truth;
+    });
   }
   if (out.size() > limit) out.resize(limit);
   return out;
@@ -53,7 +54,8 @@ DetectionFigure pr_curves(const std::string& run, const DetectionSummary& s) {
   script += fmt::format("set title {}\n", gp_quote(run + ": precision-recall at IoU 0.5"));
   script += "set xlabel 'recall'\nset ylabel 'precision'\nset xrange [0:1.02]\nset yrange [0:1.05]\n";
   std::string caption = run + ": precision against recall at IoU 0.5, one line per class";
-  if (with_gt > shown.size()) caption += fmt::format(" (the {} of {} classes with the most boxes)", shown.size(), with_gt);
+  if (with_gt > shown.size())
+    caption += fmt::format(" (the {} of {} classes with the most boxes)", shown.size(), with_gt);
   return {"pr-curves", caption, script + plot + "\n"};
 }
 
@@ -89,7 +91,8 @@ DetectionFigure map_per_iou(const std::string& run, const DetectionSummary& s) {
   script += fmt::format(
       "plot $m using 1:2 with linespoints lw 2 pt 7 lc rgb '{}' title 'mAP', \\\n"
       "     {} with lines dt 2 lw 2 lc rgb '{}' title {}\n",
-      colour(0), num(s.map50_95), colour(1), gp_quote(fmt::format("mean over thresholds (mAP@0.5:0.95) {:.3f}", s.map50_95)));
+      colour(0), num(s.map50_95), colour(1),
+      gp_quote(fmt::format("mean over thresholds (mAP@0.5:0.95) {:.3f}", s.map50_95)));
   return {"map-per-iou", run + ": mAP at each IoU threshold from 0.5 to 0.95", script};
 }
 
@@ -103,11 +106,11 @@ DetectionFigure tp_iou_histogram(const std::string& run, const DetectionSummary&
   for (double iou : s.tp_iou) count[std::clamp(static_cast<int>((iou - 0.5) / 0.025 + 1e-4), 0, kBins - 1)] += 1;
   std::vector<double> sorted = s.tp_iou;
   std::sort(sorted.begin(), sorted.end());
-  const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
-                                          : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+  const double median =
+      sorted.size() % 2 ? sorted[sorted.size() / 2] : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
   std::string script = datablock("h", {centre, count});
-  script += fmt::format("set title {}\n", gp_quote(fmt::format("{}: IoU of the {} true positives at 0.5", run,
-                                                               s.tp_iou.size())));
+  script += fmt::format("set title {}\n",
+                        gp_quote(fmt::format("{}: IoU of the {} true positives at 0.5", run, s.tp_iou.size())));
   script += "set xlabel 'IoU with the matched ground-truth box'\nset ylabel 'true positives'\n";
   // Whole counts on the y axis, about five tics.
   const double most = *std::max_element(count.begin(), count.end());

@@ -12,9 +12,9 @@
 namespace kenning {
 
 struct DetectionFigure {
-  std::string name;     // file name part: "pr-curves", "ap-per-class", ...
+  std::string name;  // file name part: "pr-curves", "ap-per-class", ...
   std::string caption;
-  std::string script;   // without the shared settings
+  std::string script;  // without the shared settings
 };
 
 // Most classes a precision-recall figure draws (those with the most

@@ -22,7 +22,9 @@ namespace fs = std::filesystem;
 
 std::filesystem::path find_gnuplot() {
   if (const char* env = std::getenv("KENNING_GNUPLOT"); env && *env) {
-    if (::access(env, X_OK) != 0) throw NotSupported(fmt::format("KENNING_GNUPLOT={}: not an executable; point it at gnuplot or pass --no-plots", env));
+    if (::access(env, X_OK) != 0)
+      throw NotSupported(
+          fmt::format("KENNING_GNUPLOT={}: not an executable; point it at gnuplot or pass --no-plots", env));
     return env;
   }
   const char* path = std::getenv("PATH");
@@ -39,9 +41,12 @@ std::filesystem::path find_gnuplot() {
 std::string gp_quote(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += "''";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '\'')
+      out += "''";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -74,9 +79,10 @@ int spawn_gnuplot(const fs::path& gnuplot, const fs::path& script_path, const fs
 }
 
 std::string job_script(const PlotJob& job) {
-  return fmt::format("reset\nundefine $*\nset terminal pngcairo size {},{} noenhanced font 'DejaVu Sans,11'\n"
-                     "set output {}\n{}\nunset output\n",
-                     kPlotWidth, kPlotHeight, gp_quote(job.output.string()), job.script);
+  return fmt::format(
+      "reset\nundefine $*\nset terminal pngcairo size {},{} noenhanced font 'DejaVu Sans,11'\n"
+      "set output {}\n{}\nunset output\n",
+      kPlotWidth, kPlotHeight, gp_quote(job.output.string()), job.script);
 }
 
 // Runs `jobs` in one gnuplot process (its start-up, ~0.1-0.3 s of library

@@ -36,9 +36,10 @@ std::string cell(const json& v, const char* format = "{:.4f}") {
 void series_table(const ReportRun& r, std::string& out) {
   const auto series = time_series_of(r.data);
   if (series.empty()) return;
-  out += "Each series: its first (cold) sample, then statistics of the samples after it.\n\n"
-         "| series | samples | first | mean | median | std | min | max | p90 | p99 |\n"
-         "|---|---|---|---|---|---|---|---|---|---|\n";
+  out +=
+      "Each series: its first (cold) sample, then statistics of the samples after it.\n\n"
+      "| series | samples | first | mean | median | std | min | max | p90 | p99 |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& s : series) {
     const json st = series_summary(s.values);
     out += fmt::format("| {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.label, s.unit,
@@ -72,8 +73,9 @@ void performance_section(const ReportRun& r, const std::string& key, const Figur
     return;
   }
   if (inference_steps_key(r.data) == keys::protocol_inference_step) {
-    out += "Inference time from `protocol_inference_step`: the host's round trip per inference (the target did "
-           "not time its runs), so it includes the link.\n\n";
+    out +=
+        "Inference time from `protocol_inference_step`: the host's round trip per inference (the target did "
+        "not time its runs), so it includes the link.\n\n";
   }
   const json& s = (*st)["steady_state"];
   out += "| inferences | first (ms) | mean (ms) | median (ms) | std (ms) | min (ms) | max (ms) | CV |";
@@ -142,15 +144,19 @@ void detection_section(const ReportRun& r, const std::string& key, const FigureI
   }
   std::size_t boxes = 0, predictions = 0, tp = 0;
   for (const auto& c : d->classes) boxes += c.ground_truth, predictions += c.predictions, tp += c.true_positives;
-  out += "| mAP@0.5 | mAP@0.5:0.95 | ground-truth boxes | predictions | true positives at 0.5 | skipped images |\n"
-         "|---|---|---|---|---|---|\n";
+  out +=
+      "| mAP@0.5 | mAP@0.5:0.95 | ground-truth boxes | predictions | true positives at 0.5 | skipped images |\n"
+      "|---|---|---|---|---|---|\n";
   out += fmt::format("| {:.4f} | {:.4f} | {} | {} | {} | {} |\n\n", d->map50, d->map50_95, boxes, predictions, tp,
                      d->skipped_images ? std::to_string(*d->skipped_images) : std::string("–"));
-  out += "| class | ground-truth boxes | predictions | true positives at 0.5 | precision at 0.5 | recall at 0.5 | "
-         "AP@0.5 | AP@0.5:0.95 |\n|---|---|---|---|---|---|---|---|\n";
+  out +=
+      "| class | ground-truth boxes | predictions | true positives at 0.5 | precision at 0.5 | recall at 0.5 | "
+      "AP@0.5 | AP@0.5:0.95 |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : d->classes) {
-    const std::string precision = c.predictions ? fmt::format("{:.4f}", double(c.true_positives) / double(c.predictions)) : "–";
-    const std::string recall = c.ground_truth ? fmt::format("{:.4f}", double(c.true_positives) / double(c.ground_truth)) : "–";
+    const std::string precision =
+        c.predictions ? fmt::format("{:.4f}", double(c.true_positives) / double(c.predictions)) : "–";
+    const std::string recall =
+        c.ground_truth ? fmt::format("{:.4f}", double(c.true_positives) / double(c.ground_truth)) : "–";
     // A class without ground truth has no AP: COCO leaves it out of the mean.
     const bool scored = c.ground_truth > 0;
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", c.name, c.ground_truth, c.predictions,
@@ -180,11 +186,11 @@ void training_section(const ReportRun& r, const std::string& key, const FigureIn
     return d[key][i].get<double>();
   };
   for (std::size_t i = 0; i < d[keys::training_epoch].size(); ++i) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", fmt_opt(at(keys::training_epoch, i), "{:.0f}"),
-                       fmt_opt(at(keys::training_train_loss, i), "{:.4f}"),
-                       fmt_opt(at(keys::training_train_accuracy, i), "{:.4f}"),
-                       fmt_opt(at(keys::training_val_loss, i), "{:.4f}"), fmt_opt(at(keys::training_val_accuracy, i), "{:.4f}"),
-                       fmt_opt(at(keys::training_epoch_time, i), "{:.1f}"));
+    out += fmt::format(
+        "| {} | {} | {} | {} | {} | {} |\n", fmt_opt(at(keys::training_epoch, i), "{:.0f}"),
+        fmt_opt(at(keys::training_train_loss, i), "{:.4f}"), fmt_opt(at(keys::training_train_accuracy, i), "{:.4f}"),
+        fmt_opt(at(keys::training_val_loss, i), "{:.4f}"), fmt_opt(at(keys::training_val_accuracy, i), "{:.4f}"),
+        fmt_opt(at(keys::training_epoch_time, i), "{:.1f}"));
   }
   out += "\n";
   figures_of(figures, key, out);
@@ -199,9 +205,10 @@ std::string class_list_note(const std::vector<ReportRun>& runs) {
     if (!first) {
       first = &r;
     } else if (r.data[keys::class_names] != first->data[keys::class_names]) {
-      note += fmt::format("> **Partial comparison:** runs {} and {} have different class lists; their "
-                          "classification numbers are shown per run but not comparable.\n\n",
-                          first->name, r.name);
+      note += fmt::format(
+          "> **Partial comparison:** runs {} and {} have different class lists; their "
+          "classification numbers are shown per run but not comparable.\n\n",
+          first->name, r.name);
     }
   }
   return note;
@@ -244,16 +251,19 @@ std::string render_markdown_report(const std::vector<ReportRun>& runs, const std
   }
   const json summary = report_summary(runs);
   // Detection columns only when a run evaluated detection.
-  const bool detection = std::any_of(summary.begin(), summary.end(), [](const json& s) { return !s["map_50"].is_null(); });
-  out += fmt::format("\n## Summary\n\n| run | model | runtime | accuracy |{} median (ms) | p99 (ms) | "
-                     "throughput (samples/s) | model size (bytes) | verdict |\n|---|---|---|---|{}---|---|---|---|---|\n",
-                     detection ? " mAP@0.5 | mAP@0.5:0.95 |" : "", detection ? "---|---|" : "");
+  const bool detection =
+      std::any_of(summary.begin(), summary.end(), [](const json& s) { return !s["map_50"].is_null(); });
+  out += fmt::format(
+      "\n## Summary\n\n| run | model | runtime | accuracy |{} median (ms) | p99 (ms) | "
+      "throughput (samples/s) | model size (bytes) | verdict |\n|---|---|---|---|{}---|---|---|---|---|\n",
+      detection ? " mAP@0.5 | mAP@0.5:0.95 |" : "", detection ? "---|---|" : "");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const json& s = summary[i];
     auto num = [&](std::string_view key, const char* format, double scale) {
       return s[key].is_null() ? std::string("–") : fmt::format(fmt::runtime(format), s[key].get<double>() * scale);
     };
-    const std::string map = detection ? fmt::format(" {} | {} |", num("map_50", "{:.4f}", 1), num("map_50_95", "{:.4f}", 1)) : "";
+    const std::string map =
+        detection ? fmt::format(" {} | {} |", num("map_50", "{:.4f}", 1), num("map_50_95", "{:.4f}", 1)) : "";
     out += fmt::format("| {} | {} | {} | {} |{} {} | {} | {} | {} | {} |\n", runs[i].name, model_of(runs[i].data),
                        block_type(runs[i].data, "runtime"), num("accuracy", "{:.4f}", 1), map,
                        num("latency_median_s", "{:.4f}", 1e3), num("latency_p99_s", "{:.4f}", 1e3),

@@ -10,8 +10,8 @@
 namespace kenning {
 
 namespace {
-constexpr const char* kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-                                    "#000000"};
+constexpr const char* kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                    "#E69F00", "#56B4E9", "#F0E442", "#000000"};
 }  // namespace
 
 std::string colour(std::size_t i) { return kColours[i % std::size(kColours)]; }

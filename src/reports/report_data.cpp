@@ -196,7 +196,8 @@ double start_of(const json& d) {
   for (const char* key :
        {"target_inference_step_timestamp", "protocol_inference_step_timestamp", "session_utilization_timestamp"}) {
     std::string why;
-    if (auto ts = numbers_of(d, key, why); ts && !ts->empty()) t0 = std::min(t0, *std::min_element(ts->begin(), ts->end()));
+    if (auto ts = numbers_of(d, key, why); ts && !ts->empty())
+      t0 = std::min(t0, *std::min_element(ts->begin(), ts->end()));
   }
   return std::isfinite(t0) ? t0 : 0.0;
 }
@@ -227,7 +228,8 @@ void add_series(const json& d, double t0, std::vector<TimeSeries>& out, const st
 
 std::vector<std::vector<double>> cpu_per_core_of(const json& d) {
   std::vector<std::vector<double>> cores;
-  if (!d.contains(keys::session_utilization_cpus_percent) || !d[keys::session_utilization_cpus_percent].is_array()) return cores;
+  if (!d.contains(keys::session_utilization_cpus_percent) || !d[keys::session_utilization_cpus_percent].is_array())
+    return cores;
   const json& samples = d[keys::session_utilization_cpus_percent];
   for (const auto& sample : samples) {
     if (!sample.is_array() || (!cores.empty() && sample.size() != cores.size())) return {};
@@ -245,10 +247,12 @@ std::vector<TimeSeries> time_series_of(const json& d) {
   const double t0 = start_of(d);
   add_series(d, t0, out, "target_inference_step", "target_inference_step_timestamp", "inference time", "ms", 1e3);
   // A remote run: the host's round trip per batch and what the link adds.
-  add_series(d, t0, out, "protocol_inference_step", "protocol_inference_step_timestamp", "round trip (host)", "ms", 1e3);
+  add_series(d, t0, out, "protocol_inference_step", "protocol_inference_step_timestamp", "round trip (host)", "ms",
+             1e3);
   if (auto overhead = protocol_overhead_steps(d); !overhead.empty()) {
     for (auto& v : overhead) v *= 1e3;
-    out.push_back(make_series(d, t0, std::move(overhead), "protocol_inference_step_timestamp", "protocol overhead", "ms"));
+    out.push_back(
+        make_series(d, t0, std::move(overhead), "protocol_inference_step_timestamp", "protocol overhead", "ms"));
   }
   // CPU: the mean over cores of each sample (per-core lists, as upstream).
   const auto cores = cpu_per_core_of(d);
@@ -261,8 +265,8 @@ std::vector<TimeSeries> time_series_of(const json& d) {
   }
   add_series(d, t0, out, "session_utilization_mem_percent", "session_utilization_timestamp", "memory", "%", 1.0);
   add_series(d, t0, out, "session_utilization_gpu_utilization", "session_utilization_timestamp", "GPU", "%", 1.0);
-  add_series(d, t0, out, "session_utilization_gpu_mem_utilization", "session_utilization_timestamp", "GPU memory",
-             "%", 1.0);
+  add_series(d, t0, out, "session_utilization_gpu_mem_utilization", "session_utilization_timestamp", "GPU memory", "%",
+             1.0);
   return out;
 }
 

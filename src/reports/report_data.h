@@ -48,7 +48,7 @@ struct ClassDetection {
 struct DetectionSummary {
   double map50 = 0, map50_95 = 0;
   std::vector<double> thresholds, map_per_threshold;
-  std::vector<double> tp_iou;  // IoU of each true positive at 0.5
+  std::vector<double> tp_iou;           // IoU of each true positive at 0.5
   std::vector<ClassDetection> classes;  // in class_names order, then by name
   std::optional<std::size_t> skipped_images;
 };
@@ -56,8 +56,8 @@ std::optional<DetectionSummary> detection_of(const nlohmann::json& d, std::strin
 
 // One time series of a run, on seconds since the run's first timestamp.
 struct TimeSeries {
-  std::string label;   // "inference time", "CPU", ...
-  std::string unit;    // "ms", "%"
+  std::string label;           // "inference time", "CPU", ...
+  std::string unit;            // "ms", "%"
   std::vector<double> t;       // seconds since the start of the run (or sample index when untimed)
   std::vector<double> values;  // in `unit`
   bool timed = true;           // false: no *_timestamp list, t is the sample index

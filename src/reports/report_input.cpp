@@ -34,9 +34,10 @@ void note_format(ReportRun& run) {
     const std::string theirs = d[keys::kenning_version].get<std::string>();
     const auto a = parse_version(theirs), b = parse_version(KENNING_VERSION);
     if (a && b && *a > *b) {
-      run.notes.push_back(fmt::format("written by kenning {}, newer than this kenning ({}): keys this version does "
-                                      "not know are not shown",
-                                      theirs, KENNING_VERSION));
+      run.notes.push_back(
+          fmt::format("written by kenning {}, newer than this kenning ({}): keys this version does "
+                      "not know are not shown",
+                      theirs, KENNING_VERSION));
     }
   }
 }
@@ -50,8 +51,7 @@ bool has_detection(const nlohmann::json& d) {
 
 }  // namespace
 
-std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem::path& file,
-                                      const std::string& name) {
+std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem::path& file, const std::string& name) {
   ReportRun run;
   run.file = file;
   run.name = name;
@@ -60,10 +60,11 @@ std::vector<ReportRun> report_runs_of(nlohmann::json data, const std::filesystem
   note_format(run);
   if (inference_steps_key(run.data).empty() && !run.data.contains(keys::eval_confusion_matrix) &&
       !run.data.contains(keys::training_epoch) && !has_detection(run.data)) {
-    throw ConfigError(file.string() +
-                      ": no target_inference_step, protocol_inference_step, eval_confusion_matrix, eval_gtcount/<class> or "
-                      "training_epoch: "
-                      "not measurements written by `kenning test` or `kenning train`");
+    throw ConfigError(
+        file.string() +
+        ": no target_inference_step, protocol_inference_step, eval_confusion_matrix, eval_gtcount/<class> or "
+        "training_epoch: "
+        "not measurements written by `kenning test` or `kenning train`");
   }
   std::vector<ReportRun> runs;
   // `kenning optimize test --evaluate-unoptimized` nests the run of the

@@ -14,7 +14,7 @@
 namespace kenning {
 
 struct ReportRun {
-  std::string name;             // file stem, made unique ("fp32", "int8", "int8-2")
+  std::string name;  // file stem, made unique ("fp32", "int8", "int8-2")
   std::filesystem::path file;
   nlohmann::json data;
   // What the report should say about the file's format: an older key read

@@ -40,7 +40,8 @@ class Planner {
 };
 
 // One time series with its mean and median as dashed lines.
-std::string time_series_script(const std::string& run, const TimeSeries& s, const std::vector<std::vector<double>>* cores) {
+std::string time_series_script(const std::string& run, const TimeSeries& s,
+                               const std::vector<std::vector<double>>* cores) {
   const json summary = series_summary(s.values);
   std::string out = datablock("d", {s.t, s.values});
   out += fmt::format("set title {}\n", gp_quote(fmt::format("{}: {} over time", run, s.label)));
@@ -77,8 +78,7 @@ std::string time_series_script(const std::string& run, const TimeSeries& s, cons
                               gp_quote(s.label)));
   plots.push_back(fmt::format("{} with lines dt 2 lw 2 lc rgb '#D55E00' title {}", num(summary["mean"].get<double>()),
                               gp_quote(fmt::format("mean {:.4g} {}", summary["mean"].get<double>(), s.unit))));
-  plots.push_back(fmt::format("{} with lines dt 3 lw 2 lc rgb '#009E73' title {}",
-                              num(summary["median"].get<double>()),
+  plots.push_back(fmt::format("{} with lines dt 3 lw 2 lc rgb '#009E73' title {}", num(summary["median"].get<double>()),
                               gp_quote(fmt::format("median {:.4g} {}", summary["median"].get<double>(), s.unit))));
   out += "plot ";
   for (std::size_t i = 0; i < plots.size(); ++i) {
@@ -97,7 +97,8 @@ std::string confusion_script(const std::string& run, const ConfusionMatrix& m, c
     double total = 0;
     for (auto v : row) total += static_cast<double>(v);
     for (std::size_t j = 0; j < n; ++j) {
-      const double v = normalized ? (total > 0 ? static_cast<double>(row[j]) / total : 0.0) : static_cast<double>(row[j]);
+      const double v =
+          normalized ? (total > 0 ? static_cast<double>(row[j]) / total : 0.0) : static_cast<double>(row[j]);
       top = std::max(top, v);
       if (j) out += ' ';
       out += num(v);
@@ -123,8 +124,10 @@ std::string confusion_script(const std::string& run, const ConfusionMatrix& m, c
     // Cell values, white on dark cells.
     const std::string f = normalized ? "sprintf('%.2f', $3)" : "sprintf('%d', int($3))";
     const double half = (normalized ? 1.0 : std::max(top, 1.0)) * 0.55;
-    plot += fmt::format(", $m matrix using 1:2:($3 > {0} ? {1} : '') with labels tc rgb '#ffffff' notitle", num(half), f);
-    plot += fmt::format(", $m matrix using 1:2:($3 <= {0} ? {1} : '') with labels tc rgb '#000000' notitle", num(half), f);
+    plot +=
+        fmt::format(", $m matrix using 1:2:($3 > {0} ? {1} : '') with labels tc rgb '#ffffff' notitle", num(half), f);
+    plot +=
+        fmt::format(", $m matrix using 1:2:($3 <= {0} ? {1} : '') with labels tc rgb '#000000' notitle", num(half), f);
   }
   return out + plot + "\n";
 }
@@ -164,11 +167,13 @@ std::optional<std::vector<double>> epoch_column(const json& d, const char* key, 
 
 void training_figures(Planner& p, std::size_t i, const ReportRun& r) {
   const json& d = r.data;
-  if (!d.contains(keys::training_epoch) || !d[keys::training_epoch].is_array() || d[keys::training_epoch].empty()) return;
+  if (!d.contains(keys::training_epoch) || !d[keys::training_epoch].is_array() || d[keys::training_epoch].empty())
+    return;
   const std::size_t n = d[keys::training_epoch].size();
   std::vector<double> epochs(n);
   for (std::size_t e = 0; e < n; ++e) {
-    epochs[e] = d[keys::training_epoch][e].is_number() ? d[keys::training_epoch][e].get<double>() : static_cast<double>(e + 1);
+    epochs[e] =
+        d[keys::training_epoch][e].is_number() ? d[keys::training_epoch][e].get<double>() : static_cast<double>(e + 1);
   }
   for (const auto& [what, unit, train_key, val_key] :
        {std::tuple{"loss", "loss", "training_train_loss", "training_val_loss"},
@@ -176,8 +181,8 @@ void training_figures(Planner& p, std::size_t i, const ReportRun& r) {
     const auto train = epoch_column(d, train_key, n);
     const auto val = epoch_column(d, val_key, n);
     if (!train && !val) continue;
-    std::string script = datablock("t", {epochs, train.value_or(std::vector<double>(n, NAN)),
-                                         val.value_or(std::vector<double>(n, NAN))});
+    std::string script = datablock(
+        "t", {epochs, train.value_or(std::vector<double>(n, NAN)), val.value_or(std::vector<double>(n, NAN))});
     script += fmt::format("set title {}\n", gp_quote(fmt::format("{}: {} per epoch", r.name, what)));
     script += fmt::format("set xlabel 'epoch'\nset ylabel {}\nset xtics 1\n", gp_quote(unit));
     script += "set datafile missing NaN\nplot ";
@@ -205,7 +210,10 @@ std::optional<Quality> quality_of(const ReportRun& r) {
 // Bubbles: x mean latency, y accuracy (or mAP), area proportional to the
 // model size. Runs measuring different qualities are not put on one axis.
 void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
-  struct Point { std::size_t run; double latency_ms, quality, size; };
+  struct Point {
+    std::size_t run;
+    double latency_ms, quality, size;
+  };
   std::vector<Point> points;
   std::string label;
   double biggest = 0;
@@ -221,7 +229,8 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
     biggest = std::max(biggest, size);
   }
   if (points.size() < 2) return;
-  std::string script = fmt::format("set title {}\n", gp_quote(label + " against mean inference time (bubble area: model size)"));
+  std::string script =
+      fmt::format("set title {}\n", gp_quote(label + " against mean inference time (bubble area: model size)"));
   script += fmt::format("set xlabel 'mean inference time (ms)'\nset ylabel {}\n",
                         gp_quote(label == "accuracy" ? "accuracy (fraction)" : label));
   script += "set offsets graph 0.25, graph 0.25, graph 0.3, graph 0.15\nunset key\n";
@@ -233,10 +242,9 @@ void bubble_figure(Planner& p, const std::vector<ReportRun>& runs) {
     script += fmt::format("$p{} << EOD\n{} {}\nEOD\n", k, num(pt.latency_ms), num(pt.quality));
     const std::string title = gp_quote_lines(
         {runs[pt.run].name, pt.size > 0 ? fmt::format("{:.3g} MB", pt.size / 1e6) : std::string("size unknown")});
-    plot += fmt::format("$p{} using 1:2 with points pt 7 ps {} lc rgb '{}' notitle, \\\n     ", k, num(ps),
-                        colour(pt.run));
-    plot += fmt::format("$p{} using 1:2:({}) with labels offset 0,{} notitle, \\\n     ", k, title,
-                        num(ps * 0.6 + 1));
+    plot +=
+        fmt::format("$p{} using 1:2 with points pt 7 ps {} lc rgb '{}' notitle, \\\n     ", k, num(ps), colour(pt.run));
+    plot += fmt::format("$p{} using 1:2:({}) with labels offset 0,{} notitle, \\\n     ", k, title, num(ps * 0.6 + 1));
   }
   plot.erase(plot.size() - 9);  // the last ", \\\n     "
   const std::string file = label == "accuracy" ? "comparison-accuracy-latency.png" : "comparison-map-latency.png";
@@ -290,7 +298,10 @@ void latency_box_figure(Planner& p, const std::vector<ReportRun>& runs) {
 
 // A radar of resource use: each axis scaled to the largest run's value.
 void radar_figure(Planner& p, const std::vector<ReportRun>& runs) {
-  struct Axis { std::string label, unit; std::vector<double> values; };
+  struct Axis {
+    std::string label, unit;
+    std::vector<double> values;
+  };
   std::vector<Axis> axes;
   auto axis = [&](const std::string& label, const std::string& unit, auto value_of) {
     Axis a{label, unit, {}};
@@ -349,7 +360,8 @@ void radar_figure(Planner& p, const std::vector<ReportRun>& runs) {
     const double c = std::cos(angle(a)), s = std::sin(angle(a));
     script += fmt::format("set label {} {} at {},{} {} front\n", a + 1,
                           gp_quote_lines({axes[a].label, fmt::format("(outer ring {:.4g} {})", top, axes[a].unit)}),
-                          num(1.22 * c), num(s * (1.12 + 0.1 * std::abs(s))), std::abs(c) < 0.2 ? "center" : (c > 0 ? "left" : "right"));
+                          num(1.22 * c), num(s * (1.12 + 0.1 * std::abs(s))),
+                          std::abs(c) < 0.2 ? "center" : (c > 0 ? "left" : "right"));
     for (auto& v : axes[a].values) v = top > 0 && std::isfinite(v) ? v / top : 0;
   }
   script += grid + "EOD\n";
@@ -361,9 +373,10 @@ void radar_figure(Planner& p, const std::vector<ReportRun>& runs) {
       script += fmt::format("{} {}\n", num(v * std::cos(angle(a % k))), num(v * std::sin(angle(a % k))));
     }
     script += "EOD\n";
-    plot += fmt::format(", \\\n     $r{0} using 1:2 with filledcurves closed lc rgb '{1}' notitle, "
-                        "$r{0} using 1:2 with linespoints lw 2 pt 7 lc rgb '{1}' title {2}",
-                        r, colour(r), gp_quote(runs[r].name));
+    plot += fmt::format(
+        ", \\\n     $r{0} using 1:2 with filledcurves closed lc rgb '{1}' notitle, "
+        "$r{0} using 1:2 with linespoints lw 2 pt 7 lc rgb '{1}' title {2}",
+        r, colour(r), gp_quote(runs[r].name));
   }
   p.add("comparison", "comparison-resources-radar.png", "Resource use of each run", script + plot + "\n");
 }

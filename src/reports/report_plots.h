@@ -25,7 +25,7 @@
 namespace kenning {
 
 struct Figure {
-  std::string link;     // path relative to the report, as written in the Markdown
+  std::string link;  // path relative to the report, as written in the Markdown
   std::string caption;
 };
 

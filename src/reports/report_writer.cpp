@@ -47,12 +47,14 @@ fs::path html_path_of(const ReportOptions& options) {
 void check_report_options(const ReportOptions& options) {
   const fs::path folder = options.report_path.parent_path().empty() ? fs::path(".") : options.report_path.parent_path();
   if (!fs::is_directory(folder)) {
-    throw IoError(fmt::format("--report-path {}: folder {} does not exist", options.report_path.string(), folder.string()));
+    throw IoError(
+        fmt::format("--report-path {}: folder {} does not exist", options.report_path.string(), folder.string()));
   }
   if (options.to_html && fs::weakly_canonical(html_path_of(options)) == fs::weakly_canonical(options.report_path)) {
-    throw ConfigError(fmt::format("--report-path {} would be overwritten by the HTML page: give the Markdown report "
-                                  "another extension or pass --html-path",
-                                  options.report_path.string()));
+    throw ConfigError(
+        fmt::format("--report-path {} would be overwritten by the HTML page: give the Markdown report "
+                    "another extension or pass --html-path",
+                    options.report_path.string()));
   }
 }
 
@@ -87,7 +89,8 @@ ReportFiles write_report(const std::vector<ReportRun>& runs, const ReportOptions
     const fs::path html_base = options.plots ? staging.parent_path() : folder;
     std::string staged_markdown = markdown;
     if (options.plots) {
-      const std::string from = "](" + image_dir.filename().string() + "/", to = "](" + staging.filename().string() + "/";
+      const std::string from = "](" + image_dir.filename().string() + "/",
+                        to = "](" + staging.filename().string() + "/";
       for (std::size_t at = 0; (at = staged_markdown.find(from, at)) != std::string::npos; at += to.size()) {
         staged_markdown.replace(at, from.size(), to);
       }

@@ -14,12 +14,12 @@
 namespace kenning {
 
 struct ReportOptions {
-  std::filesystem::path report_path;   // the Markdown file
-  std::vector<std::string> types;      // empty: deduced from the data
-  bool plots = true;                   // false: tables only (no gnuplot needed)
+  std::filesystem::path report_path;  // the Markdown file
+  std::vector<std::string> types;     // empty: deduced from the data
+  bool plots = true;                  // false: tables only (no gnuplot needed)
   bool to_html = false;
-  std::filesystem::path html_path;     // empty: report_path with .html
-  unsigned plot_jobs = 0;              // gnuplot processes at a time; 0: one per core
+  std::filesystem::path html_path;  // empty: report_path with .html
+  unsigned plot_jobs = 0;           // gnuplot processes at a time; 0: one per core
 };
 
 struct ReportFiles {

@@ -19,14 +19,21 @@ namespace {
 // Outputs kenning has no dtype for widen or narrow to the nearest one it has.
 std::pair<at::ScalarType, DType> output_type(at::ScalarType t) {
   switch (t) {
-    case at::kHalf: return {t, DType::Float16};
-    case at::kChar: return {t, DType::Int8};
-    case at::kByte: return {t, DType::UInt8};
-    case at::kBool: return {at::kByte, DType::UInt8};
+    case at::kHalf:
+      return {t, DType::Float16};
+    case at::kChar:
+      return {t, DType::Int8};
+    case at::kByte:
+      return {t, DType::UInt8};
+    case at::kBool:
+      return {at::kByte, DType::UInt8};
     case at::kShort:
-    case at::kInt: return {at::kInt, DType::Int32};
-    case at::kLong: return {t, DType::Int64};
-    default: return {at::kFloat, DType::Float32};
+    case at::kInt:
+      return {at::kInt, DType::Int32};
+    case at::kLong:
+      return {t, DType::Int64};
+    default:
+      return {at::kFloat, DType::Float32};
   }
 }
 
@@ -44,16 +51,13 @@ struct ONNXExecRuntime::State {
   bool has_output = false;
 };
 
-ONNXExecRuntime::ONNXExecRuntime(const Params& params)
-    : params_(params), state_(std::make_unique<State>()) {
+ONNXExecRuntime::ONNXExecRuntime(const Params& params) : params_(params), state_(std::make_unique<State>()) {
   schema().check(params_);
 }
 
 ONNXExecRuntime::~ONNXExecRuntime() = default;
 
-std::string ONNXExecRuntime::framework_version() const {
-  return std::string("libtorch ") + TORCH_VERSION;
-}
+std::string ONNXExecRuntime::framework_version() const { return std::string("libtorch ") + TORCH_VERSION; }
 
 void ONNXExecRuntime::prepare_model(const std::filesystem::path& model, const IOSpec& spec) {
   State& s = *state_;
@@ -63,9 +67,8 @@ void ONNXExecRuntime::prepare_model(const std::filesystem::path& model, const IO
   if (s.model.empty()) throw IoError("ONNXExecRuntime: no model file given");
   const std::string file = onnx_exec::quoted(s.model);
 
-  const int threads = params_.num_threads < 0
-                          ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                          : static_cast<int>(std::max<std::int64_t>(1, params_.num_threads));
+  const int threads = params_.num_threads < 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                                              : static_cast<int>(std::max<std::int64_t>(1, params_.num_threads));
   at::set_num_threads(threads);
   s.executor.emplace(onnx_exec::Executor::load(s.model));
   const auto& model_inputs = s.executor->inputs();
@@ -74,9 +77,8 @@ void ONNXExecRuntime::prepare_model(const std::filesystem::path& model, const IO
   // Spec inputs bind by name when they all have one the model knows, else by position.
   s.input_specs = spec.model_inputs();
   if (s.input_specs.size() != model_inputs.size()) {
-    throw ConfigError("ONNXExecRuntime: the I/O spec lists " +
-                      std::to_string(s.input_specs.size()) + " inputs, " + file + " has " +
-                      std::to_string(model_inputs.size()));
+    throw ConfigError("ONNXExecRuntime: the I/O spec lists " + std::to_string(s.input_specs.size()) + " inputs, " +
+                      file + " has " + std::to_string(model_inputs.size()));
   }
   auto index_of = [](const auto& list, const std::string& name) {
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -84,9 +86,8 @@ void ONNXExecRuntime::prepare_model(const std::filesystem::path& model, const IO
     }
     return list.size();
   };
-  const bool by_name = std::all_of(s.input_specs.begin(), s.input_specs.end(), [&](const auto& t) {
-    return index_of(model_inputs, t.name) < model_inputs.size();
-  });
+  const bool by_name = std::all_of(s.input_specs.begin(), s.input_specs.end(),
+                                   [&](const auto& t) { return index_of(model_inputs, t.name) < model_inputs.size(); });
   s.input_order.clear();
   for (std::size_t i = 0; i < s.input_specs.size(); ++i) {
     const std::size_t m = by_name ? index_of(model_inputs, s.input_specs[i].name) : i;

@@ -19,20 +19,29 @@ using Target = OpenCVRuntime::Target;
 
 cv::dnn::Backend cv_backend(Backend b) {
   switch (b) {
-    case Backend::Default: return cv::dnn::DNN_BACKEND_DEFAULT;
-    case Backend::OpenCV: return cv::dnn::DNN_BACKEND_OPENCV;
-    case Backend::Cuda: return cv::dnn::DNN_BACKEND_CUDA;
-    case Backend::VkCom: return cv::dnn::DNN_BACKEND_VKCOM;
+    case Backend::Default:
+      return cv::dnn::DNN_BACKEND_DEFAULT;
+    case Backend::OpenCV:
+      return cv::dnn::DNN_BACKEND_OPENCV;
+    case Backend::Cuda:
+      return cv::dnn::DNN_BACKEND_CUDA;
+    case Backend::VkCom:
+      return cv::dnn::DNN_BACKEND_VKCOM;
   }
   return cv::dnn::DNN_BACKEND_OPENCV;  // unreachable: schema().check() ran first
 }
 cv::dnn::Target cv_target(Target t) {
   switch (t) {
-    case Target::Cpu: return cv::dnn::DNN_TARGET_CPU;
-    case Target::OpenCL: return cv::dnn::DNN_TARGET_OPENCL;
-    case Target::OpenCLFp16: return cv::dnn::DNN_TARGET_OPENCL_FP16;
-    case Target::Cuda: return cv::dnn::DNN_TARGET_CUDA;
-    case Target::CudaFp16: return cv::dnn::DNN_TARGET_CUDA_FP16;
+    case Target::Cpu:
+      return cv::dnn::DNN_TARGET_CPU;
+    case Target::OpenCL:
+      return cv::dnn::DNN_TARGET_OPENCL;
+    case Target::OpenCLFp16:
+      return cv::dnn::DNN_TARGET_OPENCL_FP16;
+    case Target::Cuda:
+      return cv::dnn::DNN_TARGET_CUDA;
+    case Target::CudaFp16:
+      return cv::dnn::DNN_TARGET_CUDA_FP16;
   }
   return cv::dnn::DNN_TARGET_CPU;  // unreachable: schema().check() ran first
 }
@@ -87,8 +96,7 @@ struct OpenCVRuntime::State {
   bool has_output = false;
 };
 
-OpenCVRuntime::OpenCVRuntime(const Params& params)
-    : params_(params), state_(std::make_unique<State>()) {
+OpenCVRuntime::OpenCVRuntime(const Params& params) : params_(params), state_(std::make_unique<State>()) {
   schema().check(params_);
   state_->backend = cv_backend(params_.backend);
   state_->target = cv_target(params_.target);
@@ -97,13 +105,13 @@ OpenCVRuntime::OpenCVRuntime(const Params& params)
   if (targets.empty()) {
     throw ConfigError("OpenCVRuntime: parameter 'backend': '" + enum_name(kBackendNames, params_.backend) +
                       "' is not available in this OpenCV build; available backend/target "
-                      "pairs: " + available_pairs());
+                      "pairs: " +
+                      available_pairs());
   }
   if (std::find(targets.begin(), targets.end(), state_->target) == targets.end()) {
     throw ConfigError("OpenCVRuntime: parameter 'target': '" + enum_name(kTargetNames, params_.target) +
                       "' is not available with backend '" + enum_name(kBackendNames, params_.backend) +
-                      "' in this OpenCV build; available backend/target pairs: " +
-                      available_pairs());
+                      "' in this OpenCV build; available backend/target pairs: " + available_pairs());
   }
 }
 
@@ -144,22 +152,23 @@ void OpenCVRuntime::prepare_model(const std::filesystem::path& model, const IOSp
 
     // Inputs go by the spec's names; an unnamed spec can only mean "the" input.
     s.input_names.clear();
-    const bool named = std::all_of(s.input_specs.begin(), s.input_specs.end(),
-                                   [](const TensorSpec& t) { return !t.name.empty(); });
+    const bool named =
+        std::all_of(s.input_specs.begin(), s.input_specs.end(), [](const TensorSpec& t) { return !t.name.empty(); });
     if (named) {
       const cv::Ptr<cv::dnn::Layer> input_layer = s.net.getLayer(0);
       for (const TensorSpec& in : s.input_specs) {
         if (input_layer->outputNameToIndex(in.name) < 0) {
-          throw ConfigError("OpenCVRuntime: input '" + in.name + "' of the I/O spec is not an "
-                            "input of '" + file + "'");
+          throw ConfigError("OpenCVRuntime: input '" + in.name +
+                            "' of the I/O spec is not an "
+                            "input of '" +
+                            file + "'");
         }
         s.input_names.push_back(in.name);
       }
     } else if (s.input_specs.size() == 1) {
       s.input_names.emplace_back();
     } else {
-      throw NotSupported("OpenCVRuntime: '" + file + "' has " +
-                         std::to_string(s.input_specs.size()) +
+      throw NotSupported("OpenCVRuntime: '" + file + "' has " + std::to_string(s.input_specs.size()) +
                          " inputs in its I/O spec; several inputs need names");
     }
 
@@ -168,8 +177,7 @@ void OpenCVRuntime::prepare_model(const std::filesystem::path& model, const IOSp
     s.output_names.clear();
     const auto& out_specs = spec.model_outputs();
     const bool outputs_known =
-        !out_specs.empty() &&
-        std::all_of(out_specs.begin(), out_specs.end(), [&](const TensorSpec& t) {
+        !out_specs.empty() && std::all_of(out_specs.begin(), out_specs.end(), [&](const TensorSpec& t) {
           return !t.name.empty() && s.net.getLayerId(t.name) >= 0;
         });
     if (outputs_known) {
@@ -190,22 +198,22 @@ void OpenCVRuntime::load_input(std::span<const TensorView> inputs) {
   s.has_input = s.has_output = false;
   check_inputs_against_spec(inputs, s.input_specs);
   if (inputs.size() != s.input_names.size()) {
-    throw ConfigError("OpenCVRuntime: expected " + std::to_string(s.input_names.size()) +
-                      " inputs, got " + std::to_string(inputs.size()));
+    throw ConfigError("OpenCVRuntime: expected " + std::to_string(s.input_names.size()) + " inputs, got " +
+                      std::to_string(inputs.size()));
   }
 
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const TensorView& t = inputs[i];
     const std::string& name = s.input_specs[i].name;
     if (t.dtype() != DType::Float32) {
-      throw NotSupported("OpenCVRuntime: input '" + name + "' is " +
-                         std::string(dtype_name(t.dtype())) + "; only float32 is supported");
+      throw NotSupported("OpenCVRuntime: input '" + name + "' is " + std::string(dtype_name(t.dtype())) +
+                         "; only float32 is supported");
     }
     s.sizes.clear();
     for (std::int64_t d : t.shape()) {
       if (d > INT_MAX) {
-        throw NotSupported("OpenCVRuntime: input '" + name + "' has a dimension of " +
-                           std::to_string(d) + ", more than OpenCV can index");
+        throw NotSupported("OpenCVRuntime: input '" + name + "' has a dimension of " + std::to_string(d) +
+                           ", more than OpenCV can index");
       }
       s.sizes.push_back(static_cast<int>(d));
     }
@@ -218,8 +226,8 @@ void OpenCVRuntime::load_input(std::span<const TensorView> inputs) {
     try {
       s.net.setInput(blob, s.input_names[i]);
     } catch (const cv::Exception& e) {
-      throw BackendError("OpenCVRuntime: cannot set input '" + name + "' of '" +
-                         s.model.string() + "': " + one_line(e));
+      throw BackendError("OpenCVRuntime: cannot set input '" + name + "' of '" + s.model.string() +
+                         "': " + one_line(e));
     }
   }
   s.has_input = true;
@@ -231,8 +239,7 @@ void OpenCVRuntime::run() {
   try {
     s.net.forward(s.outputs, s.output_names);
   } catch (const cv::Exception& e) {
-    throw BackendError("OpenCVRuntime: inference on '" + s.model.string() +
-                       "' failed: " + one_line(e));
+    throw BackendError("OpenCVRuntime: inference on '" + s.model.string() + "' failed: " + one_line(e));
   }
   s.has_output = true;
 }

@@ -33,8 +33,7 @@ c10::ScalarType to_torch(DType d) {
   for (const auto& p : kDTypes) {
     if (p.kenning == d) return p.torch;
   }
-  throw NotSupported(std::string(kClass) + ": dtype " + std::string(dtype_name(d)) +
-                     " has no libtorch counterpart");
+  throw NotSupported(std::string(kClass) + ": dtype " + std::string(dtype_name(d)) + " has no libtorch counterpart");
 }
 
 // False for torch dtypes a kenning::Tensor cannot hold (float64, bool, ...).
@@ -80,8 +79,7 @@ struct PyTorchRuntime::State {
   bool has_output = false;
 };
 
-PyTorchRuntime::PyTorchRuntime(const Params& params)
-    : params_(params), state_(std::make_unique<State>()) {
+PyTorchRuntime::PyTorchRuntime(const Params& params) : params_(params), state_(std::make_unique<State>()) {
   schema().check(params_);
 }
 
@@ -97,19 +95,17 @@ void PyTorchRuntime::prepare_model(const std::filesystem::path& model, const IOS
   if (s.model.empty()) throw IoError(std::string(kClass) + ": no model file given");
   std::error_code ec;
   if (!std::filesystem::is_regular_file(s.model, ec)) {
-    throw IoError(std::string(kClass) + ": model file '" + file +
-                  "' does not exist or is not a file");
+    throw IoError(std::string(kClass) + ": model file '" + file + "' does not exist or is not a file");
   }
   if (!looks_like_zip(s.model)) {
     throw IoError(std::string(kClass) + ": '" + file +
                   "' is not a TorchScript archive (torch::jit::save writes a zip file)");
   }
 
-  const std::int64_t threads =
-      params_.num_threads == 0 ? 1
-      : params_.num_threads > 0
-          ? params_.num_threads
-          : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
+  const std::int64_t threads = params_.num_threads == 0 ? 1
+                               : params_.num_threads > 0
+                                   ? params_.num_threads
+                                   : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
   at::set_num_threads(static_cast<int>(threads));
 
   try {
@@ -123,8 +119,7 @@ void PyTorchRuntime::prepare_model(const std::filesystem::path& model, const IOS
     }
     throw BackendError(std::string(kClass) + ": cannot load '" + file + "' as TorchScript: " + why);
   } catch (const std::exception& e) {
-    throw BackendError(std::string(kClass) + ": cannot load '" + file + "' as TorchScript: " +
-                       one_line(e.what()));
+    throw BackendError(std::string(kClass) + ": cannot load '" + file + "' as TorchScript: " + one_line(e.what()));
   }
   s.module.eval();
 
@@ -152,9 +147,8 @@ void PyTorchRuntime::prepare_model(const std::filesystem::path& model, const IOS
   s.input_specs = spec.model_inputs();
   const std::size_t args = forward->function().getSchema().arguments().size() - 1;  // less self
   if (args != s.input_specs.size()) {
-    throw ConfigError(std::string(kClass) + ": forward() of '" + file + "' takes " +
-                      std::to_string(args) + " inputs, the I/O spec lists " +
-                      std::to_string(s.input_specs.size()));
+    throw ConfigError(std::string(kClass) + ": forward() of '" + file + "' takes " + std::to_string(args) +
+                      " inputs, the I/O spec lists " + std::to_string(s.input_specs.size()));
   }
   for (const TensorSpec& in : s.input_specs) to_torch(in.dtype);  // NotSupported early
   s.inputs.clear();
@@ -184,8 +178,7 @@ void PyTorchRuntime::run() {
   State& s = *state_;
   if (!s.has_input) throw BackendError(std::string(kClass) + ": run before load_input");
   const auto fail = [&](const std::string& why) {
-    return BackendError(std::string(kClass) + ": inference on '" + s.model.string() +
-                        "' failed: " + why);
+    return BackendError(std::string(kClass) + ": inference on '" + s.model.string() + "' failed: " + why);
   };
   s.outputs.clear();
   c10::IValue result;
@@ -202,8 +195,8 @@ void PyTorchRuntime::run() {
   } else if (result.isTuple() || result.isList()) {
     const auto items = result.isTuple() ? result.toTupleRef().elements().vec() : result.toListRef().vec();
     for (const c10::IValue& item : items) {
-      if (!item.isTensor()) throw fail("forward() returned a " + result.tagKind() + " holding a " +
-                                       item.tagKind() + ", expected tensors");
+      if (!item.isTensor())
+        throw fail("forward() returned a " + result.tagKind() + " holding a " + item.tagKind() + ", expected tensors");
       s.outputs.push_back(item.toTensor());
     }
   } else {
@@ -221,9 +214,8 @@ std::vector<Tensor> PyTorchRuntime::extract_output() {
     const torch::Tensor out = s.outputs[i].to(torch::kCPU).contiguous();
     DType dtype{};
     if (!from_torch(out.scalar_type(), dtype)) {
-      throw NotSupported(std::string(kClass) + ": output " + std::to_string(i) + " of '" +
-                         s.model.string() + "' is " + std::string(c10::toString(out.scalar_type())) +
-                         ", which kenning tensors cannot hold");
+      throw NotSupported(std::string(kClass) + ": output " + std::to_string(i) + " of '" + s.model.string() + "' is " +
+                         std::string(c10::toString(out.scalar_type())) + ", which kenning tensors cannot hold");
     }
     Tensor t(dtype, out.sizes().vec());
     std::memcpy(t.bytes().data(), out.data_ptr(), t.nbytes());

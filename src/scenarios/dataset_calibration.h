@@ -11,8 +11,7 @@ namespace kenning {
 class DatasetCalibration : public CalibrationData {
  public:
   // Both must outlive this object; the dataset must be prepared.
-  DatasetCalibration(const Dataset& dataset, const ModelWrapper& wrapper)
-      : dataset_(dataset), wrapper_(wrapper) {}
+  DatasetCalibration(const Dataset& dataset, const ModelWrapper& wrapper) : dataset_(dataset), wrapper_(wrapper) {}
 
   std::size_t size() const override { return dataset_.size(Split::Calibration); }
   std::vector<Tensor> inputs(std::size_t begin, std::size_t count) const override {

@@ -30,9 +30,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::vector<TensorView> views_of(const std::vector<Tensor>& tensors) {
   std::vector<TensorView> views;
@@ -48,8 +46,8 @@ void check_class_count(const Pipeline& p, const IOSpec& spec) {
   const auto& out = spec.output.front();
   if (!out.class_name.empty() && out.class_name.size() != names.size()) {
     throw ConfigError("model wrapper " + p.model_wrapper->type_name() + " predicts " +
-                      std::to_string(out.class_name.size()) + " classes, dataset " +
-                      p.dataset->type_name() + " has " + std::to_string(names.size()));
+                      std::to_string(out.class_name.size()) + " classes, dataset " + p.dataset->type_name() + " has " +
+                      std::to_string(names.size()));
   }
 }
 
@@ -83,7 +81,8 @@ void record_loadgen_result(TestMode mode, Measurements& m) {
     result["value"] = stats.contains("percentiles") ? stats["percentiles"]["p90"] : nlohmann::json();
   } else {
     result["metric"] = "samples_per_second";
-    result["value"] = d.contains(keys::throughput_inference_only) ? d[keys::throughput_inference_only] : nlohmann::json();
+    result["value"] =
+        d.contains(keys::throughput_inference_only) ? d[keys::throughput_inference_only] : nlohmann::json();
   }
   m.set(keys::loadgen_result, std::move(result));
 }
@@ -140,7 +139,7 @@ std::filesystem::path optimize_model(Pipeline& p, nlohmann::json* target_reports
 // The built-in runtime that runs `format` when a scenario with optimizers has
 // no runtime block: our ONNX executor for ONNX, libtorch for TorchScript.
 std::unique_ptr<Runtime> default_runtime_for(const std::string& format) {
-  const std::vector<std::string> candidates = format == "onnx"          ? std::vector<std::string>{"onnx_exec", "opencv"}
+  const std::vector<std::string> candidates = format == "onnx" ? std::vector<std::string>{"onnx_exec", "opencv"}
                                               : format == "torchscript" ? std::vector<std::string>{"pytorch"}
                                                                         : std::vector<std::string>{};
   for (const auto& name : candidates) {
@@ -269,14 +268,14 @@ void record_test_mode_result(const LoadSettings& load, const SampleSchedule& sch
                              std::size_t query_size, double inference_time, bool evaluate,
                              const Measurements& first_pass_quality, Measurements& m) {
   m.set(keys::test_mode_parameters, {{"min_duration_s", load.min_duration_s},
-                                 {"min_query_count", load.min_query_count},
-                                 {"seed", load.seed},
-                                 {"query_size", query_size},
-                                 {"test_split_samples", total},
-                                 {"samples_issued", schedule.samples_issued()},
-                                 {"queries_issued", schedule.queries_issued()},
-                                 {"complete_passes", schedule.complete_passes()},
-                                 {"duration_s", inference_time}});
+                                     {"min_query_count", load.min_query_count},
+                                     {"seed", load.seed},
+                                     {"query_size", query_size},
+                                     {"test_split_samples", total},
+                                     {"samples_issued", schedule.samples_issued()},
+                                     {"queries_issued", schedule.queries_issued()},
+                                     {"complete_passes", schedule.complete_passes()},
+                                     {"duration_s", inference_time}});
   if (!evaluate) return;
   if (schedule.complete_passes() >= 1) {
     m.merge(first_pass_quality.data());
@@ -347,8 +346,7 @@ Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
   record_model_file(model, m);
 
   // The spec of the model actually run: its sidecar, else the wrapper's.
-  const IOSpec spec = std::filesystem::exists(io_spec_path(model)) ? load_io_spec(model)
-                                                                   : p.model_wrapper->io_spec();
+  const IOSpec spec = std::filesystem::exists(io_spec_path(model)) ? load_io_spec(model) : p.model_wrapper->io_spec();
   const std::string no_evaluation_reason = why_no_evaluation(p);
   const bool evaluate = no_evaluation_reason.empty();
   if (evaluate) {

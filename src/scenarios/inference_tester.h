@@ -14,11 +14,11 @@
 namespace kenning {
 
 struct TestOptions {
-  std::string command;                       // the command line, recorded as-is
-  std::filesystem::path cfg_path;            // scenario file, if any
-  std::filesystem::path measurements_path;   // empty: do not save
-  bool run_optimizers = true;                // false: test the wrapper's model as it is
-  bool run_test = true;                      // false: `kenning optimize` alone
+  std::string command;                      // the command line, recorded as-is
+  std::filesystem::path cfg_path;           // scenario file, if any
+  std::filesystem::path measurements_path;  // empty: do not save
+  bool run_optimizers = true;               // false: test the wrapper's model as it is
+  bool run_test = true;                     // false: `kenning optimize` alone
   bool show_progress = true;
   // Remote runs: after the test set, the target times this many runs of the
   // first batch (sent once) after target_benchmark_warmup untimed ones; 0: off.

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct ExportFormat {
-  const char* name;       // as runtimes list it in input_formats()
+  const char* name;  // as runtimes list it in input_formats()
   const char* extension;
 };
 constexpr ExportFormat kFormats[] = {{"onnx", ".onnx"}, {"torchscript", ".ts"}};
@@ -47,7 +47,8 @@ std::string one_line(const std::string& text) {
 }
 
 // Runs `step`; on failure returns its message, on success "".
-template <class Fn> std::string attempt(Fn&& step) {
+template <class Fn>
+std::string attempt(Fn&& step) {
   try {
     step();
     return "";
@@ -100,8 +101,8 @@ void compare(const std::vector<Tensor>& reference, const std::vector<Tensor>& go
     const Tensor& b = got[i];
     if (a.dtype() != DType::Float32 || b.dtype() != DType::Float32 || a.shape() != b.shape()) {
       throw BackendError("output " + std::to_string(i) + " is " + std::string(dtype_name(b.dtype())) + " " +
-                         shape_to_string(b.shape()) + ", the native run gave " +
-                         std::string(dtype_name(a.dtype())) + " " + shape_to_string(a.shape()));
+                         shape_to_string(b.shape()) + ", the native run gave " + std::string(dtype_name(a.dtype())) +
+                         " " + shape_to_string(a.shape()));
     }
     const auto x = a.data<float>();
     const auto y = b.data<float>();
@@ -164,7 +165,7 @@ void check_model(const ConversionModel& m, const ConversionOptions& o, const std
   base.model = m.wrapper;
   const std::string setup_error = attempt([&] {
     wrapper = registries().model_wrappers.create(m.wrapper, {{"model_path", model_path.string()}},
-                                                  "onnx-conversion: model " + m.wrapper);
+                                                 "onnx-conversion: model " + m.wrapper);
     base.framework = wrapper->framework() + " " + wrapper->framework_version();
     inputs = random_inputs(wrapper->io_spec(), o.batch_size, o.seed);
     const auto views = views_of(inputs);
@@ -182,8 +183,10 @@ void check_model(const ConversionModel& m, const ConversionOptions& o, const std
     exported.format = format.name;
     const fs::path file = dir / (m.wrapper + format.extension);
     const std::string export_error = attempt([&] {
-      if (std::string(format.name) == "onnx") wrapper->save_to_onnx(file);
-      else wrapper->save_to_torchscript(file);
+      if (std::string(format.name) == "onnx")
+        wrapper->save_to_onnx(file);
+      else
+        wrapper->save_to_torchscript(file);
     });
     if (!export_error.empty()) {
       exported.note = "export failed: " + export_error;
@@ -197,7 +200,8 @@ void check_model(const ConversionModel& m, const ConversionOptions& o, const std
       cell.runtime = name;
       std::unique_ptr<Runtime> runtime;
       const std::string create_error = attempt([&] {
-        runtime = registries().runtimes.create(name, {{"num_threads", o.num_threads}}, "onnx-conversion: runtime " + name);
+        runtime =
+            registries().runtimes.create(name, {{"num_threads", o.num_threads}}, "onnx-conversion: runtime " + name);
       });
       if (!create_error.empty()) {
         cell.note = create_error;
@@ -253,14 +257,16 @@ std::vector<std::string> cells(const ConversionResult& r) {
           r.note.empty() ? "" : r.note};
 }
 
-const std::vector<std::string> kHeader = {"Model", "Framework", "Format", "Export", "Runtime",
+const std::vector<std::string> kHeader = {"Model",  "Framework",    "Format",          "Export", "Runtime",
                                           "Import", "Max abs diff", "Top-1 agreement", "Reason"};
 
 std::string escape_markdown(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out;
 }

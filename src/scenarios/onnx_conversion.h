@@ -33,11 +33,11 @@ struct ConversionResult {
   std::string framework;  // "libtorch 1.13.0"
   std::string format;     // "onnx", "torchscript"
   bool exported = false;
-  std::string runtime;    // empty when there is nothing to import
+  std::string runtime;  // empty when there is nothing to import
   bool imported = false;
-  std::optional<double> max_abs_diff;     // against the native run
-  std::optional<double> top1_agreement;   // share of rows with the same argmax
-  std::string note;                       // why a step failed
+  std::optional<double> max_abs_diff;    // against the native run
+  std::optional<double> top1_agreement;  // share of rows with the same argmax
+  std::string note;                      // why a step failed
 };
 
 // Runs the checks; failures of one cell are recorded in it and never stop

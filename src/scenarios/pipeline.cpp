@@ -92,14 +92,15 @@ Pipeline build_pipeline(const nlohmann::json& scenario, const std::string& where
 
 std::string check_format_chain(const Pipeline& p) {
   std::string format = p.model_wrapper->model_format();
-  std::string trail = "model " + p.model_wrapper->model_path().string() + " (" +
-                      (format.empty() ? "unknown format" : format) + ")";
+  std::string trail =
+      "model " + p.model_wrapper->model_path().string() + " (" + (format.empty() ? "unknown format" : format) + ")";
   for (std::size_t i = 0; i < p.optimizers.size(); ++i) {
     const auto& o = *p.optimizers[i];
     if (!reads(o.input_formats(), format)) {
       // The wrapper can also hand the model over in another format it writes.
-      const bool first_can_convert = i == 0 && std::any_of(o.input_formats().begin(), o.input_formats().end(),
-          [&](const std::string& f) { return reads(p.model_wrapper->output_formats(), f); });
+      const bool first_can_convert =
+          i == 0 && std::any_of(o.input_formats().begin(), o.input_formats().end(),
+                                [&](const std::string& f) { return reads(p.model_wrapper->output_formats(), f); });
       if (!first_can_convert) {
         throw ConfigError("optimizers[" + std::to_string(i) + "] " + o.type_name() + " reads " +
                           join(o.input_formats()) + ", but receives " + format + "; chain so far: " + trail);

@@ -18,9 +18,12 @@ TestMode parse_test_mode(const std::string& name) {
 
 std::string test_mode_name(TestMode mode) {
   switch (mode) {
-    case TestMode::Accuracy: return "accuracy";
-    case TestMode::SingleStream: return "single-stream";
-    case TestMode::Offline: return "offline";
+    case TestMode::Accuracy:
+      return "accuracy";
+    case TestMode::SingleStream:
+      return "single-stream";
+    case TestMode::Offline:
+      return "offline";
   }
   return "accuracy";
 }

@@ -30,7 +30,7 @@ struct LoadSettings {
   // Samples issued (single-stream: one per query). 1024 clears the 662
   // samples p99 needs.
   std::size_t min_query_count = 1024;
-  std::uint64_t seed = 0x4b454e4e;  // fixed, recorded: runs are repeatable
+  std::uint64_t seed = 0x4b454e4e;     // fixed, recorded: runs are repeatable
   std::size_t offline_batch_size = 0;  // 0: the dataset's inference batch size
 };
 

@@ -78,10 +78,9 @@ void TargetOptimization::set_request(std::span<const std::byte> payload, const O
     }
     nlohmann::json params = block.value("parameters", nlohmann::json::object());
     if (!params.is_object()) throw ConfigError(where + ".parameters: expected an object");
-    params["compiled_model_path"] =
-        (model_dir / ("optimized-" + std::to_string(i) +
-                      safe_extension(params.value("compiled_model_path", std::string()))))
-            .string();
+    params["compiled_model_path"] = (model_dir / ("optimized-" + std::to_string(i) +
+                                                  safe_extension(params.value("compiled_model_path", std::string()))))
+                                        .string();
     params["location"] = "host";
     auto optimizer = factory(nlohmann::json{{"type", block["type"]}, {"parameters", params}}, where);
     optimizer->check_calibration(nullptr);

@@ -36,8 +36,8 @@ inline CommandResult run_kenning(const std::vector<std::string>& args, int timeo
   std::filesystem::create_directories(dir);
   const auto out = dir / ("out" + std::to_string(counter));
   const auto err = dir / ("err" + std::to_string(counter++));
-  std::string cmd = "cd " + shell_quote(KENNING_TEST_SOURCE_DIR) + " && timeout " + std::to_string(timeout_s) +
-                    " " + shell_quote(std::string(KENNING_TEST_BINARY_DIR) + "/bin/kenning");
+  std::string cmd = "cd " + shell_quote(KENNING_TEST_SOURCE_DIR) + " && timeout " + std::to_string(timeout_s) + " " +
+                    shell_quote(std::string(KENNING_TEST_BINARY_DIR) + "/bin/kenning");
   for (const auto& a : args) cmd += " " + shell_quote(a);
   cmd += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " </dev/null";
   const int status = std::system(cmd.c_str());

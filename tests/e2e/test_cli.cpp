@@ -37,9 +37,8 @@ void expect_clean_failure(const CommandResult& r, int code, const std::string& n
 TEST(Cli, ListShowsEveryFamilyAndAvailability) {
   const auto r = run_kenning({"list"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* s : {"datasets:", "modelwrappers:", "optimizers:", "runtimes:", "protocols:",
-                        "FashionMNISTDataset", "RandomizedClassificationDataset", "PyTorchFashionMNISTCNN",
-                        "OpenCVRuntime", "available"}) {
+  for (const char* s : {"datasets:", "modelwrappers:", "optimizers:", "runtimes:", "protocols:", "FashionMNISTDataset",
+                        "RandomizedClassificationDataset", "PyTorchFashionMNISTCNN", "OpenCVRuntime", "available"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   }
   const auto one = run_kenning({"list", "runtimes"});
@@ -109,11 +108,11 @@ TEST(Cli, DefaultScenarioOnTheRealTestSet) {
   EXPECT_EQ(m["build_cfg"]["runtime"]["type"], "OpenCVRuntime");
   EXPECT_EQ(m["build_cfg"]["runtime"]["parameters"]["num_threads"], 2);
   EXPECT_EQ(m["build_cfg"]["dataset"]["parameters"]["split_seed"], 1234);  // defaults filled in
-  for (const char* key : {"command", "host", "model_framework", "runtime_version", "top_5_count", "top_5_accuracy",
-                          "mean_precision", "mean_sensitivity", "g_mean", "inferencetime_mean",
-                          "inferencetime_median", "inferencetime_std", "inferencetime_min", "inferencetime_max",
-                          "session_utilization_cpus_percent", "session_utilization_mem_percent",
-                          "session_utilization_timestamp"}) {
+  for (const char* key :
+       {"command", "host", "model_framework", "runtime_version", "top_5_count", "top_5_accuracy", "mean_precision",
+        "mean_sensitivity", "g_mean", "inferencetime_mean", "inferencetime_median", "inferencetime_std",
+        "inferencetime_min", "inferencetime_max", "session_utilization_cpus_percent", "session_utilization_mem_percent",
+        "session_utilization_timestamp"}) {
     EXPECT_TRUE(m.contains(key)) << key;
   }
   EXPECT_GE(m["top_5_accuracy"].get<double>(), m["accuracy"].get<double>());
@@ -157,8 +156,10 @@ TEST(CliErrors, UnknownClass) {
       "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}}, "runtime": {"type": "TFLiteRuntime"}})");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
-  expect_clean_failure(r, 2, "unknown runtime class 'TFLiteRuntime' (nearest runtime class here: OpenCVRuntime); "
-                                     "known: OpenCVRuntime", out);
+  expect_clean_failure(r, 2,
+                       "unknown runtime class 'TFLiteRuntime' (nearest runtime class here: OpenCVRuntime); "
+                       "known: OpenCVRuntime",
+                       out);
 }
 
 TEST(CliErrors, UnknownKeyAndWrongType) {
@@ -197,7 +198,8 @@ TEST(CliErrors, ModelThatIsNotOnnx) {
   const auto model = dir / "model.onnx";
   write_text(model, "this is not a protobuf\n");
   const auto out = dir / "m.json";
-  const auto r = run_kenning({"test", "--cfg", kScenario, "--model-path", model.string(), "--measurements", out.string()});
+  const auto r =
+      run_kenning({"test", "--cfg", kScenario, "--model-path", model.string(), "--measurements", out.string()});
   expect_clean_failure(r, 4, model.string(), out);
 }
 
@@ -211,7 +213,8 @@ TEST(CliErrors, TruncatedDatasetFile) {
   const std::string full = read_text(fs::path(kFashionRoot) / "t10k-images-idx3-ubyte.gz");
   write_text(dir / "t10k-images-idx3-ubyte.gz", full.substr(0, full.size() / 2));
   const auto out = dir / "m.json";
-  const auto r = run_kenning({"test", "--cfg", kScenario, "--dataset-root", dir.string(), "--measurements", out.string()});
+  const auto r =
+      run_kenning({"test", "--cfg", kScenario, "--dataset-root", dir.string(), "--measurements", out.string()});
   expect_clean_failure(r, 3, "t10k-images-idx3-ubyte.gz", out);
 }
 
@@ -238,10 +241,17 @@ TEST(CliErrors, BadCommandsAndScenarioFiles) {
 
 // Each command's help names the command in its usage line.
 TEST(Cli, HelpNamesTheCommand) {
-  for (const std::vector<std::string>& command :
-       std::vector<std::vector<std::string>>{{"train"}, {"optimize"}, {"test"}, {"optimize", "test"}, {"infer"},
-                                             {"onnx-conversion"}, {"flow"}, {"report"}, {"server"}, {"list"},
-                                             {"info"}}) {
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{{"train"},
+                                                                                       {"optimize"},
+                                                                                       {"test"},
+                                                                                       {"optimize", "test"},
+                                                                                       {"infer"},
+                                                                                       {"onnx-conversion"},
+                                                                                       {"flow"},
+                                                                                       {"report"},
+                                                                                       {"server"},
+                                                                                       {"list"},
+                                                                                       {"info"}}) {
     std::vector<std::string> args = command;
     args.push_back("--help");
     std::string name = "kenning";

@@ -81,8 +81,8 @@ TEST_F(CliDetection, BrokenAnnotationsNameTheFile) {
   const fs::path ann = dir_ / "bad.json";
   std::ofstream(ann) << R"({"images": [], "annotations": [{"image_id": 1}], "categories": []})";
   const fs::path out = dir_ / "m.json";
-  const auto r = run_kenning(
-      {"test", "--cfg", kScenario, "--measurements", out.string(), "--annotations-path", ann.string()});
+  const auto r =
+      run_kenning({"test", "--cfg", kScenario, "--measurements", out.string(), "--annotations-path", ann.string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find(ann.string() + ": annotations[0]"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));

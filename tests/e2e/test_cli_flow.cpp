@@ -33,9 +33,12 @@ json classification_flow(const json& provider, const fs::path& jsonl) {
   json p = provider;
   p["outputs"] = {{"frame", "frames"}};
   return json::array({p,
-                      {{"type", "ModelRuntimeRunner"}, {"parameters", model_block()},
-                       {"inputs", {{"input", "frames"}}}, {"outputs", {{"output", "scores"}}}},
-                      {{"type", "JSONLinesWriter"}, {"parameters", {{"output_path", jsonl.string()}}},
+                      {{"type", "ModelRuntimeRunner"},
+                       {"parameters", model_block()},
+                       {"inputs", {{"input", "frames"}}},
+                       {"outputs", {{"output", "scores"}}}},
+                      {{"type", "JSONLinesWriter"},
+                       {"parameters", {{"output_path", jsonl.string()}}},
                        {"inputs", {{"predictions", "scores"}}}},
                       {{"type", "NamePrinter"}, {"inputs", {{"predictions", "scores"}}}}});
 }
@@ -59,9 +62,9 @@ TEST(CliFlow, ClassifiesAFolderPrintsNamesAndTimings) {
   const auto dir = e2e_temp_dir("flow", "folder");
   const FashionSamples s = load_fashion_samples(50);
   write_image_folder(s, dir / "images");
-  const auto flow = write_flow(
-      dir, classification_flow({{"type", "ImageFolderDataProvider"}, {"parameters", {{"directory", (dir / "images").string()}}}},
-                               dir / "p.jsonl"));
+  const auto flow = write_flow(dir, classification_flow({{"type", "ImageFolderDataProvider"},
+                                                         {"parameters", {{"directory", (dir / "images").string()}}}},
+                                                        dir / "p.jsonl"));
   const auto r = run_kenning({"flow", "--cfg", flow.string(), "--measurements", (dir / "stats.json").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = read_lines(dir / "p.jsonl");
@@ -86,7 +89,8 @@ TEST(CliFlow, ExampleFlowRunsOnAVideo) {
   for (auto& runner : flow) {
     auto& p = runner["parameters"];
     if (p.contains("video_source")) p["video_source"] = (dir / "v.avi").string();
-    if (p.contains("output_path")) p["output_path"] = (dir / fs::path(p["output_path"].get<std::string>()).filename()).string();
+    if (p.contains("output_path"))
+      p["output_path"] = (dir / fs::path(p["output_path"].get<std::string>()).filename()).string();
   }
   const auto r = run_kenning({"flow", "--cfg", write_flow(dir, flow).string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -111,8 +115,8 @@ TEST(CliFlow, BadFlowsFailWithClearErrorsAndNoOutput) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("'nothing', which no runner writes (dangling input)"), std::string::npos) << r.err;
 
-  const json camera = classification_flow(
-      {{"type", "CameraDataProvider"}, {"parameters", {{"video_source", "61"}}}}, dir / "p.jsonl");
+  const json camera =
+      classification_flow({{"type", "CameraDataProvider"}, {"parameters", {{"video_source", "61"}}}}, dir / "p.jsonl");
   r = run_kenning({"flow", "--cfg", write_flow(dir, camera).string()});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("cannot open video_source '61'"), std::string::npos) << r.err;
@@ -156,9 +160,9 @@ TEST(CliFlow, UnreadableImagesAreSkippedWithAWarningAndCounted) {
   const auto dir = e2e_temp_dir("flow", "unreadable");
   write_image_folder(load_fashion_samples(4), dir / "images");
   std::ofstream(dir / "images" / "sample_00002b.png") << "not a png";
-  const auto flow = write_flow(
-      dir, classification_flow({{"type", "ImageFolderDataProvider"}, {"parameters", {{"directory", (dir / "images").string()}}}},
-                               dir / "p.jsonl"));
+  const auto flow = write_flow(dir, classification_flow({{"type", "ImageFolderDataProvider"},
+                                                         {"parameters", {{"directory", (dir / "images").string()}}}},
+                                                        dir / "p.jsonl"));
   const auto r = run_kenning({"flow", "--cfg", flow.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("sample_00002b.png"), std::string::npos) << r.err;
@@ -170,10 +174,10 @@ TEST(CliFlow, UnreadableImagesAreSkippedWithAWarningAndCounted) {
 TEST(CliFlow, CtrlCStopsCleanlyAndKeepsCompleteFiles) {
   const auto dir = e2e_temp_dir("flow", "sigint");
   write_image_folder(load_fashion_samples(10), dir / "images");
-  const auto flow = write_flow(
-      dir, classification_flow({{"type", "ImageFolderDataProvider"},
-                                {"parameters", {{"directory", (dir / "images").string()}, {"loop", true}}}},
-                               dir / "p.jsonl"));
+  const auto flow =
+      write_flow(dir, classification_flow({{"type", "ImageFolderDataProvider"},
+                                           {"parameters", {{"directory", (dir / "images").string()}, {"loop", true}}}},
+                                          dir / "p.jsonl"));
   const std::string bin = std::string(KENNING_TEST_BINARY_DIR) + "/bin/kenning";
   const std::string out = (dir / "out").string(), err = (dir / "err").string(), cfg = flow.string();
   posix_spawn_file_actions_t actions;

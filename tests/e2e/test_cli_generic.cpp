@@ -136,7 +136,8 @@ TEST(CliGenericErrors, BadModelLabelsNormalisationAndLayout) {
   const auto cfg = dir / "s.json";
   auto scenario = [&](const std::string& wrapper_params) {
     write_text(cfg, R"({"dataset": {"type": "FashionMNISTDataset"}, "model_wrapper": {"type": "ONNXImageClassifier",
-        "parameters": )" + wrapper_params + R"(}, "runtime": {"type": "ONNXExecRuntime"}})");
+        "parameters": )" +
+                        wrapper_params + R"(}, "runtime": {"type": "ONNXExecRuntime"}})");
   };
   // Missing model file, for both wrappers.
   const std::string missing = (dir / "missing.onnx").string();
@@ -179,8 +180,10 @@ TEST_F(CliGeneric, OptimizerChainReportsNodeCountsAndSizes) {
   write_text(cfg, R"({"dataset": {"type": "random_tensors", "parameters": {"samples": 10}},
       "model_wrapper": {"type": "onnx_model", "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}},
       "optimizers": [
-        {"type": "onnx_graph_optimizer", "parameters": {"compiled_model_path": ")" + opt.string() + R"("}},
-        {"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" + fp16.string() + R"("}}],
+        {"type": "onnx_graph_optimizer", "parameters": {"compiled_model_path": ")" +
+                      opt.string() + R"("}},
+        {"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" +
+                      fp16.string() + R"("}}],
       "runtime": {"type": "onnx_exec"}})");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"optimize", "test", "--cfg", cfg.string(), "--measurements", out.string()});
@@ -199,8 +202,9 @@ TEST_F(CliGeneric, OptimizerChainReportsNodeCountsAndSizes) {
   // Running an optimizer on the target needs a target: a protocol block.
   write_text(cfg, R"({"dataset": {"type": "random_tensors", "parameters": {"samples": 10}},
       "model_wrapper": {"type": "onnx_model", "parameters": {"model_path": "models/fashion-mnist-cnn.onnx"}},
-      "optimizers": [{"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" + fp16.string() +
-                          R"(", "location": "target"}}],
+      "optimizers": [{"type": "onnx_fp16", "parameters": {"compiled_model_path": ")" +
+                      fp16.string() +
+                      R"(", "location": "target"}}],
       "runtime": {"type": "onnx_exec"}})");
   const auto bad = run_kenning({"optimize", "test", "--cfg", cfg.string()});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;

@@ -84,8 +84,8 @@ TEST_F(CliInfer, InputsThatDoNotFitAreRefusedNamingTheFile) {
     EXPECT_FALSE(fs::exists(dir_ / "out")) << "nothing is written when the inputs are refused";
   }
 
-  const auto not_a_model = run_kenning({"infer", "--model", "README.md", "--input", images, "--output-dir",
-                                        (dir_ / "out").string()});
+  const auto not_a_model =
+      run_kenning({"infer", "--model", "README.md", "--input", images, "--output-dir", (dir_ / "out").string()});
   EXPECT_EQ(not_a_model.exit_code, 2);
   EXPECT_NE(not_a_model.err.find("unknown model format '.md'"), std::string::npos) << not_a_model.err;
 }

@@ -16,8 +16,7 @@ using nlohmann::json;
 namespace {
 
 // A speed-run scenario for `wrapper` with `params`, plus an optional runtime.
-void write_scenario(const fs::path& cfg, const std::string& wrapper, const json& params,
-                    const std::string& runtime) {
+void write_scenario(const fs::path& cfg, const std::string& wrapper, const json& params, const std::string& runtime) {
   json s = {{"dataset", {{"type", "random_tensors"}, {"parameters", {{"samples", 6}, {"inference_batch_size", 3}}}}},
             {"model_wrapper", {{"type", wrapper}, {"parameters", params}}}};
   if (!runtime.empty()) s["runtime"] = {{"type", runtime}, {"parameters", {{"num_threads", 1}}}};
@@ -58,8 +57,7 @@ TEST_F(CliNets, ResNetRunsNatively) {
   const auto dir = e2e_temp_dir("nets", "resnet");
   const auto cfg = dir / "s.json";
   write_scenario(cfg, "resnet",
-                 {{"model_path", (dir / "r.pt").string()}, {"depth", 10}, {"base_width", 16}, {"input_size", 64}},
-                 "");
+                 {{"model_path", (dir / "r.pt").string()}, {"depth", 10}, {"base_width", 16}, {"input_size", 64}}, "");
   const auto out = dir / "m.json";
   const auto r = run_kenning({"test", "--cfg", cfg.string(), "--measurements", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -18,15 +18,16 @@ namespace {
 // The committed CNN, optimized by the ONNX graph optimizer, with no runtime block.
 fs::path write_scenario(const fs::path& dir) {
   const fs::path cfg = dir / "s.json";
-  std::ofstream(cfg) << json{
-      {"dataset", {{"type", "FashionMNISTDataset"},
-                   {"parameters", {{"dataset_root", "/usr/share/datasets/fashion-mnist"},
-                                   {"inference_batch_size", 500}}}}},
-      {"model_wrapper", {{"type", "PyTorchFashionMNISTCNN"},
-                         {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
-      {"optimizers", json::array({{{"type", "ONNXGraphOptimizer"},
-                                   {"parameters", {{"compiled_model_path", (dir / "opt.onnx").string()}}}}})}}
-                          .dump(2);
+  std::ofstream(cfg)
+      << json{{"dataset",
+               {{"type", "FashionMNISTDataset"},
+                {"parameters",
+                 {{"dataset_root", "/usr/share/datasets/fashion-mnist"}, {"inference_batch_size", 500}}}}},
+              {"model_wrapper",
+               {{"type", "PyTorchFashionMNISTCNN"}, {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
+              {"optimizers", json::array({{{"type", "ONNXGraphOptimizer"},
+                                           {"parameters", {{"compiled_model_path", (dir / "opt.onnx").string()}}}}})}}
+             .dump(2);
   return cfg;
 }
 
@@ -38,8 +39,8 @@ TEST(CliOptimize, ChainWithoutRuntimeUsesTheDefaultAndNestsUnoptimizedResults) {
   }
   const auto dir = e2e_temp_dir("optimize", "chain");
   const auto out = dir / "m.json";
-  const auto r = run_kenning({"optimize", "test", "--cfg", write_scenario(dir).string(), "--measurements",
-                              out.string(), "--evaluate-unoptimized"});
+  const auto r = run_kenning({"optimize", "test", "--cfg", write_scenario(dir).string(), "--measurements", out.string(),
+                              "--evaluate-unoptimized"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(fs::exists(dir / "opt.onnx"));
   const json m = read_json(out);
@@ -79,8 +80,8 @@ TEST(CliOptimize, Int8ScenarioStaysWithinOnePointOfFloat) {
   const json& effect = m["optimization_effect"];
   EXPECT_NEAR(effect["model_size_ratio"].get<double>(),
               m["compiled_model_size"].get<double>() / before["compiled_model_size"].get<double>(), 1e-9);
-  EXPECT_NEAR(effect["accuracy_change"].get<double>(),
-              m["accuracy"].get<double>() - before["accuracy"].get<double>(), 1e-9);
+  EXPECT_NEAR(effect["accuracy_change"].get<double>(), m["accuracy"].get<double>() - before["accuracy"].get<double>(),
+              1e-9);
   EXPECT_GT(effect["inference_time_ratio"].get<double>(), 0.0);
   const json& q = m["optimizers"].at(0);
   EXPECT_EQ(q["quantized_weights"], 4);
@@ -94,17 +95,19 @@ TEST(CliOptimize, CalibrationSetSmallerThanAskedFailsBeforeTheChainStarts) {
   }
   const auto dir = e2e_temp_dir("optimize", "calib");
   const fs::path cfg = dir / "s.json";
-  std::ofstream(cfg) << json{
-      {"dataset", {{"type", "FashionMNISTDataset"},
-                   {"parameters", {{"dataset_root", "/usr/share/datasets/fashion-mnist"}}}}},
-      {"model_wrapper", {{"type", "PyTorchFashionMNISTCNN"},
-                         {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
-      {"optimizers", json::array({{{"type", "ONNXGraphOptimizer"},
-                                   {"parameters", {{"compiled_model_path", (dir / "opt.onnx").string()}}}},
-                                  {{"type", "ONNXInt8Quantizer"},
-                                   {"parameters", {{"compiled_model_path", (dir / "q.onnx").string()},
-                                                   {"calibration_samples", 1000000}}}}})}}
-                          .dump(2);
+  std::ofstream(cfg)
+      << json{{"dataset",
+               {{"type", "FashionMNISTDataset"},
+                {"parameters", {{"dataset_root", "/usr/share/datasets/fashion-mnist"}}}}},
+              {"model_wrapper",
+               {{"type", "PyTorchFashionMNISTCNN"}, {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
+              {"optimizers", json::array({{{"type", "ONNXGraphOptimizer"},
+                                           {"parameters", {{"compiled_model_path", (dir / "opt.onnx").string()}}}},
+                                          {{"type", "ONNXInt8Quantizer"},
+                                           {"parameters",
+                                            {{"compiled_model_path", (dir / "q.onnx").string()},
+                                             {"calibration_samples", 1000000}}}}})}}
+             .dump(2);
   const auto out = dir / "m.json";
   const auto r = run_kenning({"optimize", "test", "--cfg", cfg.string(), "--measurements", out.string()});
   EXPECT_NE(r.exit_code, 0);

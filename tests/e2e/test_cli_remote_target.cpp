@@ -36,20 +36,22 @@ TEST(CliRemoteTarget, OptimizersRunOnTheTargetAndTheTargetBenchmarksItself) {
   json scenario = read_json(fs::path(KENNING_TEST_SOURCE_DIR) / kRemoteScenario);
   const auto compiled = dir / "host-side" / "cnn-target-optimized.onnx";
   fs::create_directories(compiled.parent_path());
-  scenario["optimizers"] = json::array(
-      {{{"type", "ONNXGraphOptimizer"}, {"parameters", {{"compiled_model_path", compiled.string()}, {"location", "target"}}}}});
+  scenario["optimizers"] =
+      json::array({{{"type", "ONNXGraphOptimizer"},
+                    {"parameters", {{"compiled_model_path", compiled.string()}, {"location", "target"}}}}});
   const auto cfg = dir / "scenario.json";
   std::ofstream(cfg) << scenario.dump(2);
 
   const auto models = dir / "server-models";
-  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--max-clients", "2", "--model-dir", models.string()}, dir);
+  ServerProcess server({"--cfg", kServerScenario, "--port", "0", "--max-clients", "2", "--model-dir", models.string()},
+                       dir);
   ASSERT_GT(server.port(), 0) << server.log();
   const auto out = dir / "remote.json";
-  const auto r = run_kenning(with({"optimize", "test", "--cfg", cfg.string(), "--port", std::to_string(server.port()),
-                                   "--target-benchmark-runs", "300", "--target-benchmark-warmup", "20",
-                                   "--measurements", out.string()},
-                                  kReduced),
-                             300);
+  const auto r = run_kenning(
+      with({"optimize", "test", "--cfg", cfg.string(), "--port", std::to_string(server.port()),
+            "--target-benchmark-runs", "300", "--target-benchmark-warmup", "20", "--measurements", out.string()},
+           kReduced),
+      300);
   ASSERT_EQ(r.exit_code, 0) << r.err << "\nserver:\n" << server.log();
   EXPECT_TRUE(server.wait_exit(std::chrono::seconds(20))) << "two sessions: optimize, then test\n" << server.log();
 
@@ -82,8 +84,8 @@ TEST(CliRemoteTarget, OptimizersRunOnTheTargetAndTheTargetBenchmarksItself) {
 
 TEST(CliRemoteTarget, TargetSideOptionsNeedATarget) {
   const auto dir = e2e_temp_dir("remote-target", "no-target");
-  const auto bench = run_kenning({"test", "--cfg", kLocalScenario, "--target-benchmark-runs", "10", "--measurements",
-                                  (dir / "m.json").string()});
+  const auto bench = run_kenning(
+      {"test", "--cfg", kLocalScenario, "--target-benchmark-runs", "10", "--measurements", (dir / "m.json").string()});
   EXPECT_EQ(bench.exit_code, 2) << bench.err;
   EXPECT_NE(bench.err.find("--target-benchmark-runs: needs a protocol block"), std::string::npos) << bench.err;
   EXPECT_FALSE(fs::exists(dir / "m.json"));
@@ -99,10 +101,10 @@ TEST(CliRemoteTarget, TestRunsOverASerialLine) {
     GTEST_SKIP() << e.what();
   }
   const json local = local_run(dir);
-  ServerProcess server({"--protocol-cls", "UARTProtocol", "--port", line->end_a(), "--baudrate", "115200",
-                        "--runtime-cls", "ONNXExecRuntime", "--max-clients", "1", "--model-dir",
-                        (dir / "models").string()},
-                       dir, "listening on " + line->end_a());
+  ServerProcess server(
+      {"--protocol-cls", "UARTProtocol", "--port", line->end_a(), "--baudrate", "115200", "--runtime-cls",
+       "ONNXExecRuntime", "--max-clients", "1", "--model-dir", (dir / "models").string()},
+      dir, "listening on " + line->end_a());
   ASSERT_TRUE(server.ready()) << server.log();
   const auto out = dir / "serial.json";
   const auto r = run_kenning(with({"test", "--cfg", kRemoteScenario, "--protocol-cls", "UARTProtocol", "--port",

@@ -52,8 +52,8 @@ TEST(CliReport, BadMeasurementsFailWithTheFileNameAndWriteNothing) {
   const auto dir = e2e_temp_dir("report", "bad");
   std::ofstream(dir / "broken.json") << "{ not json";
   const auto report = dir / "report.md";
-  const auto r = run_kenning({"report", "--measurements", (dir / "broken.json").string(), "--report-path",
-                              report.string()});
+  const auto r =
+      run_kenning({"report", "--measurements", (dir / "broken.json").string(), "--report-path", report.string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("broken.json"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(report));
@@ -93,8 +93,8 @@ TEST(CliReport, ChainedReportIsCheckedBeforeTheRun) {
   EXPECT_EQ(no_path.exit_code, 2);
   EXPECT_NE(no_path.err.find("--report-path"), std::string::npos) << no_path.err;
   // Nothing to report without a test or training.
-  const auto nothing = run_kenning({"optimize", "report", "--cfg", "scenarios/onnx-model-random.json",
-                                    "--report-path", (dir / "r.md").string()});
+  const auto nothing = run_kenning(
+      {"optimize", "report", "--cfg", "scenarios/onnx-model-random.json", "--report-path", (dir / "r.md").string()});
   EXPECT_EQ(nothing.exit_code, 2);
   EXPECT_NE(nothing.err.find("'report' in a chain comes after test or train"), std::string::npos) << nothing.err;
   const auto order = run_kenning({"report", "test", "--cfg", "scenarios/onnx-model-random.json"});

@@ -41,8 +41,8 @@ TEST(CliTestModes, SingleStreamCyclesShuffledSamplesUntilBothMinimums) {
   if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST data";
   const auto dir = e2e_temp_dir("modes", "single");
   const auto out = dir / "m.json";
-  const auto r = run_test(out, {"--test-mode", "single-stream", "--min-query-count", "300", "--min-duration", "0.05",
-                                "--test-seed", "42"});
+  const auto r = run_test(
+      out, {"--test-mode", "single-stream", "--min-query-count", "300", "--min-duration", "0.05", "--test-seed", "42"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json m = read_json(out);
   EXPECT_EQ(m["test_mode"], "single-stream");
@@ -81,8 +81,8 @@ TEST(CliTestModes, SingleStreamCyclesShuffledSamplesUntilBothMinimums) {
   // Other seeds give the same samples in another order: same accuracy over
   // the first pass, and the schedule records its own seed.
   const auto other = dir.string() + "-other.json";
-  const auto r2 = run_test(other, {"--test-mode", "single-stream", "--min-query-count", "200", "--min-duration", "0",
-                                   "--test-seed", "7"});
+  const auto r2 = run_test(
+      other, {"--test-mode", "single-stream", "--min-query-count", "200", "--min-duration", "0", "--test-seed", "7"});
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
   const json m2 = read_json(other);
   EXPECT_EQ(m2["test_mode_parameters"]["seed"], 7);
@@ -178,9 +178,8 @@ TEST(CliTestModes, RemoteScenariosAreRefusedBeforeConnecting) {
   const auto dir = e2e_temp_dir("modes", "remote");
   const auto out = dir / "m.json";
   // Port 1: nothing listens; the refusal must come before any connection.
-  const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-remote.json", "--port", "1",
-                              "--reduce-dataset", "0.01", "--test-mode", "single-stream", "--measurements",
-                              out.string()});
+  const auto r = run_kenning({"test", "--cfg", "scenarios/fashion-mnist-remote.json", "--port", "1", "--reduce-dataset",
+                              "0.01", "--test-mode", "single-stream", "--measurements", out.string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--test-mode single-stream: runs local runtimes only"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("cannot connect"), std::string::npos) << r.err;

@@ -18,10 +18,10 @@ TEST(CliTrain, TrainThenTestChain) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const auto out = dir / "m.json";
-  const auto r = run_kenning({"train", "test", "--cfg", "scenarios/fashion-mnist-cnn.json", "--model-path",
-                              (dir / "cnn.onnx").string(), "--reduce-dataset", "0.1", "--num-epochs", "2",
-                              "--logdir", (dir / "logs").string(), "--inference-batch-size", "100",
-                              "--measurements", out.string()});
+  const auto r =
+      run_kenning({"train", "test", "--cfg", "scenarios/fashion-mnist-cnn.json", "--model-path",
+                   (dir / "cnn.onnx").string(), "--reduce-dataset", "0.1", "--num-epochs", "2", "--logdir",
+                   (dir / "logs").string(), "--inference-batch-size", "100", "--measurements", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* f : {"cnn.onnx", "cnn.onnx.json", "cnn.pt", "logs/training_log.csv", "logs/training_log.jsonl"}) {
     EXPECT_TRUE(fs::exists(dir / f)) << f;
@@ -39,8 +39,7 @@ TEST(CliTrain, TrainThenTestChain) {
   const auto native_out = dir / "native.json";
   const auto native = run_kenning({"test", "--dataset-cls", "FashionMNISTDataset", "--reduce-dataset", "0.1",
                                    "--inference-batch-size", "100", "--modelwrapper-cls", "PyTorchFashionMNISTCNN",
-                                   "--model-path", (dir / "cnn.onnx").string(), "--measurements",
-                                   native_out.string()});
+                                   "--model-path", (dir / "cnn.onnx").string(), "--measurements", native_out.string()});
   ASSERT_EQ(native.exit_code, 0) << native.err;
   std::ifstream native_in(native_out);
   const auto n = nlohmann::json::parse(native_in);

@@ -21,7 +21,6 @@ namespace {
 
 const fs::path kUpstream = fs::path(KENNING_TEST_SOURCE_DIR) / "tests/data/upstream";
 
-
 std::vector<fs::path> files_in(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {

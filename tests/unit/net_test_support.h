@@ -85,8 +85,7 @@ inline std::vector<float> run_opencv(const fs::path& model, const Tensor& x) {
 
 // Largest absolute difference; fails above kTolerance, and when the logits
 // are so small that agreement would prove nothing.
-inline double expect_close(const std::vector<float>& got, const std::vector<float>& want,
-                           const std::string& what) {
+inline double expect_close(const std::vector<float>& got, const std::vector<float>& want, const std::string& what) {
   EXPECT_EQ(got.size(), want.size()) << what;
   double diff = 0, scale = 0;
   for (std::size_t i = 0; i < std::min(got.size(), want.size()); ++i) {

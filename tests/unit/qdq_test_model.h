@@ -41,11 +41,20 @@ inline void add_initializer(onnx::GraphProto& g, const std::string& name, const 
   const at::Tensor c = t.contiguous();
   for (auto d : c.sizes()) p->add_dims(d);
   switch (c.scalar_type()) {
-    case at::kFloat: p->set_data_type(onnx::TensorProto::FLOAT); break;
-    case at::kByte: p->set_data_type(onnx::TensorProto::UINT8); break;
-    case at::kChar: p->set_data_type(onnx::TensorProto::INT8); break;
-    case at::kInt: p->set_data_type(onnx::TensorProto::INT32); break;
-    default: p->set_data_type(onnx::TensorProto::INT64);
+    case at::kFloat:
+      p->set_data_type(onnx::TensorProto::FLOAT);
+      break;
+    case at::kByte:
+      p->set_data_type(onnx::TensorProto::UINT8);
+      break;
+    case at::kChar:
+      p->set_data_type(onnx::TensorProto::INT8);
+      break;
+    case at::kInt:
+      p->set_data_type(onnx::TensorProto::INT32);
+      break;
+    default:
+      p->set_data_type(onnx::TensorProto::INT64);
   }
   p->set_raw_data(std::string(static_cast<const char*>(c.data_ptr()), c.nbytes()));
 }

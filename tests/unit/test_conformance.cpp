@@ -66,12 +66,18 @@ json other_value(const ParamDecl& d) {
       const double base = d.default_value.is_number() ? d.default_value.get<double>() + 0.5 : 0.5;
       return number_within(d, base);
     }
-    case ParamType::Bool: return d.default_value.is_boolean() ? !d.default_value.get<bool>() : true;
-    case ParamType::String: return "conformance";
-    case ParamType::Path: return "conformance/model.onnx";
-    case ParamType::Enum: return d.choices.back();
-    case ParamType::List: return json::array();
-    case ParamType::Block: return json{{"type", "Any"}, {"parameters", json::object()}};
+    case ParamType::Bool:
+      return d.default_value.is_boolean() ? !d.default_value.get<bool>() : true;
+    case ParamType::String:
+      return "conformance";
+    case ParamType::Path:
+      return "conformance/model.onnx";
+    case ParamType::Enum:
+      return d.choices.back();
+    case ParamType::List:
+      return json::array();
+    case ParamType::Block:
+      return json{{"type", "Any"}, {"parameters", json::object()}};
   }
   return nullptr;
 }

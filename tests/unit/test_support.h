@@ -17,7 +17,8 @@ namespace kenning::testing {
 
 // The message of the E that f() throws; a test failure when f throws
 // something else or nothing.
-template <class E, class F> std::string error_of(F&& f) {
+template <class E, class F>
+std::string error_of(F&& f) {
   try {
     f();
   } catch (const E& e) {
@@ -36,8 +37,7 @@ class TempDir {
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = std::filesystem::temp_directory_path() /
-            ("kenning-" + std::string(info->test_suite_name()) + "-" + info->name() + "-" +
-             std::to_string(::getpid()));
+            ("kenning-" + std::string(info->test_suite_name()) + "-" + info->name() + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

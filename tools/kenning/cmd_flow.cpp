@@ -41,9 +41,8 @@ extern "C" void on_sigint(int) {
 
 void print_stats(const FlowStats& stats) {
   const double sum = stats.work_sum();
-  std::fprintf(stderr, "flow: %zu steps in %.3f s (%.1f steps/s), stopped: %s\n", stats.steps,
-               stats.wall_seconds, stats.wall_seconds > 0 ? stats.steps / stats.wall_seconds : 0.0,
-               stats.stop_reason.c_str());
+  std::fprintf(stderr, "flow: %zu steps in %.3f s (%.1f steps/s), stopped: %s\n", stats.steps, stats.wall_seconds,
+               stats.wall_seconds > 0 ? stats.steps / stats.wall_seconds : 0.0, stats.stop_reason.c_str());
   for (std::size_t i = 0; i < stats.runners.size(); ++i) {
     const auto& r = stats.runners[i];
     std::fprintf(stderr, "  %-24s work %8.3f s  (%.3f ms/step)", r.type.c_str(), r.work_seconds,
@@ -53,8 +52,8 @@ void print_stats(const FlowStats& stats) {
     std::fprintf(stderr, "\n");
   }
   if (sum > 0) {
-    std::fprintf(stderr, "  sum of runner work %.3f s; wall / sum = %.3f (%+.1f %%)\n", sum,
-                 stats.wall_seconds / sum, 100.0 * (stats.wall_seconds / sum - 1.0));
+    std::fprintf(stderr, "  sum of runner work %.3f s; wall / sum = %.3f (%+.1f %%)\n", sum, stats.wall_seconds / sum,
+                 100.0 * (stats.wall_seconds / sum - 1.0));
   }
 }
 

@@ -123,8 +123,7 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
   Runtime& runtime = *pipeline.runtime;
   const auto formats = runtime.input_formats();
   if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
-    throw ConfigError(runtime.type_name() + " does not read " + format + " models (--model " +
-                      o.model.string() + ")");
+    throw ConfigError(runtime.type_name() + " does not read " + format + " models (--model " + o.model.string() + ")");
   }
   const IOSpec spec = spec_for(o.model, format);
   const auto& in_specs = spec.model_inputs();
@@ -148,8 +147,7 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
   std::error_code ec;
   fs::create_directories(o.output_dir, ec);
   if (ec || !fs::is_directory(o.output_dir)) {
-    throw IoError("--output-dir " + o.output_dir.string() + ": cannot create folder" +
-                  (ec ? ": " + ec.message() : ""));
+    throw IoError("--output-dir " + o.output_dir.string() + ": cannot create folder" + (ec ? ": " + ec.message() : ""));
   }
 
   runtime.prepare_model(o.model, spec);
@@ -169,8 +167,8 @@ int run_infer(const std::vector<std::string>& raw_args, const std::string& comma
     }
     const fs::path path = o.output_dir / file;
     save_npy(outputs[i].view(), path);
-    std::cout << path.string() << ": " << dtype_name(outputs[i].dtype()) << " "
-              << shape_to_string(outputs[i].shape()) << "\n";
+    std::cout << path.string() << ": " << dtype_name(outputs[i].dtype()) << " " << shape_to_string(outputs[i].shape())
+              << "\n";
   }
   return 0;
 }

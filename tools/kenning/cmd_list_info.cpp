@@ -20,9 +20,9 @@ const RegistryBase* find_family(const std::string& name) {
   for (const RegistryBase* r : registries().all()) {
     std::string family = r->family();
     std::string compact;
-    for (char c : family) if (c != '_') compact += c;
-    if (name == family || name == family + "s" || name == r->package() || name == compact ||
-        name == compact + "s") {
+    for (char c : family)
+      if (c != '_') compact += c;
+    if (name == family || name == family + "s" || name == r->package() || name == compact || name == compact + "s") {
       return r;
     }
   }
@@ -78,8 +78,8 @@ int run_list(const std::vector<std::string>& args) {
     std::cout << r->package() << ":\n";
     if (r->classes().empty()) std::cout << "  (none yet)\n";
     for (const auto& c : r->classes()) {
-      std::cout << fmt::format("  {:<32} {:<11} {}\n", c.name,
-                               c.available ? "available" : "unavailable", c.description);
+      std::cout << fmt::format("  {:<32} {:<11} {}\n", c.name, c.available ? "available" : "unavailable",
+                               c.description);
       if (!c.available) std::cout << fmt::format("  {:<32} {:<11} ({})\n", "", "", c.unavailable_reason);
       if (verbose) {
         std::cout << fmt::format("  {:<32} {:<11} {} — {} parameter(s)\n", "", "", c.dotted_name, c.params.size());
@@ -129,8 +129,7 @@ int run_info(const std::vector<std::string>& args) {
     }
     std::cout << fmt::format("  {} / {}\n      {}\n      {}: {}; {}\n", d.name, d.flag(), d.help,
                              param_type_name(d.type), d.expectation(),
-                             d.required ? std::string("required")
-                                        : "default: " + d.default_value.dump());
+                             d.required ? std::string("required") : "default: " + d.default_value.dump());
     for (const auto& a : d.aliases) {
       ParamDecl named = d;
       named.name = a;

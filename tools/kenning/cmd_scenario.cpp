@@ -43,15 +43,16 @@ void refuse_to_overwrite_model(const std::filesystem::path& model) {
     if (std::filesystem::exists(file, ec)) {
       throw ConfigError("kenning train: " + file.string() +
                         " exists and training would overwrite it; pass --force, or train into a new file "
-                        "(--model-path build/" + model.filename().string() + ")");
+                        "(--model-path build/" +
+                        model.filename().string() + ")");
     }
   }
 }
 
 }  // namespace
 
-int run_scenario_commands(const std::vector<std::string>& commands,
-                          const std::vector<std::string>& args, const std::string& command_text) {
+int run_scenario_commands(const std::vector<std::string>& commands, const std::vector<std::string>& args,
+                          const std::string& command_text) {
   ScenarioCommand cmd = parse_scenario_command(commands, args, command_text);
   if (cmd.help_shown) return 0;
   if (!cmd.verbosity.empty()) set_log_level(cmd.verbosity);

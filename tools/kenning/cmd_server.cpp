@@ -106,8 +106,10 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
     spdlog::info("client {} connected", peer);
     InferenceServer server(*runtime, options.model_dir, limits, listener->access_token(), make_optimizer);
     const SessionSummary s = server.serve(client->channel());
-    if (s.clean) spdlog::info("client {} left after {} inferences ({})", peer, s.inferences, s.end_reason);
-    else spdlog::warn("client {} dropped after {} inferences: {}", peer, s.inferences, s.end_reason);
+    if (s.clean)
+      spdlog::info("client {} left after {} inferences ({})", peer, s.inferences, s.end_reason);
+    else
+      spdlog::warn("client {} dropped after {} inferences: {}", peer, s.inferences, s.end_reason);
   }
   if (own_model_dir) std::filesystem::remove_all(options.model_dir, ec);
   return 0;

@@ -42,8 +42,10 @@ std::string flag_of(const std::string& name) {
 std::string prescan(const std::vector<std::string>& args, const std::string& name) {
   std::string value;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == name && i + 1 < args.size()) value = args[i + 1];
-    else if (args[i].rfind(name + "=", 0) == 0) value = args[i].substr(name.size() + 1);
+    if (args[i] == name && i + 1 < args.size())
+      value = args[i + 1];
+    else if (args[i].rfind(name + "=", 0) == 0)
+      value = args[i].substr(name.size() + 1);
   }
   return value;
 }
@@ -174,14 +176,13 @@ const ParamSchema<OptimizeTestFlags>& OptimizeTestFlags::schema() {
 }
 
 const ParamSchema<TrainFlags>& TrainFlags::schema() {
-  static const auto s = ParamSchema<TrainFlags>("train", "Options of `kenning train`")
-                            .field("force", &TrainFlags::force,
-                                   "Overwrite the model (and its weights) when the files already exist");
+  static const auto s =
+      ParamSchema<TrainFlags>("train", "Options of `kenning train`")
+          .field("force", &TrainFlags::force, "Overwrite the model (and its weights) when the files already exist");
   return s;
 }
 
-ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
-                                       const std::vector<std::string>& args,
+ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands, const std::vector<std::string>& args,
                                        const std::string& command_text,
                                        const std::function<void(CLI::App&)>& add_options) {
   ScenarioCommand cmd;
@@ -201,8 +202,8 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
 
   // Blocks and their classes, in a stable order, with their declarations.
   struct BlockRef {
-    std::string label;  // "runtime" or "optimizers[0]"
-    std::string prefix; // flag prefix when a key is shared: "runtime", "optimizer0"
+    std::string label;   // "runtime" or "optimizers[0]"
+    std::string prefix;  // flag prefix when a key is shared: "runtime", "optimizer0"
     json* block;
     const ClassInfo* info;
   };
@@ -224,9 +225,10 @@ ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
   std::string command_name = "kenning";
   for (const auto& c : commands) command_name += " " + c;
   // The name is what the usage line shows: "Usage: kenning optimize test [OPTIONS]".
-  CLI::App app(command_name +
-                   ": classes and parameters come from --cfg and the --*-cls options; every class parameter is also a flag",
-               command_name);
+  CLI::App app(
+      command_name +
+          ": classes and parameters come from --cfg and the --*-cls options; every class parameter is also a flag",
+      command_name);
   app.set_help_flag("-h,--help", "Print this help, including the flags of the selected classes");
   SchemaFlags<ScenarioOptions> scenario_flags(ScenarioOptions::schema());
   SchemaFlags<OptimizeTestFlags> optimize_test_flags(OptimizeTestFlags::schema());

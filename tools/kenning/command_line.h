@@ -65,8 +65,8 @@ struct ScenarioCommand {
   std::filesystem::path cfg_path;
   std::filesystem::path measurements_path;
   std::string verbosity;
-  std::string command_text;  // the full command, for the measurements
-  bool help_shown = false;   // -h was given and help printed
+  std::string command_text;           // the full command, for the measurements
+  bool help_shown = false;            // -h was given and help printed
   bool evaluate_unoptimized = false;  // OptimizeTestFlags
   bool force = false;                 // TrainFlags
   TestFlags test;                     // defaults unless the chain has `test`
@@ -78,8 +78,7 @@ struct ScenarioCommand {
 // naming the flag, file or key on bad input. `add_options` lets a command add
 // its own options (e.g. `infer --input`, through a SchemaFlags) beside the
 // scenario's flags.
-ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands,
-                                       const std::vector<std::string>& args,
+ScenarioCommand parse_scenario_command(const std::vector<std::string>& commands, const std::vector<std::string>& args,
                                        const std::string& command_text,
                                        const std::function<void(CLI::App&)>& add_options = {});
 

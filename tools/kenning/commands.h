@@ -19,7 +19,7 @@ int run_server(const std::vector<std::string>& args, const std::string& command_
 // Runs a flow file: data providers -> model runners -> output collectors.
 int run_flow(const std::vector<std::string>& args);
 // train / optimize / test, alone or chained.
-int run_scenario_commands(const std::vector<std::string>& commands,
-                          const std::vector<std::string>& args, const std::string& command_text);
+int run_scenario_commands(const std::vector<std::string>& commands, const std::vector<std::string>& args,
+                          const std::string& command_text);
 
 }  // namespace kenning::cli

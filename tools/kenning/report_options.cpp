@@ -75,9 +75,7 @@ ReportFlags report_flags_of_block(const nlohmann::json& block, const std::string
   return upstream_report_schema().parse(params, where + ".parameters");
 }
 
-void check_report_flags(const ReportFlags& flags) {
-  check_report_options(options_of(flags));
-}
+void check_report_flags(const ReportFlags& flags) { check_report_options(options_of(flags)); }
 
 void render_report(const std::vector<ReportRun>& runs, const ReportFlags& flags) {
   const ReportFiles files = write_report(runs, options_of(flags));

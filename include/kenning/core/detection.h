@@ -30,7 +30,6 @@ inline constexpr std::int64_t kDetectionFields = 6;
 TensorSpec detection_spec(std::string name, std::vector<std::string> class_names);
 Tensor detections_to_tensor(std::span<const Detection> detections);
 // Throws ConfigError when `t` is not float32 [n, 6].
-std::vector<Detection> detections_from_tensor(const TensorView& t,
-                                              const std::vector<std::string>& class_names);
+std::vector<Detection> detections_from_tensor(const TensorView& t, const std::vector<std::string>& class_names);
 
 }  // namespace kenning

@@ -21,11 +21,27 @@ std::string_view dtype_name(DType dtype);
 DType parse_dtype(std::string_view name, std::string_view where = "dtype");
 
 // Maps a C++ element type to its DType at compile time.
-template <class T> constexpr DType dtype_of();
-template <> constexpr DType dtype_of<float>() { return DType::Float32; }
-template <> constexpr DType dtype_of<std::int8_t>() { return DType::Int8; }
-template <> constexpr DType dtype_of<std::uint8_t>() { return DType::UInt8; }
-template <> constexpr DType dtype_of<std::int32_t>() { return DType::Int32; }
-template <> constexpr DType dtype_of<std::int64_t>() { return DType::Int64; }
+template <class T>
+constexpr DType dtype_of();
+template <>
+constexpr DType dtype_of<float>() {
+  return DType::Float32;
+}
+template <>
+constexpr DType dtype_of<std::int8_t>() {
+  return DType::Int8;
+}
+template <>
+constexpr DType dtype_of<std::uint8_t>() {
+  return DType::UInt8;
+}
+template <>
+constexpr DType dtype_of<std::int32_t>() {
+  return DType::Int32;
+}
+template <>
+constexpr DType dtype_of<std::int64_t>() {
+  return DType::Int64;
+}
 
 }  // namespace kenning

@@ -58,7 +58,6 @@ IOSpec load_io_spec(const std::filesystem::path& model_path);
 
 // Checks that `inputs` match `specs` in count, dtype and shape; throws
 // ConfigError naming the input and both shapes otherwise.
-void check_inputs_against_spec(std::span<const TensorView> inputs,
-                               const std::vector<TensorSpec>& specs);
+void check_inputs_against_spec(std::span<const TensorView> inputs, const std::vector<TensorSpec>& specs);
 
 }  // namespace kenning

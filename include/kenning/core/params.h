@@ -90,14 +90,13 @@ json check_param_value(const ParamDecl& decl, const json& value, const std::stri
 // rejects unknown keys (listing the known ones) and missing required ones,
 // checks every value, fills in defaults, drops ignored parameters (with a
 // warning). Returns the complete effective parameters. `where` names the block.
-json validate_params(const std::vector<ParamDecl>& decls, const json& given,
-                     const std::string& where, const std::string& class_name);
+json validate_params(const std::vector<ParamDecl>& decls, const json& given, const std::string& where,
+                     const std::string& class_name);
 
 // Converts command-line strings for `decl` into a JSON value of its type
 // (lists accept repeated flags and comma-separated items); throws ConfigError
 // naming `flag` (default: decl.flag()).
-json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& raw,
-                         const std::string& flag = "");
+json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& raw, const std::string& flag = "");
 
 // Checks the values of a Params object built in C++ (ParamSchema::check),
 // `values` holding every declared key: a required string or path left empty
@@ -106,14 +105,16 @@ json parse_param_strings(const ParamDecl& decl, const std::vector<std::string>& 
 void check_param_values(const std::vector<ParamDecl>& decls, const json& values, const std::string& class_name);
 
 // One value of an enumerated parameter and its name in scenarios and flags.
-template <class E> struct EnumName {
+template <class E>
+struct EnumName {
   E value;
   const char* name;
 };
 
 // The name of `value` in `names`; "" for a value the table lacks (one cast
 // from an integer).
-template <class E> std::string enum_name(std::type_identity_t<std::span<const EnumName<E>>> names, E value) {
+template <class E>
+std::string enum_name(std::type_identity_t<std::span<const EnumName<E>>> names, E value) {
   for (const auto& n : names) {
     if (n.value == value) return n.name;
   }
@@ -121,20 +122,44 @@ template <class E> std::string enum_name(std::type_identity_t<std::span<const En
 }
 
 namespace detail {
-template <class T> struct ParamTraits;
-template <> struct ParamTraits<bool> { static constexpr ParamType type = ParamType::Bool; };
-template <> struct ParamTraits<std::int64_t> { static constexpr ParamType type = ParamType::Int; };
-template <> struct ParamTraits<int> { static constexpr ParamType type = ParamType::Int; };
-template <> struct ParamTraits<double> { static constexpr ParamType type = ParamType::Float; };
-template <> struct ParamTraits<std::string> { static constexpr ParamType type = ParamType::String; };
-template <> struct ParamTraits<std::filesystem::path> { static constexpr ParamType type = ParamType::Path; };
-template <> struct ParamTraits<json> { static constexpr ParamType type = ParamType::Block; };
-template <class E> struct ParamTraits<std::vector<E>> {
+template <class T>
+struct ParamTraits;
+template <>
+struct ParamTraits<bool> {
+  static constexpr ParamType type = ParamType::Bool;
+};
+template <>
+struct ParamTraits<std::int64_t> {
+  static constexpr ParamType type = ParamType::Int;
+};
+template <>
+struct ParamTraits<int> {
+  static constexpr ParamType type = ParamType::Int;
+};
+template <>
+struct ParamTraits<double> {
+  static constexpr ParamType type = ParamType::Float;
+};
+template <>
+struct ParamTraits<std::string> {
+  static constexpr ParamType type = ParamType::String;
+};
+template <>
+struct ParamTraits<std::filesystem::path> {
+  static constexpr ParamType type = ParamType::Path;
+};
+template <>
+struct ParamTraits<json> {
+  static constexpr ParamType type = ParamType::Block;
+};
+template <class E>
+struct ParamTraits<std::vector<E>> {
   static constexpr ParamType type = ParamType::List;
   static constexpr ParamType item = ParamTraits<E>::type;
 };
 
-template <class T> json value_to_json(const T& v) {
+template <class T>
+json value_to_json(const T& v) {
   if constexpr (std::is_same_v<T, std::filesystem::path>) {
     return v.string();
   } else if constexpr (std::is_same_v<T, std::vector<std::filesystem::path>>) {
@@ -146,7 +171,8 @@ template <class T> json value_to_json(const T& v) {
   }
 }
 
-template <class T> T value_from_json(const json& j) {
+template <class T>
+T value_from_json(const json& j) {
   if constexpr (std::is_same_v<T, std::filesystem::path>) {
     return std::filesystem::path(j.get<std::string>());
   } else if constexpr (std::is_same_v<T, std::vector<std::filesystem::path>>) {
@@ -159,14 +185,16 @@ template <class T> T value_from_json(const json& j) {
 }
 }  // namespace detail
 
-template <class P> class ParamSchema {
+template <class P>
+class ParamSchema {
  public:
   ParamSchema(std::string class_name, std::string description)
       : class_name_(std::move(class_name)), description_(std::move(description)) {}
 
   // Declares `name` bound to `member`; the type comes from the member and the
   // default from a value-initialised P, so neither can drift from the code.
-  template <class T> ParamSchema& field(std::string name, T P::*member, std::string help) {
+  template <class T>
+  ParamSchema& field(std::string name, T P::*member, std::string help) {
     using Traits = detail::ParamTraits<T>;
     ParamDecl decl;
     decl.name = std::move(name);
@@ -176,18 +204,16 @@ template <class P> class ParamSchema {
     const P defaults{};
     decl.default_value = detail::value_to_json<T>(defaults.*member);
     decls_.push_back(std::move(decl));
-    bindings_.push_back(Binding{
-        [member](P& p, const json& j) { p.*member = detail::value_from_json<T>(j); },
-        [member](const P& p) { return detail::value_to_json<T>(p.*member); }});
+    bindings_.push_back(Binding{[member](P& p, const json& j) { p.*member = detail::value_from_json<T>(j); },
+                                [member](const P& p) { return detail::value_to_json<T>(p.*member); }});
     return *this;
   }
 
   // Declares `name` bound to an enum member whose values are named in
   // `names` (see the top of this file); the field is an enum of those names.
   template <class E>
-    requires std::is_enum_v<E>
-  ParamSchema& field(std::string name, E P::*member, std::string help,
-                     std::type_identity_t<std::span<const EnumName<E>>> names) {
+  requires std::is_enum_v<E> ParamSchema& field(std::string name, E P::*member, std::string help,
+                                                std::type_identity_t<std::span<const EnumName<E>>> names) {
     using Table = std::vector<EnumName<E>>;
     Table table(names.begin(), names.end());
     ParamDecl decl;

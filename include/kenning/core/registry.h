@@ -45,8 +45,7 @@ struct ClassInfo {
 // Non-template part: lookup and error messages.
 class RegistryBase {
  public:
-  RegistryBase(std::string family, std::string package)
-      : family_(std::move(family)), package_(std::move(package)) {}
+  RegistryBase(std::string family, std::string package) : family_(std::move(family)), package_(std::move(package)) {}
 
   const std::string& family() const { return family_; }
   const std::string& package() const { return package_; }
@@ -74,9 +73,12 @@ class RegistryBase {
   // A class this registry describes but does not build: its owner builds it
   // from the same schema (a flow runner needs the whole pipeline, which the
   // registries sit below). Listed by `kenning list` / `kenning info`.
-  template <class P> void add_declared(const ParamSchema<P>& schema, const std::string& module) {
+  template <class P>
+  void add_declared(const ParamSchema<P>& schema, const std::string& module) {
     infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
-    infos_.back().rebind = [&schema](const json& validated) { return schema.to_json(schema.from_validated(validated)); };
+    infos_.back().rebind = [&schema](const json& validated) {
+      return schema.to_json(schema.from_validated(validated));
+    };
   }
 
  protected:
@@ -88,25 +90,28 @@ class RegistryBase {
   std::vector<ClassInfo> infos_;
 };
 
-template <class Base> class Registry : public RegistryBase {
+template <class Base>
+class Registry : public RegistryBase {
  public:
   using Factory = std::function<std::unique_ptr<Base>(const json& validated)>;
-  using RegistryBase::RegistryBase;
   using RegistryBase::add_unavailable;
+  using RegistryBase::RegistryBase;
 
-  template <class C> void add(const std::string& module) {
-    add_built_by<C>(module, [](const auto& params) -> std::unique_ptr<Base> {
-      return std::make_unique<C>(params);
-    });
+  template <class C>
+  void add(const std::string& module) {
+    add_built_by<C>(module, [](const auto& params) -> std::unique_ptr<Base> { return std::make_unique<C>(params); });
   }
 
   // C, built by `make(params)` instead of by this unit calling its
   // constructor: for classes whose code lives in a module loaded on first use
   // (torch_module/torch_module.h), so that listing them loads nothing.
-  template <class C, class Make> void add_built_by(const std::string& module, Make make) {
+  template <class C, class Make>
+  void add_built_by(const std::string& module, Make make) {
     const auto& schema = C::schema();
     infos_.push_back(make_info(schema.class_name(), module, schema.description(), schema.decls()));
-    infos_.back().rebind = [](const json& validated) { return C::schema().to_json(C::schema().from_validated(validated)); };
+    infos_.back().rebind = [](const json& validated) {
+      return C::schema().to_json(C::schema().from_validated(validated));
+    };
     factories_.resize(infos_.size());
     factories_.back() = [make](const json& validated) -> std::unique_ptr<Base> {
       return make(C::schema().from_validated(validated));
@@ -114,19 +119,18 @@ template <class Base> class Registry : public RegistryBase {
   }
 
   // C, its backend not built in, listed with the ClassInfo add<C>() gives it.
-  template <class C> void add_unavailable(const std::string& module, std::string reason) {
+  template <class C>
+  void add_unavailable(const std::string& module, std::string reason) {
     RegistryBase::add_unavailable(C::schema(), module, std::move(reason));
     factories_.resize(infos_.size());
   }
 
   // Builds `type` from a scenario block's parameters; `where` names the block
   // in error messages (e.g. "s.json: runtime").
-  std::unique_ptr<Base> create(std::string_view type, const json& params,
-                               const std::string& where) const {
+  std::unique_ptr<Base> create(std::string_view type, const json& params, const std::string& where) const {
     const ClassInfo& info = find(type);
     if (!info.available) {
-      throw ConfigError(where + ": class '" + info.name + "' is not available: " +
-                        info.unavailable_reason);
+      throw ConfigError(where + ": class '" + info.name + "' is not available: " + info.unavailable_reason);
     }
     json validated = validate_params(info.params, params, where + ".parameters", info.name);
     const std::size_t index = index_of(info.name);

@@ -33,7 +33,8 @@ class TensorView {
   const Shape& shape() const { return shape_; }
   std::int64_t numel() const { return shape_numel(shape_); }
   std::span<const std::byte> bytes() const { return bytes_; }
-  template <class T> std::span<const T> data() const;
+  template <class T>
+  std::span<const T> data() const;
 
  private:
   DType dtype_ = DType::Float32;
@@ -47,7 +48,8 @@ class Tensor {
   // Zero-initialised tensor.
   Tensor(DType dtype, Shape shape);
   // Copies `values`; their count must match the shape.
-  template <class T> static Tensor from(Shape shape, std::span<const T> values);
+  template <class T>
+  static Tensor from(Shape shape, std::span<const T> values);
 
   Tensor(Tensor&&) noexcept = default;
   Tensor& operator=(Tensor&&) noexcept = default;
@@ -63,8 +65,10 @@ class Tensor {
   std::size_t nbytes() const { return storage_.size(); }
   std::span<std::byte> bytes() { return storage_; }
   std::span<const std::byte> bytes() const { return storage_; }
-  template <class T> std::span<T> data();
-  template <class T> std::span<const T> data() const;
+  template <class T>
+  std::span<T> data();
+  template <class T>
+  std::span<const T> data() const;
 
   // Changes the shape without touching the data; element counts must match.
   void reshape(Shape shape);
@@ -80,22 +84,26 @@ void check_dtype(DType actual, DType expected, const char* what);
 // Throws ConfigError: `count` values cannot fill `shape`.
 [[noreturn]] void throw_count_mismatch(const Shape& shape, std::size_t count);
 
-template <class T> std::span<const T> TensorView::data() const {
+template <class T>
+std::span<const T> TensorView::data() const {
   check_dtype(dtype_, dtype_of<T>(), "TensorView::data");
   return {reinterpret_cast<const T*>(bytes_.data()), bytes_.size() / sizeof(T)};
 }
 
-template <class T> std::span<T> Tensor::data() {
+template <class T>
+std::span<T> Tensor::data() {
   check_dtype(dtype_, dtype_of<T>(), "Tensor::data");
   return {reinterpret_cast<T*>(storage_.data()), storage_.size() / sizeof(T)};
 }
 
-template <class T> std::span<const T> Tensor::data() const {
+template <class T>
+std::span<const T> Tensor::data() const {
   check_dtype(dtype_, dtype_of<T>(), "Tensor::data");
   return {reinterpret_cast<const T*>(storage_.data()), storage_.size() / sizeof(T)};
 }
 
-template <class T> Tensor Tensor::from(Shape shape, std::span<const T> values) {
+template <class T>
+Tensor Tensor::from(Shape shape, std::span<const T> values) {
   Tensor t(dtype_of<T>(), std::move(shape));
   if (static_cast<std::size_t>(t.numel()) != values.size()) {
     throw_count_mismatch(t.shape(), values.size());

@@ -51,8 +51,8 @@ struct ScoredMatch {
 // ground-truth box of their class with the highest IoU, when that IoU >= t
 // (equal IoUs: the later box, as COCO). tp and iou report the match at
 // kMatchIoU, tp_mask all thresholds. Result in descending score order.
-std::vector<ScoredMatch> match_detections(std::vector<Detection> predictions,
-                                          std::span<const Detection> ground_truth, int class_id);
+std::vector<ScoredMatch> match_detections(std::vector<Detection> predictions, std::span<const Detection> ground_truth,
+                                          int class_id);
 
 // COCO's 101-point interpolated AP of predictions given as (score, tp) with
 // `gt_count` ground-truth boxes; predictions need not be sorted. 0 when

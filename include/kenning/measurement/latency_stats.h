@@ -19,10 +19,10 @@ namespace kenning {
 std::size_t min_samples_for_percentile(double p);
 
 struct VerdictRules {
-  double min_duration_s = 1.0;   // summed inference time of the run
-  std::size_t min_count = 64;    // timed inferences
+  double min_duration_s = 1.0;     // summed inference time of the run
+  std::size_t min_count = 64;      // timed inferences
   double max_median_drift = 0.05;  // steady-state halves' medians may differ by this fraction
-  double cv_warning = 0.01;      // coefficient of variation above this gets a warning
+  double cv_warning = 0.01;        // coefficient of variation above this gets a warning
   // Offline runs time whole batches: min_count then counts samples issued
   // (passed to latency_statistics), not timed inferences.
   bool count_samples = false;

@@ -7,7 +7,8 @@
 namespace kenning::opencv_io_module {
 namespace {
 
-template <class C, class Base> std::unique_ptr<Base> make(const typename C::Params& params) {
+template <class C, class Base>
+std::unique_ptr<Base> make(const typename C::Params& params) {
   return std::make_unique<C>(params);
 }
 

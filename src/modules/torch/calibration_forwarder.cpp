@@ -10,8 +10,7 @@ namespace kenning {
 std::map<std::string, TensorRange> calibrate_ranges(const onnx::ModelProto& model,
                                                     const std::filesystem::path& model_file,
                                                     const std::vector<std::string>& tensors,
-                                                    const CalibrationData& data,
-                                                    const CalibrationOptions& options) {
+                                                    const CalibrationData& data, const CalibrationOptions& options) {
   return torch_module::api("int8 calibration").calibrate_ranges(model, model_file, tensors, data, options);
 }
 

@@ -58,8 +58,8 @@ struct Api {
 
 // The module: build/lib/kenning/libkenning_torch.so, or $KENNING_TORCH_MODULE
 // (modules/module_loader.h); module_entry.cpp exports the entry symbol.
-inline constexpr modules::ModuleSpec kModule{"libkenning_torch.so", "KENNING_TORCH_MODULE",
-                                             "kenning_torch_module_v1", kAbiVersion, "libtorch"};
+inline constexpr modules::ModuleSpec kModule{"libkenning_torch.so", "KENNING_TORCH_MODULE", "kenning_torch_module_v1",
+                                             kAbiVersion, "libtorch"};
 
 inline std::filesystem::path module_file() { return modules::module_file(kModule); }
 

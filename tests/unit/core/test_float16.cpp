@@ -30,18 +30,18 @@ TEST(Float16, EveryHalfRoundTrips) {
 TEST(Float16, KnownValues) {
   EXPECT_EQ(float_to_half(1.0f), 0x3c00u);
   EXPECT_EQ(float_to_half(-2.0f), 0xc000u);
-  EXPECT_EQ(float_to_half(65504.0f), 0x7bffu);   // largest finite half
-  EXPECT_EQ(float_to_half(0x1p-24f), 0x0001u);   // smallest subnormal
-  EXPECT_EQ(float_to_half(0x1p-14f), 0x0400u);   // smallest normal
+  EXPECT_EQ(float_to_half(65504.0f), 0x7bffu);  // largest finite half
+  EXPECT_EQ(float_to_half(0x1p-24f), 0x0001u);  // smallest subnormal
+  EXPECT_EQ(float_to_half(0x1p-14f), 0x0400u);  // smallest normal
   EXPECT_FLOAT_EQ(half_to_float(0x3555u), 0.333251953125f);
 }
 
 TEST(Float16, RoundsToNearestEven) {
-  EXPECT_EQ(float_to_half(1.0f + 0x1p-11f), 0x3c00u);        // tie, even below
-  EXPECT_EQ(float_to_half(1.0f + 3 * 0x1p-11f), 0x3c02u);    // tie, even above
+  EXPECT_EQ(float_to_half(1.0f + 0x1p-11f), 0x3c00u);             // tie, even below
+  EXPECT_EQ(float_to_half(1.0f + 3 * 0x1p-11f), 0x3c02u);         // tie, even above
   EXPECT_EQ(float_to_half(1.0f + 0x1p-11f + 0x1p-20f), 0x3c01u);  // just above the tie
-  EXPECT_EQ(float_to_half(0x1p-25f), 0x0000u);               // subnormal tie to zero
-  EXPECT_EQ(float_to_half(3 * 0x1p-25f), 0x0002u);           // subnormal tie up to even
+  EXPECT_EQ(float_to_half(0x1p-25f), 0x0000u);                    // subnormal tie to zero
+  EXPECT_EQ(float_to_half(3 * 0x1p-25f), 0x0002u);                // subnormal tie up to even
 }
 
 TEST(Float16, RangeEnds) {

@@ -58,7 +58,8 @@ TEST(IOSpec, SidecarRoundTrips) {
 TEST(IOSpec, MalformedSidecarNamesFileAndEntry) {
   const auto dir = std::filesystem::temp_directory_path() / "kenning-test-iospec";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "bad.onnx.json") << R"({"input": [{"name": "x", "dtype": "float99"}], "output": [{"name": "y"}]})";
+  std::ofstream(dir / "bad.onnx.json")
+      << R"({"input": [{"name": "x", "dtype": "float99"}], "output": [{"name": "y"}]})";
   try {
     kenning::load_io_spec(dir / "bad.onnx");
     FAIL();
@@ -82,7 +83,8 @@ TEST(IOSpec, InputsAreCheckedAgainstSpec) {
     FAIL();
   } catch (const kenning::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("expected shape [-1, 1, 28, 28] (-1 = any), got [4, 28, 28]"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
   v = {wrong_type.view()};
   EXPECT_THROW(kenning::check_inputs_against_spec(v, spec.input), kenning::ConfigError);

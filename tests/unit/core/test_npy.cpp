@@ -81,8 +81,7 @@ TEST(Npy, MalformedFilesAreIoErrorsNamingTheFileAndTheProblem) {
   const std::string good = numpy_written_2x3_float();
   EXPECT_NE(error_of("").find("in.npy: not a readable .npy file: missing the"), std::string::npos);
   EXPECT_NE(error_of("PK\x03\x04 not numpy at all").find("magic"), std::string::npos);
-  EXPECT_NE(error_of(good.substr(0, good.size() - 1)).find("needs 24 data bytes, the file has 23"),
-            std::string::npos);
+  EXPECT_NE(error_of(good.substr(0, good.size() - 1)).find("needs 24 data bytes, the file has 23"), std::string::npos);
   EXPECT_NE(error_of(good + "x").find("the file has 25"), std::string::npos);
   EXPECT_NE(error_of(good.substr(0, 30)).find("truncated header"), std::string::npos);
 
@@ -105,8 +104,9 @@ TEST(Npy, MalformedFilesAreIoErrorsNamingTheFileAndTheProblem) {
   EXPECT_NE(error_of(with("(2, 3)", "(2,-3)")).find("'shape' holds a negative dimension: (2,-3)"), std::string::npos)
       << error_of(with("(2, 3)", "(2,-3)"));
   // A shape far larger than the data is refused without allocating it.
-  EXPECT_NE(error_of(with("(2, 3), }" + std::string(20, ' '), "(99999999999999,99999999999)}")).find("larger than the file"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(with("(2, 3), }" + std::string(20, ' '), "(99999999999999,99999999999)}")).find("larger than the file"),
+      std::string::npos);
 }
 
 TEST(Npy, MissingFileIsIoErrorNamingIt) {

@@ -27,13 +27,17 @@ struct ExampleParams {
 
 const ParamSchema<ExampleParams>& schema() {
   static const auto s = ParamSchema<ExampleParams>("ExampleClass", "An example")
-      .field("model_path", &ExampleParams::model_path, "Model file").required()
-      .field("num_threads", &ExampleParams::num_threads, "Threads").range(1, 256)
-      .field("learning_rate", &ExampleParams::learning_rate, "Step size").at_least(0)
-      .field("verbose", &ExampleParams::verbose, "Talk more")
-      .field("target", &ExampleParams::target, "Device", kDeviceNames)
-      .field("input_shape", &ExampleParams::input_shape, "Shape").at_least(1)
-      .field("note", &ExampleParams::note, "Free text");
+                            .field("model_path", &ExampleParams::model_path, "Model file")
+                            .required()
+                            .field("num_threads", &ExampleParams::num_threads, "Threads")
+                            .range(1, 256)
+                            .field("learning_rate", &ExampleParams::learning_rate, "Step size")
+                            .at_least(0)
+                            .field("verbose", &ExampleParams::verbose, "Talk more")
+                            .field("target", &ExampleParams::target, "Device", kDeviceNames)
+                            .field("input_shape", &ExampleParams::input_shape, "Shape")
+                            .at_least(1)
+                            .field("note", &ExampleParams::note, "Free text");
   return s;
 }
 
@@ -241,14 +245,21 @@ TEST(ParamStrings, BadValuesNameTheFlag) {
     }
     return std::string();
   };
-  EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"four"}); }).find("--num-threads: expected an integer, got 'four'"),
+  EXPECT_NE(message([&] {
+              kenning::parse_param_strings(d[1], {"four"});
+            }).find("--num-threads: expected an integer, got 'four'"),
             std::string::npos);
-  EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"999"}); }).find("--num-threads: expected integer in [1, 256]"),
+  EXPECT_NE(
+      message([&] { kenning::parse_param_strings(d[1], {"999"}); }).find("--num-threads: expected integer in [1, 256]"),
+      std::string::npos);
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[4], {"tpu"}); }).find("one of: cpu, opencl"),
             std::string::npos);
-  EXPECT_NE(message([&] { kenning::parse_param_strings(d[4], {"tpu"}); }).find("one of: cpu, opencl"), std::string::npos);
-  EXPECT_NE(message([&] { kenning::parse_param_strings(d[3], {"maybe"}); }).find("expected true or false"), std::string::npos);
+  EXPECT_NE(message([&] { kenning::parse_param_strings(d[3], {"maybe"}); }).find("expected true or false"),
+            std::string::npos);
   EXPECT_EQ(message([&] { kenning::parse_param_strings(d[1], {"4"}, "--runtime-num-threads"); }), "");
-  EXPECT_NE(message([&] { kenning::parse_param_strings(d[1], {"x"}, "--runtime-num-threads"); }).find("--runtime-num-threads:"),
+  EXPECT_NE(message([&] {
+              kenning::parse_param_strings(d[1], {"x"}, "--runtime-num-threads");
+            }).find("--runtime-num-threads:"),
             std::string::npos);
 }
 
@@ -259,8 +270,9 @@ struct RunnerParams {
 };
 const ParamSchema<RunnerParams>& runner_schema() {
   static const auto s = ParamSchema<RunnerParams>("ExampleRunner", "Nested blocks")
-      .field("model_wrapper", &RunnerParams::model_wrapper, "Model wrapper block").required()
-      .field("runtime", &RunnerParams::runtime, "Runtime block");
+                            .field("model_wrapper", &RunnerParams::model_wrapper, "Model wrapper block")
+                            .required()
+                            .field("runtime", &RunnerParams::runtime, "Runtime block");
   return s;
 }
 }  // namespace
@@ -297,9 +309,13 @@ struct CameraLikeParams {
 
 const ParamSchema<CameraLikeParams>& camera_like() {
   static const auto s = ParamSchema<CameraLikeParams>("CameraLike", "Upstream names beside ours")
-      .field("video_source", &CameraLikeParams::video_source, "Source").alias("video_file_path")
-      .field("width", &CameraLikeParams::width, "Width").range(0, 100).alias("input_width")
-      .ignored("input_color_format", ParamType::String, "converted elsewhere").one_of({"BGR", "RGB"});
+                            .field("video_source", &CameraLikeParams::video_source, "Source")
+                            .alias("video_file_path")
+                            .field("width", &CameraLikeParams::width, "Width")
+                            .range(0, 100)
+                            .alias("input_width")
+                            .ignored("input_color_format", ParamType::String, "converted elsewhere")
+                            .one_of({"BGR", "RGB"});
   return s;
 }
 
@@ -327,12 +343,14 @@ TEST(ParamSchema, AliasesReadAsTheNameTheyStandFor) {
                 .find("'video_file_path' and 'video_source' both set CameraLike's video_source; give one of them"),
             std::string::npos);
   EXPECT_NE(camera_error({{"video_file_pth", "a"}}).find("did you mean 'video_file_path'?"), std::string::npos);
-  EXPECT_NE(camera_error({{"x", 1}}).find("known parameters: video_source (or video_file_path), width (or input_width)"),
-            std::string::npos);
+  EXPECT_NE(
+      camera_error({{"x", 1}}).find("known parameters: video_source (or video_file_path), width (or input_width)"),
+      std::string::npos);
 }
 
 TEST(ParamSchema, IgnoredUpstreamParametersAreCheckedAndDropped) {
-  const json validated = kenning::validate_params(camera_like().decls(), {{"input_color_format", "RGB"}}, "s.json", "CameraLike");
+  const json validated =
+      kenning::validate_params(camera_like().decls(), {{"input_color_format", "RGB"}}, "s.json", "CameraLike");
   EXPECT_EQ(validated, (json{{"video_source", "0"}, {"width", 0}}));
   EXPECT_NE(camera_error({{"input_color_format", "YUV"}}).find("input_color_format: expected one of: BGR, RGB"),
             std::string::npos);

@@ -14,8 +14,10 @@ struct Widget : kenning::Plugin {
   };
   static const kenning::ParamSchema<Params>& schema() {
     static const auto s = kenning::ParamSchema<Params>("TestWidget", "A widget for tests")
-        .field("size", &Params::size, "Size").range(1, 10)
-        .field("colour", &Params::colour, "Colour").one_of({"red", "blue"});
+                              .field("size", &Params::size, "Size")
+                              .range(1, 10)
+                              .field("colour", &Params::colour, "Colour")
+                              .one_of({"red", "blue"});
     return s;
   }
   explicit Widget(const Params& p) : params(p) {}
@@ -67,7 +69,8 @@ TEST(Registry, UnknownClassListsKnownOnes) {
   } catch (const kenning::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("unknown widget class 'Gadget' (nearest widget class here: GpuWidget); "
                                          "known: GpuWidget, TestWidget"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -85,7 +88,8 @@ TEST(Registry, CreateValidatesWithBlockName) {
     FAIL();
   } catch (const kenning::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("s.json: widget.parameters.colour: expected one of: red, blue"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -16,7 +16,8 @@ std::filesystem::path write_temp(const std::string& name, const std::string& tex
   return path;
 }
 
-template <class E> std::string error_loading(const std::filesystem::path& path) {
+template <class E>
+std::string error_loading(const std::filesystem::path& path) {
   try {
     kenning::load_scenario(path);
   } catch (const E& e) {
@@ -37,8 +38,8 @@ TEST(Scenario, LoadsJson) {
 
 TEST(Scenario, YamlGivesTheSameJsonAsJson) {
   const auto yaml = write_temp("a.yml",
-      "dataset:\n  type: D\n  parameters:\n    x: 1\n    f: 0.5\n    b: true\n    s: '12'\n"
-      "    n: ~\n    l: [1, 2]\n    p: ./build/x.onnx\nruntime:\n  type: R\n");
+                               "dataset:\n  type: D\n  parameters:\n    x: 1\n    f: 0.5\n    b: true\n    s: '12'\n"
+                               "    n: ~\n    l: [1, 2]\n    p: ./build/x.onnx\nruntime:\n  type: R\n");
   const auto s = kenning::load_scenario(yaml);
   const auto& p = s["dataset"]["parameters"];
   EXPECT_EQ(p["x"], 1);
@@ -81,7 +82,8 @@ TEST(Scenario, BlockNeedsStringType) {
   const auto path = write_temp("t.json", R"({"runtime": {"parameters": {}}})");
   EXPECT_NE(error_loading<kenning::ConfigError>(path).find("runtime.type: expected a class name"), std::string::npos);
   const auto path2 = write_temp("t2.json", R"({"runtime": {"type": "R", "parameters": 3}})");
-  EXPECT_NE(error_loading<kenning::ConfigError>(path2).find("runtime.parameters: expected an object"), std::string::npos);
+  EXPECT_NE(error_loading<kenning::ConfigError>(path2).find("runtime.parameters: expected an object"),
+            std::string::npos);
   const auto path3 = write_temp("t3.json", R"({"runtime": {"type": "R", "params": {}}})");
   EXPECT_NE(error_loading<kenning::ConfigError>(path3).find("unknown key 'params'"), std::string::npos);
 }

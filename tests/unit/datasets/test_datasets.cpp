@@ -93,8 +93,7 @@ class SyntheticIdx : public ::testing::Test {
 
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() /
-            ("kenning_ds_" + std::to_string(::getpid()) + "_" + info->name());
+    root_ = fs::temp_directory_path() / ("kenning_ds_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
     write_gz("train-images-idx3-ubyte.gz", images_file(kTrain));
@@ -107,8 +106,7 @@ class SyntheticIdx : public ::testing::Test {
 
   void write_raw(const std::string& name, const Bytes& bytes) {
     std::ofstream out(root_ / name, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
   void write_gz(const std::string& name, const Bytes& bytes) {
     gzFile f = gzopen((root_ / name).c_str(), "wb");
@@ -151,17 +149,13 @@ TEST_F(SyntheticIdx, SplitsPartitionTheTrainingFile) {
   // Labels travel with their images.
   const Batch b = ds->batch(Split::Train, 0, 40);
   const auto labels = labels_of(b);
-  for (std::size_t k = 0; k < b.size; ++k)
-    EXPECT_EQ(labels[k], static_cast<std::int64_t>(train[k] % 10));
+  for (std::size_t k = 0; k < b.size; ++k) EXPECT_EQ(labels[k], static_cast<std::int64_t>(train[k] % 10));
 }
 
 TEST_F(SyntheticIdx, SplitDependsOnlyOnSeed) {
-  const auto a =
-      originals(*prepared({{"split_seed", 7}, {"split_fraction_val", 0.2}}), Split::Validation);
-  const auto b =
-      originals(*prepared({{"split_seed", 7}, {"split_fraction_val", 0.2}}), Split::Validation);
-  const auto c =
-      originals(*prepared({{"split_seed", 8}, {"split_fraction_val", 0.2}}), Split::Validation);
+  const auto a = originals(*prepared({{"split_seed", 7}, {"split_fraction_val", 0.2}}), Split::Validation);
+  const auto b = originals(*prepared({{"split_seed", 7}, {"split_fraction_val", 0.2}}), Split::Validation);
+  const auto c = originals(*prepared({{"split_seed", 8}, {"split_fraction_val", 0.2}}), Split::Validation);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   // The training order is shuffled too, not the file order minus holes.
@@ -289,10 +283,7 @@ TEST(FashionMNISTParams, BadValuesNameTheKey) {
                make("FashionMNISTDataset", {{"split_fraction_val", 2.0}});
              }),
              "split_fraction_val");
-  EXPECT_HAS(error_of<ConfigError>([] {
-               make("FashionMNISTDataset", {{"reduce_dataset", 0.0}});
-             }),
-             "reduce_dataset");
+  EXPECT_HAS(error_of<ConfigError>([] { make("FashionMNISTDataset", {{"reduce_dataset", 0.0}}); }), "reduce_dataset");
   EXPECT_HAS(error_of<ConfigError>([] {
                make("FashionMNISTDataset", {{"inference_batch_size", 0}});
              }),
@@ -332,8 +323,7 @@ TEST_F(FashionMNISTReal, DefaultSplitSizes) {
   // splits together must hold exactly those.
   std::vector<int> per_class(10, 0);
   for (Split s : {Split::Train, Split::Validation}) {
-    for (auto l : labels_of(default_->batch(s, 0, default_->size(s))))
-      ++per_class.at(static_cast<std::size_t>(l));
+    for (auto l : labels_of(default_->batch(s, 0, default_->size(s)))) ++per_class.at(static_cast<std::size_t>(l));
   }
   EXPECT_EQ(per_class, std::vector<int>(10, 6000));
 }
@@ -378,8 +368,7 @@ TEST_F(FashionMNISTReal, ReduceDatasetKeepsAFractionOfEverySplit) {
   EXPECT_EQ(ds->size(Split::Validation), 600u);
   EXPECT_EQ(ds->size(Split::Test), 1000u);
   // The leading samples are the same as without reduction.
-  EXPECT_EQ(labels_of(ds->batch(Split::Validation, 0, 600)),
-            labels_of(default_->batch(Split::Validation, 0, 600)));
+  EXPECT_EQ(labels_of(ds->batch(Split::Validation, 0, 600)), labels_of(default_->batch(Split::Validation, 0, 600)));
 }
 
 // ---------------------------------------------------------------------------
@@ -423,8 +412,7 @@ TEST(RandomizedClassification, DeterministicPerSeedAndSplit) {
   }
   // A sample does not depend on which batch fetched it.
   const Batch one = a->batch(Split::Test, 5, 1);
-  EXPECT_TRUE(std::equal(one.inputs[0].data<float>().begin(), one.inputs[0].data<float>().end(),
-                         xv.begin() + 5 * 12));
+  EXPECT_TRUE(std::equal(one.inputs[0].data<float>().begin(), one.inputs[0].data<float>().end(), xv.begin() + 5 * 12));
   EXPECT_EQ(a->sample_spec().at(0).shape, (Shape{3, 4}));
   EXPECT_EQ(a->class_names().size(), 4u);
 }
@@ -435,8 +423,7 @@ TEST(RandomizedClassification, EvaluateAndParameterErrors) {
   const Batch b = ds->batch(Split::Test, 0, 3);
   Tensor scores(DType::Float32, {3, 3});
   const auto labels = labels_of(b);
-  for (std::size_t k = 0; k < 3; ++k)
-    scores.data<float>()[k * 3 + static_cast<std::size_t>(labels[k])] = 1;
+  for (std::size_t k = 0; k < 3; ++k) scores.data<float>()[k * 3 + static_cast<std::size_t>(labels[k])] = 1;
   std::vector<Tensor> preds;
   preds.push_back(std::move(scores));
   Measurements m;
@@ -450,10 +437,7 @@ TEST(RandomizedClassification, EvaluateAndParameterErrors) {
                make("RandomizedClassificationDataset", {{"num_classes", 1}});
              }),
              "num_classes");
-  EXPECT_HAS(error_of<ConfigError>([] {
-               make("RandomizedClassificationDataset", {{"samples", 0}});
-             }),
-             "samples");
+  EXPECT_HAS(error_of<ConfigError>([] { make("RandomizedClassificationDataset", {{"samples", 0}}); }), "samples");
   EXPECT_HAS(error_of<ConfigError>([] {
                make("RandomizedClassificationDataset", {{"input_shape", {1, 0, 3}}});
              }),

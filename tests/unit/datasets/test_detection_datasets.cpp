@@ -66,9 +66,9 @@ TEST_F(DetectionDatasets, COCOBoxesNormalisedAndUnreadableImagesSkipped) {
   EXPECT_FLOAT_EQ(px[3 * 64 + 2 * 64], 1.0f);
   ASSERT_EQ(b.targets[0].shape(), (Shape{3, 6}));
   const auto t = b.targets[0].data<float>();
-  const std::vector<float> expected{0, 0.1f, 0.1f, 0.6f, 0.6f, 0,   // red, cat
-                                    0, 0.75f, 0.5f, 1, 1, 1,        // red, dog
-                                    1, 0, 0, 0.5f, 1, 1};           // blue, dog
+  const std::vector<float> expected{0, 0.1f,  0.1f, 0.6f, 0.6f, 0,   // red, cat
+                                    0, 0.75f, 0.5f, 1,    1,    1,   // red, dog
+                                    1, 0,     0,    0.5f, 1,    1};  // blue, dog
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(t[i], expected[i], 1e-6) << i;
 }
 
@@ -107,9 +107,8 @@ std::string voc(const std::string& file, int w, int h, const std::string& object
          std::to_string(h) + "</height><depth>3</depth></size>" + objects + "</annotation>";
 }
 std::string object(const std::string& name, int x1, int y1, int x2, int y2) {
-  return "<object><name>" + name + "</name><bndbox><xmin>" + std::to_string(x1) + "</xmin><ymin>" +
-         std::to_string(y1) + "</ymin><xmax>" + std::to_string(x2) + "</xmax><ymax>" + std::to_string(y2) +
-         "</ymax></bndbox></object>";
+  return "<object><name>" + name + "</name><bndbox><xmin>" + std::to_string(x1) + "</xmin><ymin>" + std::to_string(y1) +
+         "</ymin><xmax>" + std::to_string(x2) + "</xmax><ymax>" + std::to_string(y2) + "</ymax></bndbox></object>";
 }
 
 TEST_F(DetectionDatasets, VOCReadsOneFilePerImageWithSortedClasses) {

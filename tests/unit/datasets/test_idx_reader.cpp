@@ -39,8 +39,7 @@ class IdxReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("kenning_idx_" + std::to_string(::getpid()) + "_" + info->name());
+    dir_ = fs::temp_directory_path() / ("kenning_idx_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -49,8 +48,7 @@ class IdxReaderTest : public ::testing::Test {
   fs::path write_raw(const std::string& name, const Bytes& bytes) {
     const fs::path p = dir_ / name;
     std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     return p;
   }
   fs::path write_gz(const std::string& name, const Bytes& bytes) {
@@ -69,8 +67,7 @@ class IdxReaderTest : public ::testing::Test {
       read_idx(p, rank);
     } catch (const IoError& e) {
       const std::string msg = e.what();
-      EXPECT_EQ(msg.rfind(p.string() + ": ", 0), 0u)
-          << "message should start with the path: " << msg;
+      EXPECT_EQ(msg.rfind(p.string() + ": ", 0), 0u) << "message should start with the path: " << msg;
       return msg;
     } catch (const std::exception& e) {
       ADD_FAILURE() << "expected IoError, got: " << e.what();

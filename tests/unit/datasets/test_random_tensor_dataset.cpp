@@ -98,8 +98,9 @@ TEST(RandomTensorDataset, FreeDimensionsNeedInputShapes) {
   RandomTensorDataset::Params p;
   RandomTensorDataset d(p);
   auto msg = error_of<ConfigError>([&] { d.use_model_inputs({spec("tokens", {-1, -1}, DType::Int64)}); });
-  EXPECT_HAS(msg, "model input 'tokens' [-1, -1] has free dimensions besides the batch; give one sample's shape "
-                  "with input_shapes");
+  EXPECT_HAS(msg,
+             "model input 'tokens' [-1, -1] has free dimensions besides the batch; give one sample's shape "
+             "with input_shapes");
 
   p.input_shapes = {"128"};
   RandomTensorDataset filled(p);

@@ -33,18 +33,22 @@ fs::path temp_dir(const std::string& name) {
 }
 
 const json kModel = {
-    {"model_wrapper", {{"type", "PyTorchFashionMNISTCNN"}, {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
+    {"model_wrapper",
+     {{"type", "PyTorchFashionMNISTCNN"}, {"parameters", {{"model_path", "models/fashion-mnist-cnn.onnx"}}}}},
     {"runtime", {{"type", "OpenCVRuntime"}, {"parameters", {{"num_threads", 1}}}}}};
 
 json provider(const std::string& type, json params) {
   return {{"type", type}, {"parameters", std::move(params)}, {"outputs", {{"frame", "frames"}}}};
 }
 json model_runner() {
-  return {{"type", "ModelRuntimeRunner"}, {"parameters", kModel}, {"inputs", {{"input", "frames"}}},
+  return {{"type", "ModelRuntimeRunner"},
+          {"parameters", kModel},
+          {"inputs", {{"input", "frames"}}},
           {"outputs", {{"output", "scores"}}}};
 }
 json jsonl_writer(const fs::path& out) {
-  return {{"type", "JSONLinesWriter"}, {"parameters", {{"output_path", out.string()}}},
+  return {{"type", "JSONLinesWriter"},
+          {"parameters", {{"output_path", out.string()}}},
           {"inputs", {{"predictions", "scores"}}}};
 }
 
@@ -80,14 +84,14 @@ TEST(FlowDefinition, RejectsMalformedBlocksNamingTheRunner) {
     parse_flow(json::array({{{"type", "NamePrinter"}, {"input", json::object()}}}), "f.json");
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("runner 0 (NamePrinter): unknown key 'input'"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("runner 0 (NamePrinter): unknown key 'input'"), std::string::npos) << e.what();
   }
   EXPECT_THROW(parse_flow(json::array({{{"type", "X"}, {"inputs", {{"a", 3}}}}}), "f.json"), ConfigError);
 }
 
 TEST(FlowDefinition, OrdersRunnersFromProvidersToCollectors) {
-  const json flow = json::array({jsonl_writer("/tmp/x"), model_runner(), provider("ImageFolderDataProvider", json::object())});
+  const json flow =
+      json::array({jsonl_writer("/tmp/x"), model_runner(), provider("ImageFolderDataProvider", json::object())});
   EXPECT_EQ(flow_order(parse_flow(flow, "f.json")), (std::vector<std::size_t>{2, 1, 0}));
 }
 
@@ -111,7 +115,8 @@ TEST(FlowDefinition, DanglingInputCycleAndDoubleWriterAreErrors) {
     EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("runner 1 (B)"), std::string::npos) << e.what();
   }
-  json twice = json::array({provider("ImageFolderDataProvider", json::object()), provider("CameraDataProvider", json::object())});
+  json twice = json::array(
+      {provider("ImageFolderDataProvider", json::object()), provider("CameraDataProvider", json::object())});
   EXPECT_THROW(flow_order(parse_flow(twice, "f.json")), ConfigError);
 }
 
@@ -127,7 +132,8 @@ TEST(KenningFlow, MismatchedSpecsNameBothEnds) {
 }
 
 TEST(KenningFlow, UnknownNamesTypesAndUnconnectedInputsAreErrors) {
-  json flow = json::array({provider("ImageFolderDataProvider", {{"directory", "/tmp"}}), model_runner(),
+  json flow = json::array({provider("ImageFolderDataProvider", {{"directory", "/tmp"}}),
+                           model_runner(),
                            {{"type", "NamePrinter"}, {"inputs", {{"scores", "scores"}}}}});
   EXPECT_NE(config_error(flow).find("'scores' is not an input of NamePrinter; its inputs: predictions"),
             std::string::npos)
@@ -162,8 +168,8 @@ TEST(KenningFlow, VideoGivesTheFolderPredictionsPipelinedOrNot) {
   const FashionSamples s = load_fashion_samples(200);
   write_image_folder(s, dir / "images");
   write_video(s, dir / "v.avi");
-  run_flow(json::array({provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}}),
-                        model_runner(), jsonl_writer(dir / "folder.jsonl")}));
+  run_flow(json::array({provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}}), model_runner(),
+                        jsonl_writer(dir / "folder.jsonl")}));
   const json video = json::array({provider("CameraDataProvider", {{"video_source", (dir / "v.avi").string()}}),
                                   model_runner(), jsonl_writer(dir / "video.jsonl")});
   const FlowStats pipelined = run_flow(video);
@@ -182,12 +188,13 @@ TEST(KenningFlow, VideoGivesTheFolderPredictionsPipelinedOrNot) {
 TEST(KenningFlow, MaxStepsStopsALoopingProviderAndFilesAreComplete) {
   const auto dir = temp_dir("loop");
   write_image_folder(load_fashion_samples(5), dir / "images");
-  const json flow = json::array(
-      {provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}, {"loop", true}}),
-       model_runner(), jsonl_writer(dir / "p.jsonl"),
-       {{"type", "VideoRecorder"},
-        {"parameters", {{"output_path", (dir / "out.avi").string()}, {"min_width", 112}}},
-        {"inputs", {{"frame", "frames"}, {"predictions", "scores"}}}}});
+  const json flow =
+      json::array({provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}, {"loop", true}}),
+                   model_runner(),
+                   jsonl_writer(dir / "p.jsonl"),
+                   {{"type", "VideoRecorder"},
+                    {"parameters", {{"output_path", (dir / "out.avi").string()}, {"min_width", 112}}},
+                    {"inputs", {{"frame", "frames"}, {"predictions", "scores"}}}}});
   const FlowStats stats = run_flow(flow, {true, 12});
   EXPECT_EQ(stats.steps, 12u);
   EXPECT_EQ(stats.stop_reason, "max steps");
@@ -203,12 +210,12 @@ TEST(KenningFlow, AFailingRunnerLeavesNoHalfWrittenFiles) {
   write_image_folder(load_fashion_samples(3), dir / "images");
   // The video cannot be opened: the flow fails at the first frame, after the
   // JSON lines writer has started its file.
-  const json flow = json::array(
-      {provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}}), model_runner(),
-       jsonl_writer(dir / "p.jsonl"),
-       {{"type", "VideoRecorder"},
-        {"parameters", {{"output_path", (dir / "out.avi").string()}, {"fourcc", "ZZZZ"}}},
-        {"inputs", {{"frame", "frames"}}}}});
+  const json flow = json::array({provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}}),
+                                 model_runner(),
+                                 jsonl_writer(dir / "p.jsonl"),
+                                 {{"type", "VideoRecorder"},
+                                  {"parameters", {{"output_path", (dir / "out.avi").string()}, {"fourcc", "ZZZZ"}}},
+                                  {"inputs", {{"frame", "frames"}}}}});
   EXPECT_THROW(run_flow(flow), IoError);
   EXPECT_FALSE(fs::exists(dir / "p.jsonl"));
   EXPECT_FALSE(fs::exists(dir / "p.partial.jsonl"));
@@ -219,9 +226,9 @@ TEST(KenningFlow, AFailingRunnerLeavesNoHalfWrittenFiles) {
 TEST(KenningFlow, StopFlagEndsTheRunCleanly) {
   const auto dir = temp_dir("stop");
   write_image_folder(load_fashion_samples(2), dir / "images");
-  const json flow = json::array(
-      {provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}, {"loop", true}}),
-       model_runner(), jsonl_writer(dir / "p.jsonl")});
+  const json flow =
+      json::array({provider("ImageFolderDataProvider", {{"directory", (dir / "images").string()}, {"loop", true}}),
+                   model_runner(), jsonl_writer(dir / "p.jsonl")});
   std::atomic<bool> stop{true};
   KenningFlow f(parse_flow(flow, "f.json"), {}, stop);
   const FlowStats stats = f.run();

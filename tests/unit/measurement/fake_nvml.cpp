@@ -1,7 +1,11 @@
 // A stand-in for libnvidia-ml with two devices: 40 % and 60 % busy, a
 // quarter and three quarters of 8 GiB used (so 50 % and 50 % overall).
-typedef struct { unsigned int gpu, memory; } Utilization;
-typedef struct { unsigned long long total, free, used; } Memory;
+typedef struct {
+  unsigned int gpu, memory;
+} Utilization;
+typedef struct {
+  unsigned long long total, free, used;
+} Memory;
 
 static int devices[2];
 
@@ -9,7 +13,10 @@ extern "C" {
 
 int nvmlInit_v2(void) { return 0; }
 int nvmlShutdown(void) { return 0; }
-int nvmlDeviceGetCount_v2(unsigned int* n) { *n = 2; return 0; }
+int nvmlDeviceGetCount_v2(unsigned int* n) {
+  *n = 2;
+  return 0;
+}
 int nvmlDeviceGetHandleByIndex_v2(unsigned int i, void** d) {
   if (i > 1) return 2;
   *d = &devices[i];

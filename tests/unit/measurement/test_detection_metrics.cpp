@@ -44,11 +44,11 @@ TEST(BoxFromCenter, CornersClippedToTheFrame) {
 
 TEST(NMS, KeepsBestOfOverlappingSameClassOnly) {
   std::vector<Detection> in{
-      det(0, 0, 2, 2, 0.6f),        // IoU 4 / 4.4 with the best: suppressed
-      det(0, 0, 2, 2.2f, 0.9f),     // best
-      det(1, 1, 3, 3, 0.8f),        // IoU 1 / 7.4 with the best: kept
-      det(0, 0, 2, 2, 0.7f, 1),     // other class: kept
-      det(5, 5, 6, 6, 0.2f),        // below the score threshold
+      det(0, 0, 2, 2, 0.6f),     // IoU 4 / 4.4 with the best: suppressed
+      det(0, 0, 2, 2.2f, 0.9f),  // best
+      det(1, 1, 3, 3, 0.8f),     // IoU 1 / 7.4 with the best: kept
+      det(0, 0, 2, 2, 0.7f, 1),  // other class: kept
+      det(5, 5, 6, 6, 0.2f),     // below the score threshold
   };
   const auto out = non_max_suppression(in, 0.3f, 0.5f);
   ASSERT_EQ(out.size(), 3u);
@@ -64,10 +64,10 @@ TEST(NMS, KeepsBestOfOverlappingSameClassOnly) {
 TEST(Matching, GreedyByScoreOneClaimPerGroundTruth) {
   const std::vector<Detection> gt{det(0, 0, 1, 1, 1), det(2, 0, 3, 1, 1), det(0, 0, 1, 1, 1, 1)};
   const std::vector<Detection> pred{
-      det(0, 0, 1, 1, 0.5f),        // IoU 1 with gt 0, but the 0.9 one claims it first
-      det(0, 0, 1, 0.8f, 0.9f),     // IoU 0.8 with gt 0: tp
-      det(2, 0, 3, 0.4f, 0.7f),     // IoU 0.4 with gt 1: fp, best IoU 0.4 recorded
-      det(0, 0, 1, 1, 0.8f, 1),     // other class: ignored for class 0
+      det(0, 0, 1, 1, 0.5f),     // IoU 1 with gt 0, but the 0.9 one claims it first
+      det(0, 0, 1, 0.8f, 0.9f),  // IoU 0.8 with gt 0: tp
+      det(2, 0, 3, 0.4f, 0.7f),  // IoU 0.4 with gt 1: fp, best IoU 0.4 recorded
+      det(0, 0, 1, 1, 0.8f, 1),  // other class: ignored for class 0
   };
   const auto m = match_detections(pred, gt, 0);
   ASSERT_EQ(m.size(), 3u);
@@ -152,7 +152,7 @@ TEST(DetectionMetrics, TpMaskWhenPresentIoURuleForTriples) {
   ASSERT_EQ(map_mask.size(), 10u);
   EXPECT_NEAR(map_mask[0].get<double>(), kCrowdedAp50, 1e-9);
   EXPECT_NEAR(map_triples[0].get<double>(), kCrowdedAp50, 1e-9);
-  EXPECT_NEAR(map_mask[5].get<double>(), kCrowdedAp75PerThreshold, 1e-9);   // IoU 0.75
+  EXPECT_NEAR(map_mask[5].get<double>(), kCrowdedAp75PerThreshold, 1e-9);  // IoU 0.75
   EXPECT_NEAR(map_triples[5].get<double>(), kCrowdedAp75MatchedOnce, 1e-9);
   const double per_threshold = (3 * kCrowdedAp50 + 5 * kCrowdedAp75PerThreshold + kCrowdedAp75MatchedOnce) / 10;
   const double matched_once = (3 * kCrowdedAp50 + 6 * kCrowdedAp75MatchedOnce) / 10;

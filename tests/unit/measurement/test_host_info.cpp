@@ -16,9 +16,8 @@ namespace {
 
 TEST(HostInfo, HasEveryKey) {
   const nlohmann::json ctx = kenning::host_context();
-  for (const char* key : {"cpu_model", "logical_cores", "memory_total_bytes", "os", "kernel",
-                          "hostname", "compiler", "build_type", "git_sha", "kenning_version",
-                          "date", "cpu_scaling_governor", "load_average"}) {
+  for (const char* key : {"cpu_model", "logical_cores", "memory_total_bytes", "os", "kernel", "hostname", "compiler",
+                          "build_type", "git_sha", "kenning_version", "date", "cpu_scaling_governor", "load_average"}) {
     EXPECT_TRUE(ctx.contains(key)) << key;
   }
   EXPECT_NO_THROW((void)ctx.dump());
@@ -38,8 +37,8 @@ TEST(HostInfo, CoresAndMemoryMatchTheSystem) {
 
 TEST(HostInfo, StringsAreFilledIn) {
   const nlohmann::json ctx = kenning::host_context();
-  for (const char* key : {"cpu_model", "os", "kernel", "hostname", "compiler", "build_type",
-                          "git_sha", "kenning_version", "cpu_scaling_governor"}) {
+  for (const char* key : {"cpu_model", "os", "kernel", "hostname", "compiler", "build_type", "git_sha",
+                          "kenning_version", "cpu_scaling_governor"}) {
     ASSERT_TRUE(ctx[key].is_string()) << key;
     EXPECT_FALSE(ctx[key].get<std::string>().empty()) << key;
   }

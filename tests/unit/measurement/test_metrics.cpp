@@ -34,8 +34,7 @@ TEST(Metrics, AccumulateBuildsConfusionMatrixActualByPredicted) {
   EXPECT_EQ(top5, 6);
 
   // A second batch adds to the same counts.
-  accumulate_classification(std::vector<float>{.1f, .2f, .7f}, std::vector<std::int64_t>{2}, 3,
-                            matrix, top5);
+  accumulate_classification(std::vector<float>{.1f, .2f, .7f}, std::vector<std::int64_t>{2}, 3, matrix, top5);
   EXPECT_EQ(matrix[2][2], 1);
   EXPECT_EQ(top5, 7);
 }
@@ -121,8 +120,7 @@ TEST(Metrics, TiesBreakTowardsLowerClassIndex) {
 
   ConfusionMatrix matrix;
   std::int64_t top5 = 0;
-  accumulate_classification(std::vector<float>{.3f, .5f, .5f}, std::vector<std::int64_t>{2}, 3,
-                            matrix, top5);
+  accumulate_classification(std::vector<float>{.3f, .5f, .5f}, std::vector<std::int64_t>{2}, 3, matrix, top5);
   EXPECT_EQ(matrix[2][1], 1);
 }
 
@@ -130,8 +128,7 @@ TEST(Metrics, NanScoresRankLast) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   ConfusionMatrix matrix;
   std::int64_t top5 = 0;
-  accumulate_classification(std::vector<float>{nan, .1f, .2f}, std::vector<std::int64_t>{0}, 3,
-                            matrix, top5);
+  accumulate_classification(std::vector<float>{nan, .1f, .2f}, std::vector<std::int64_t>{0}, 3, matrix, top5);
   EXPECT_EQ(matrix[0][2], 1);
 }
 
@@ -169,20 +166,17 @@ TEST(Metrics, RejectsBadInputWithoutTouchingCounts) {
   EXPECT_NE(msg.find("9 values, got 6"), std::string::npos) << msg;
 
   msg = config_error_of([&] {
-    accumulate_classification(std::vector<float>{.1f, .2f, .3f, .4f, .5f},
-                              std::vector<std::int64_t>{0, 1}, 3, matrix, top5);
+    accumulate_classification(std::vector<float>{.1f, .2f, .3f, .4f, .5f}, std::vector<std::int64_t>{0, 1}, 3, matrix,
+                              top5);
   });
   EXPECT_NE(msg.find("got 5"), std::string::npos) << msg;
 
   ConfusionMatrix wrong{{0, 0}, {0, 0}};
-  msg = config_error_of([&] {
-    accumulate_classification(two_rows, std::vector<std::int64_t>{0, 1}, 3, wrong, top5);
-  });
+  msg = config_error_of([&] { accumulate_classification(two_rows, std::vector<std::int64_t>{0, 1}, 3, wrong, top5); });
   EXPECT_NE(msg.find("expected 3 rows"), std::string::npos) << msg;
 
-  EXPECT_THROW(
-      accumulate_classification(std::vector<float>{}, std::vector<std::int64_t>{}, 0, matrix, top5),
-      ConfigError);
+  EXPECT_THROW(accumulate_classification(std::vector<float>{}, std::vector<std::int64_t>{}, 0, matrix, top5),
+               ConfigError);
   EXPECT_EQ(matrix, before);
   EXPECT_EQ(top5, 3);
 

@@ -103,8 +103,7 @@ TEST(ResourceSampler, AppendsToExistingListsAndCanBeRestarted) {
   std::this_thread::sleep_for(30ms);
   sampler.stop_into(m);
   EXPECT_GT(m.at("session_utilization_timestamp").size(), first);
-  EXPECT_EQ(m.at("session_utilization_cpus_percent").size(),
-            m.at("session_utilization_timestamp").size());
+  EXPECT_EQ(m.at("session_utilization_cpus_percent").size(), m.at("session_utilization_timestamp").size());
 }
 
 TEST(ResourceSampler, DestructorStopsARunningSamplerPromptly) {

@@ -28,7 +28,6 @@ using testing::TempDir;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
 PyTorchFashionMNISTCNN::Params params_for(const fs::path& model) {
   return PyTorchFashionMNISTCNN::schema().parse({{"model_path", model.string()}}, "test.json: model_wrapper");
 }
@@ -67,9 +66,7 @@ class FakeDataset : public Dataset {
     return b;
   }
   std::size_t inference_batch_size() const override { return 1; }
-  std::vector<std::string> class_names() const override {
-    return std::vector<std::string>(classes_, "c");
-  }
+  std::vector<std::string> class_names() const override { return std::vector<std::string>(classes_, "c"); }
   std::vector<TensorSpec> sample_spec() const override { return {}; }
   void evaluate(std::span<const Tensor>, const Batch&, Measurements&) const override {}
 
@@ -80,16 +77,15 @@ class FakeDataset : public Dataset {
 };
 
 TEST(FashionMNISTCNNParams, MissingModelPathIsConfigErrorNamingIt) {
-  const std::string msg = error_of<ConfigError>(
-      [] { PyTorchFashionMNISTCNN::schema().parse(json::object(), "s.json: model_wrapper"); });
+  const std::string msg =
+      error_of<ConfigError>([] { PyTorchFashionMNISTCNN::schema().parse(json::object(), "s.json: model_wrapper"); });
   EXPECT_HAS(msg, "model_path");
   EXPECT_HAS(msg, "s.json: model_wrapper");
 }
 
 TEST(FashionMNISTCNNParams, ZeroLearningRateIsRejected) {
   const std::string msg = error_of<ConfigError>([] {
-    PyTorchFashionMNISTCNN::schema().parse({{"model_path", "m.onnx"}, {"learning_rate", 0.0}},
-                                           "s.json: model_wrapper");
+    PyTorchFashionMNISTCNN::schema().parse({{"model_path", "m.onnx"}, {"learning_rate", 0.0}}, "s.json: model_wrapper");
   });
   EXPECT_HAS(msg, "learning_rate");
   // Direct construction (not through the schema) is guarded too.
@@ -240,14 +236,18 @@ TEST(FashionMNISTCNN, PreprocessReturnsTheCheckedInput) {
 
 TEST(FashionMNISTCNN, PreprocessRejectsWrongShapeAndDtype) {
   PyTorchFashionMNISTCNN w(params_for("cnn.onnx"));
-  const std::string shape_msg =
-      error_of<ConfigError>([&] { w.preprocess(batch_of(random_tensor({3, 28, 28}, 1, 0.f, 1.f))); });
+  const std::string shape_msg = error_of<ConfigError>([&] {
+    w.preprocess(batch_of(random_tensor({3, 28, 28}, 1, 0.f, 1.f)));
+  });
   EXPECT_HAS(shape_msg, "preprocess");
   EXPECT_HAS(shape_msg, "[3, 28, 28]");
-  EXPECT_HAS(error_of<ConfigError>(
-                 [&] { w.preprocess(batch_of(random_tensor({2, 1, 28, 27}, 1, 0.f, 1.f))); }),
+  EXPECT_HAS(error_of<ConfigError>([&] {
+               w.preprocess(batch_of(random_tensor({2, 1, 28, 27}, 1, 0.f, 1.f)));
+             }),
              "[2, 1, 28, 27]");
-  EXPECT_HAS(error_of<ConfigError>([&] { w.preprocess(batch_of(Tensor(DType::UInt8, {2, 1, 28, 28}))); }),
+  EXPECT_HAS(error_of<ConfigError>([&] {
+               w.preprocess(batch_of(Tensor(DType::UInt8, {2, 1, 28, 28})));
+             }),
              "preprocess");
   EXPECT_HAS(error_of<ConfigError>([&] { w.preprocess(Batch{}); }), "1 input tensor");
 }
@@ -311,8 +311,7 @@ TEST(FashionMNISTCNNRegistry, CreatedByShortAndDottedName) {
   const ClassInfo& info = r.find("kenning.modelwrappers.fashion_mnist_cnn.PyTorchFashionMNISTCNN");
   EXPECT_EQ(info.name, "PyTorchFashionMNISTCNN");
   EXPECT_TRUE(info.available);
-  auto w = r.create("PyTorchFashionMNISTCNN", {{"model_path", "m.onnx"}, {"num_epochs", 3}},
-                    "s.json: model_wrapper");
+  auto w = r.create("PyTorchFashionMNISTCNN", {{"model_path", "m.onnx"}, {"num_epochs", 3}}, "s.json: model_wrapper");
   EXPECT_EQ(w->type_name(), "PyTorchFashionMNISTCNN");
   EXPECT_EQ(w->parameters()["num_epochs"], 3);
   EXPECT_EQ(w->parameters()["batch_size"], 64);

@@ -25,11 +25,14 @@ TEST(NetWrapperParams, SchemaFillsDefaultsAndRejectsBadValues) {
   const auto r = PyTorchResNet::schema().parse({{"model_path", "m.onnx"}}, "s.json");
   EXPECT_EQ(r.depth, 18);
   EXPECT_EQ(r.base_width, 64);
-  EXPECT_HAS(error_of<ConfigError>([] { PyTorchResNet::schema().parse(json::object(), "s.json: mw"); }),
-             "model_path");
-  for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
-           {"width_mult", 0.0}, {"input_size", 16}, {"num_classes", 0}, {"opset", 8},
-           {"opset", 18}, {"batch_size", -1}, {"num_threads", -1}}) {
+  EXPECT_HAS(error_of<ConfigError>([] { PyTorchResNet::schema().parse(json::object(), "s.json: mw"); }), "model_path");
+  for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{{"width_mult", 0.0},
+                                                                            {"input_size", 16},
+                                                                            {"num_classes", 0},
+                                                                            {"opset", 8},
+                                                                            {"opset", 18},
+                                                                            {"batch_size", -1},
+                                                                            {"num_threads", -1}}) {
     const std::string msg = error_of<ConfigError>([&] {
       PyTorchMobileNetV2::schema().parse({{"model_path", "m.onnx"}, {key, value}}, "s.json");
     });
@@ -90,8 +93,7 @@ TEST(ModelWrapperBase, TorchScriptExportIsNotSupportedByDefault) {
   EXPECT_EQ(error_of<NotSupported>([&] { w.save_to_torchscript("m.ts"); }),
             "this model wrapper cannot export to TorchScript");
   w.set_configuration("BareWrapper", json::object());
-  EXPECT_EQ(error_of<NotSupported>([&] { w.save_to_torchscript("m.ts"); }),
-            "BareWrapper cannot export to TorchScript");
+  EXPECT_EQ(error_of<NotSupported>([&] { w.save_to_torchscript("m.ts"); }), "BareWrapper cannot export to TorchScript");
 }
 
 }  // namespace

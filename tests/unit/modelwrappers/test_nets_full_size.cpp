@@ -43,8 +43,7 @@ TEST(NetWrappersFullSize, ResNet18At224) {
   p.model_path = dir.path() / "r.onnx";
   PyTorchResNet w(p);
   const GraphFlops flops = count_onnx_flops(dir.path() / "r.onnx", 1);
-  std::cout << "resnet18 224: " << flops.total / 1e6 << " MFLOPs, " << net_param_count(w.graph())
-            << " parameters\n";
+  std::cout << "resnet18 224: " << flops.total / 1e6 << " MFLOPs, " << net_param_count(w.graph()) << " parameters\n";
   const Tensor x = random_input(1, 224, 1);
   const std::vector<float> want = run_native(w, x);
   w.save_to_torchscript(dir.path() / "r.ts");

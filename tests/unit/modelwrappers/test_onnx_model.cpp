@@ -123,9 +123,11 @@ TEST(ONNXModel, RegisteredUnderClassAndModuleNames) {
   EXPECT_EQ(reg.model_wrappers.find("kenning.modelwrappers.onnx_model.ONNXModel").name, "ONNXModel");
   EXPECT_EQ(reg.datasets.find("random_tensors").name, "RandomTensorDataset");
   EXPECT_EQ(reg.runtimes.find("onnx_exec").name, "ONNXExecRuntime");
-  const auto w = reg.model_wrappers.create("onnx_model", {{"model_path", kProjectModel.string()}}, "s.json: model_wrapper");
+  const auto w =
+      reg.model_wrappers.create("onnx_model", {{"model_path", kProjectModel.string()}}, "s.json: model_wrapper");
   EXPECT_EQ(w->type_name(), "ONNXModel");
-  const auto msg = error_of<ConfigError>([&] { reg.model_wrappers.create("onnx_model", json::object(), "s.json: model_wrapper"); });
+  const auto msg =
+      error_of<ConfigError>([&] { reg.model_wrappers.create("onnx_model", json::object(), "s.json: model_wrapper"); });
   EXPECT_HAS(msg, "model_path");
 }
 
@@ -179,8 +181,8 @@ TEST(ONNXImageClassifier, NchwGrayscaleSoftmaxAndLabels) {
   gray.data<float>()[28 * 28 + 1] = 1.0f;
   const auto out = clf.preprocess(batch_of(std::move(gray)));
   EXPECT_EQ(out[0].shape(), (Shape{2, 1, 28, 28}));
-  EXPECT_FLOAT_EQ(out[0].data<float>()[0], -2.0f);              // (0 - 0.5) / 0.25
-  EXPECT_FLOAT_EQ(out[0].data<float>()[28 * 28 + 1], 2.0f);     // (1 - 0.5) / 0.25
+  EXPECT_FLOAT_EQ(out[0].data<float>()[0], -2.0f);           // (0 - 0.5) / 0.25
+  EXPECT_FLOAT_EQ(out[0].data<float>()[28 * 28 + 1], 2.0f);  // (1 - 0.5) / 0.25
 
   std::vector<Tensor> logits;
   logits.push_back(Tensor(DType::Float32, {1, 10}));
@@ -241,8 +243,9 @@ TEST(ONNXImageClassifier, BadParametersNameTheKeyOrFile) {
 
   // The schema refuses an unknown layout before construction, naming the key.
   msg = error_of<ConfigError>([&] {
-    registries().model_wrappers.create(
-        "ONNXImageClassifier", {{"model_path", kProjectModel.string()}, {"input_layout", "HWC"}}, "s.json: model_wrapper");
+    registries().model_wrappers.create("ONNXImageClassifier",
+                                       {{"model_path", kProjectModel.string()}, {"input_layout", "HWC"}},
+                                       "s.json: model_wrapper");
   });
   EXPECT_HAS(msg, "s.json: model_wrapper.parameters.input_layout");
   EXPECT_HAS(msg, "NCHW");

@@ -18,8 +18,8 @@ TEST(SSDAnchors, BlazeFaceLayout) {
   ASSERT_EQ(a.size(), 512u + 384u);
   EXPECT_FLOAT_EQ(a[0].cx, 0.5f / 16);
   EXPECT_FLOAT_EQ(a[0].cy, 0.5f / 16);
-  EXPECT_FLOAT_EQ(a[1].cx, a[0].cx);  // two anchors per cell
-  EXPECT_FLOAT_EQ(a[2].cx, 1.5f / 16);  // next cell in the row
+  EXPECT_FLOAT_EQ(a[1].cx, a[0].cx);     // two anchors per cell
+  EXPECT_FLOAT_EQ(a[2].cx, 1.5f / 16);   // next cell in the row
   EXPECT_FLOAT_EQ(a[32].cy, 1.5f / 16);  // second row: 16 cells x 2 anchors later
   EXPECT_FLOAT_EQ(a[512].cx, 0.5f / 8);  // second layer
   EXPECT_FLOAT_EQ(a[895].cx, 7.5f / 8);

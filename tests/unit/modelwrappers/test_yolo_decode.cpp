@@ -22,13 +22,13 @@ std::vector<float> one_object_map() {
   }
   const std::size_t a = 1, c = 2;  // row 1, col 0
   auto set = [&](std::size_t k, float v) { m[(a * fields + k) * cells + c] = v; };
-  set(0, 0.0f);             // sigmoid 0.5: centre of the cell
+  set(0, 0.0f);  // sigmoid 0.5: centre of the cell
   set(1, 0.0f);
-  set(2, std::log(2.0f));   // twice the anchor width
+  set(2, std::log(2.0f));  // twice the anchor width
   set(3, 0.0f);
-  set(4, 10.0f);            // objectness ~1
-  set(5, -2.0f);            // class 0
-  set(6, 3.0f);             // class 1 wins
+  set(4, 10.0f);  // objectness ~1
+  set(5, -2.0f);  // class 0
+  set(6, 3.0f);   // class 1 wins
   return m;
 }
 

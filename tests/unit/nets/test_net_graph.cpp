@@ -18,10 +18,16 @@ namespace {
 
 using testing::error_of;
 
-NetNode conv(std::string name, std::string in, std::int64_t cin, std::int64_t cout,
-             std::int64_t k = 1, std::int64_t groups = 1) {
-  return {.op = NetOp::Conv2d, .name = std::move(name), .inputs = {std::move(in)}, .in = cin,
-          .out = cout, .kernel = k, .padding = (k - 1) / 2, .groups = groups};
+NetNode conv(std::string name, std::string in, std::int64_t cin, std::int64_t cout, std::int64_t k = 1,
+             std::int64_t groups = 1) {
+  return {.op = NetOp::Conv2d,
+          .name = std::move(name),
+          .inputs = {std::move(in)},
+          .in = cin,
+          .out = cout,
+          .kernel = k,
+          .padding = (k - 1) / 2,
+          .groups = groups};
 }
 
 NetNode unary(NetOp op, std::string name, std::string in) {
@@ -99,9 +105,9 @@ TEST(NetZoo, FashionMNISTCNNKeepsItsLayersAndStateDictNames) {
   EXPECT_DOUBLE_EQ(g.nodes[9].dropout, 0.3);
   std::vector<std::string> names;
   for (const NetParamDecl& d : net_param_decls(g)) names.push_back(d.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"layers.0.weight", "layers.0.bias", "layers.3.weight", "layers.3.bias",
-                                             "layers.7.weight", "layers.7.bias", "layers.10.weight",
-                                             "layers.10.bias"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"layers.0.weight", "layers.0.bias", "layers.3.weight", "layers.3.bias",
+                                      "layers.7.weight", "layers.7.bias", "layers.10.weight", "layers.10.bias"}));
   // 32*9+32 + 64*32*9+64 + 3136*128+128 + 128*10+10.
   EXPECT_EQ(net_param_count(g), 421642);
 }
@@ -219,8 +225,8 @@ TEST(NetFold, FoldedConvComputesConvThenBatchNorm) {
   for (std::size_t c = 0; c < 3; ++c) {
     const auto& w = p.at("c.weight").values;
     const double conv = w[c * 2] * x[0] + w[c * 2 + 1] * x[1];
-    const double bn = (conv - p.at("bn.running_mean").values[c]) /
-                          std::sqrt(p.at("bn.running_var").values[c] + 1e-5) * p.at("bn.weight").values[c] +
+    const double bn = (conv - p.at("bn.running_mean").values[c]) / std::sqrt(p.at("bn.running_var").values[c] + 1e-5) *
+                          p.at("bn.weight").values[c] +
                       p.at("bn.bias").values[c];
     const auto& fw = f.params.at("c.weight").values;
     const double folded = fw[c * 2] * x[0] + fw[c * 2 + 1] * x[1] + f.params.at("c.bias").values[c];

@@ -43,10 +43,10 @@ TEST(OnnxFlops, GroupedConvMatMulAndConvTranspose) {
   b.save(path);
 
   const GraphFlops f = count_onnx_flops(path, 2);
-  const double conv = 2.0 * 8 * 8 * 8 * (2 * 3 * 3);      // outputs x (C_in/group * k*k), per sample
-  const double matmul = 2.0 * 8 * 8 * 5 * 8;              // outputs x K
-  const double convt = 2.0 * 5 * 8 * 8 * (3 * 2 * 2);     // inputs x (C_out * k*k)
-  EXPECT_DOUBLE_EQ(f.by_op.at("Conv"), 2 * conv);  // batch 2
+  const double conv = 2.0 * 8 * 8 * 8 * (2 * 3 * 3);   // outputs x (C_in/group * k*k), per sample
+  const double matmul = 2.0 * 8 * 8 * 5 * 8;           // outputs x K
+  const double convt = 2.0 * 5 * 8 * 8 * (3 * 2 * 2);  // inputs x (C_out * k*k)
+  EXPECT_DOUBLE_EQ(f.by_op.at("Conv"), 2 * conv);      // batch 2
   EXPECT_DOUBLE_EQ(f.by_op.at("MatMul"), 2 * matmul);
   EXPECT_DOUBLE_EQ(f.by_op.at("ConvTranspose"), 2 * convt);
   EXPECT_FALSE(f.by_op.count("Transpose"));

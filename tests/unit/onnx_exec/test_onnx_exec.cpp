@@ -43,8 +43,10 @@ class OnnxExecTest : public ::testing::Test {
       tt->set_elem_type(onnx::TensorProto::FLOAT);
       for (std::int64_t d : dims) {
         auto* dim = tt->mutable_shape()->add_dim();
-        if (d < 0) dim->set_dim_param("N");
-        else dim->set_dim_value(d);
+        if (d < 0)
+          dim->set_dim_param("N");
+        else
+          dim->set_dim_value(d);
       }
     }
     return m;
@@ -86,7 +88,8 @@ class OnnxExecTest : public ::testing::Test {
 };
 
 // Runs `fn`, expects exception E whose message contains every needle.
-template <class E, class Fn> void expect_error(Fn fn, const std::vector<std::string>& needles) {
+template <class E, class Fn>
+void expect_error(Fn fn, const std::vector<std::string>& needles) {
   try {
     fn();
     ADD_FAILURE() << "no exception";
@@ -138,8 +141,7 @@ TEST_F(OnnxExecTest, MissingProducerNamesNodeAndTensor) {
 TEST_F(OnnxExecTest, UnsupportedOpNamesOpNodeAndOpset) {
   auto m = model();
   node(m, "NonMaxSuppression", "nms", {"x"}, {"y"});
-  expect_error<kenning::NotSupported>([&] { Executor::load(save(m)); },
-                                      {"NonMaxSuppression", "'nms'", "opset 13"});
+  expect_error<kenning::NotSupported>([&] { Executor::load(save(m)); }, {"NonMaxSuppression", "'nms'", "opset 13"});
 }
 
 TEST_F(OnnxExecTest, UnsupportedAttributeIsRefusedAtLoad) {
@@ -202,8 +204,7 @@ TEST_F(OnnxExecTest, InputShapeAndDtypeAreChecked) {
   node(m, "Relu", "r", {"x"}, {"y"});
   const Executor e = Executor::load(save(m));
   EXPECT_EQ(e.run({at::ones({5, 3})})[0].size(0), 5);  // symbolic batch
-  expect_error<kenning::ConfigError>([&] { e.run({at::ones({1, 4})}); },
-                                     {"input 'x'", "[1, 4]", "[?, 3]"});
+  expect_error<kenning::ConfigError>([&] { e.run({at::ones({1, 4})}); }, {"input 'x'", "[1, 4]", "[?, 3]"});
   expect_error<kenning::ConfigError>([&] { e.run({at::ones({1, 3}, at::kLong)}); }, {"input 'x'"});
   expect_error<kenning::ConfigError>([&] { e.run({}); }, {"expected 1 inputs"});
 }
@@ -239,8 +240,7 @@ TEST_F(OnnxExecTest, ClipBoundsMoveFromAttributesToInputsAtOpset11) {
   hi->set_name("hi");
   hi->set_data_type(onnx::TensorProto::FLOAT);
   hi->add_float_data(1.f);
-  EXPECT_EQ(values(Executor::load(save(m11, "model/c11.onnx")).run({x})[0]),
-            std::vector<float>({-1, 0.5f, 1}));
+  EXPECT_EQ(values(Executor::load(save(m11, "model/c11.onnx")).run({x})[0]), std::vector<float>({-1, 0.5f, 1}));
 }
 
 TEST_F(OnnxExecTest, SoftmaxAxisSemanticsChangeAtOpset13) {

@@ -39,9 +39,9 @@ TEST(OnnxExecArena, SteadyStateRunsReplayThePlanAndMatchHeapRuns) {
   }
   const ArenaStats stats = planned.arena_stats();
   EXPECT_EQ(stats.runs, 6u);
-  EXPECT_EQ(stats.recordings, 1u);       // run 0 warms up, run 1 records
-  EXPECT_EQ(stats.replayed_runs, 4u);    // runs 2..5 replay
-  EXPECT_GT(stats.planned_blocks, 4u);   // at least the conv/pool/gemm outputs
+  EXPECT_EQ(stats.recordings, 1u);      // run 0 warms up, run 1 records
+  EXPECT_EQ(stats.replayed_runs, 4u);   // runs 2..5 replay
+  EXPECT_GT(stats.planned_blocks, 4u);  // at least the conv/pool/gemm outputs
   EXPECT_GT(stats.arena_bytes, 0u);
   // Blocks alive at once share nothing, the others share bytes: the plan is
   // smaller than all blocks laid end to end.

@@ -37,8 +37,7 @@ std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix) {
 // Empty when equal, else what differs.
 std::string compare(const at::Tensor& got, const at::Tensor& want) {
   if (got.scalar_type() != want.scalar_type()) {
-    return std::string("dtype ") + c10::toString(got.scalar_type()) + " vs " +
-           c10::toString(want.scalar_type());
+    return std::string("dtype ") + c10::toString(got.scalar_type()) + " vs " + c10::toString(want.scalar_type());
   }
   if (got.sizes() != want.sizes()) {
     std::ostringstream s;
@@ -66,7 +65,9 @@ TEST(OnnxExecConformance, NodeTestsOfSupportedOpsPass) {
   }
   std::sort(dirs.begin(), dirs.end());
 
-  struct Tally { int passed = 0, total = 0, refused = 0; };
+  struct Tally {
+    int passed = 0, total = 0, refused = 0;
+  };
   std::map<std::string, Tally> table;
   std::vector<std::string> failures, refused;
   int out_of_opset = 0;
@@ -81,8 +82,7 @@ TEST(OnnxExecConformance, NodeTestsOfSupportedOpsPass) {
     std::set<std::string> ops;
     bool ours = true;
     for (const auto& node : model.graph().node()) {
-      ours = ours && (node.domain().empty() || node.domain() == "ai.onnx") &&
-             is_supported_op(node.op_type());
+      ours = ours && (node.domain().empty() || node.domain() == "ai.onnx") && is_supported_op(node.op_type());
       ops.insert(node.op_type());
     }
     if (!ours || ops.empty()) continue;
@@ -110,8 +110,10 @@ TEST(OnnxExecConformance, NodeTestsOfSupportedOpsPass) {
         why = compare(outputs[i], load_tensor_file(expected[i]));
         if (!why.empty()) why = "output " + std::to_string(i) + ": " + why;
       }
-      if (why.empty()) ++tally.passed;
-      else failures.push_back(name + ": " + why);
+      if (why.empty())
+        ++tally.passed;
+      else
+        failures.push_back(name + ": " + why);
     } catch (const kenning::NotSupported& e) {
       // Refusals at load are allowed (never a wrong answer), listed below.
       ++tally.refused;
@@ -130,9 +132,8 @@ TEST(OnnxExecConformance, NodeTestsOfSupportedOpsPass) {
     passed += t.passed;
     total += t.total;
   }
-  std::printf("total: %d/%d passed, %zu refused at load (NotSupported), %d outside opsets %lld..%lld\n",
-              passed, total, refused.size(), out_of_opset, static_cast<long long>(kMinOpset),
-              static_cast<long long>(kMaxOpset));
+  std::printf("total: %d/%d passed, %zu refused at load (NotSupported), %d outside opsets %lld..%lld\n", passed, total,
+              refused.size(), out_of_opset, static_cast<long long>(kMinOpset), static_cast<long long>(kMaxOpset));
   for (const auto& r : refused) std::printf("refused: %s\n", r.c_str());
   for (const auto& f : failures) ADD_FAILURE() << f;
   EXPECT_GT(total, 100);

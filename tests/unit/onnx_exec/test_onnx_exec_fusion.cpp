@@ -118,7 +118,7 @@ TEST_F(FusionTest, CastsOfConstantsAreDoneAtLoad) {
   OnnxGraphBuilder g("cast_weights", 13);
   g.add_input("x", DType::Float32, {1, 3, 6, 6});
   g.add_initializer("w", values_of(w), {4, 3, 3, 3});
-  g.add_node("Cast", {"w"}, {"w16"}, {{"to", std::int64_t{10}}});  // FLOAT16
+  g.add_node("Cast", {"w"}, {"w16"}, {{"to", std::int64_t{10}}});   // FLOAT16
   g.add_node("Cast", {"w16"}, {"w32"}, {{"to", std::int64_t{1}}});  // FLOAT
   g.add_node("Conv", {"x", "w32"}, {"y"});
   g.add_output("y", DType::Float32, {1, 4, 4, 4});

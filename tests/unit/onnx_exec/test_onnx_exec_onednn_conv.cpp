@@ -107,8 +107,7 @@ TEST_F(DirectConvTest, MatchesAtenConv2d) {
       const at::Tensor want = reference(c, x, w, b);
       const std::string what = c.name + " batch " + std::to_string(batch);
       expect_close(run_direct_conv(*conv, x, w, b), want, what + " NCHW input");
-      const at::Tensor y =
-          run_direct_conv(*conv, x.contiguous(at::MemoryFormat::ChannelsLast), w, b);
+      const at::Tensor y = run_direct_conv(*conv, x.contiguous(at::MemoryFormat::ChannelsLast), w, b);
       expect_close(y, want, what + " NHWC input");
       EXPECT_TRUE(y.is_contiguous(at::MemoryFormat::ChannelsLast)) << what;
       if (c.act != Act::None) {
@@ -253,8 +252,7 @@ TEST_F(DirectConvExecutorTest, GemmWithConstantWeight) {
     OnnxGraphBuilder g("gemm", 13);
     g.add_input("a", DType::Float32, {-1, 7});
     const at::Tensor bb = (trans_b ? b : b.t()).contiguous();
-    g.add_initializer("b", std::span<const float>(bb.data_ptr<float>(), bb.numel()),
-                      {bb.size(0), bb.size(1)});
+    g.add_initializer("b", std::span<const float>(bb.data_ptr<float>(), bb.numel()), {bb.size(0), bb.size(1)});
     g.add_initializer("c", std::span<const float>(c.data_ptr<float>(), c.numel()), {5});
     g.add_node("Gemm", {"a", "b", "c"}, {"y"}, {{"transB", std::int64_t{trans_b}}, {"alpha", alpha}});
     g.add_output("y", DType::Float32, {-1, 5});
@@ -265,8 +263,7 @@ TEST_F(DirectConvExecutorTest, GemmWithConstantWeight) {
       const at::Tensor a = at::randn({m, 7});
       const at::Tensor want = at::addmm(c, a, b.t(), 1.0, alpha);
       expect_close(e.run({a})[0], want,
-                   "transB " + std::to_string(trans_b) + " alpha " + std::to_string(alpha) + " M " +
-                       std::to_string(m));
+                   "transB " + std::to_string(trans_b) + " alpha " + std::to_string(alpha) + " M " + std::to_string(m));
     }
   }
 }

@@ -149,8 +149,7 @@ TEST_P(QdqNet, FusesEveryQuantizedOpAndMatchesTheReference) {
   const at::Tensor y_ref = reference.run({x})[0];
   ASSERT_EQ(y.sizes(), (at::IntArrayRef{c.batch, 10}));
   const Diff d = steps_apart(y, y_ref, output_scale(qdq, "y"));
-  std::printf("fused vs op by op: %.1f%% of the outputs differ, by at most %g steps\n", d.share_off * 100,
-              d.max_steps);
+  std::printf("fused vs op by op: %.1f%% of the outputs differ, by at most %g steps\n", d.share_off * 100, d.max_steps);
   EXPECT_LE(d.max_steps, 1) << "off in " << d.share_off * 100 << "% of the elements";
   EXPECT_LE(d.share_off, 0.05);
   // A second run (cached primitives) gives the same result.
@@ -159,14 +158,13 @@ TEST_P(QdqNet, FusesEveryQuantizedOpAndMatchesTheReference) {
 
 std::string net_name(const ::testing::TestParamInfo<NetCase>& info) {
   const NetCase& c = info.param;
-  return std::string(c.per_channel ? "per_channel" : "per_tensor") + (c.int8_activations ? "_s8" : "_u8") +
-         "_batch" + std::to_string(c.batch);
+  return std::string(c.per_channel ? "per_channel" : "per_tensor") + (c.int8_activations ? "_s8" : "_u8") + "_batch" +
+         std::to_string(c.batch);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, QdqNet,
-                         ::testing::Values(NetCase{true, false, 1}, NetCase{true, false, 5},
-                                           NetCase{false, false, 1}, NetCase{false, false, 5},
-                                           NetCase{true, true, 1}, NetCase{true, true, 5},
+                         ::testing::Values(NetCase{true, false, 1}, NetCase{true, false, 5}, NetCase{false, false, 1},
+                                           NetCase{false, false, 5}, NetCase{true, true, 1}, NetCase{true, true, 5},
                                            NetCase{false, true, 1}, NetCase{false, true, 5}),
                          net_name);
 
@@ -323,8 +321,8 @@ TEST(OnnxExecQdq, ResidualBlockFusesTheAddAndKeepsThePool) {
   EXPECT_EQ(s.fused_adds, 1);
   EXPECT_EQ(s.quantized_passthroughs, 1);  // the Flatten
   const at::Tensor x = at::randn({3, 4, 8, 8});
-  const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
-                             output_scale(qdq, "y"));
+  const Diff d =
+      steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], output_scale(qdq, "y"));
   EXPECT_LE(d.max_steps, 1);
   EXPECT_LE(d.share_off, 0.05);
 }
@@ -340,7 +338,7 @@ TEST(OnnxExecQdq, FloatOutputGemmGetsConstantWeights) {
   const Executor fused = Executor::load(path);
   const QdqFusionStats& s = fused.qdq_fusion_stats();
   EXPECT_EQ(s.fused_convs, 2);
-  EXPECT_EQ(s.fused_gemms, 1);                       // the MatMul + Add stays float
+  EXPECT_EQ(s.fused_gemms, 1);                      // the MatMul + Add stays float
   EXPECT_EQ(s.folded_constant_dequantizations, 2);  // its weight and bias
   const at::Tensor x = at::rand({4, 3, 12, 12});
   EXPECT_TRUE(at::allclose(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], 1e-4, 1e-4));
@@ -415,8 +413,8 @@ TEST(OnnxExecQdq, RequantizationWithIdenticalParametersIsRemoved) {
     // With another input scale, the int32 bias no longer fits s_x * s_w: the Conv stays float.
     EXPECT_EQ(fused.qdq_fusion_stats().fused_convs, identical ? 1 : 0);
     const at::Tensor x = at::randn({2, 3, 9, 10});
-    const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
-                               output_scale(m, "y"));
+    const Diff d =
+        steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], output_scale(m, "y"));
     EXPECT_LE(d.max_steps, 1) << (identical ? "identical" : "different") << " parameters";
   }
 }
@@ -437,8 +435,8 @@ TEST(OnnxExecQdq, BiasWithoutZeroPointIsFused) {
   const Executor fused = Executor::load(path);
   EXPECT_EQ(fused.qdq_fusion_stats().fused_convs, 1);
   const at::Tensor x = at::randn({2, 3, 9, 10});
-  const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
-                             output_scale(m, "y"));
+  const Diff d =
+      steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], output_scale(m, "y"));
   EXPECT_LE(d.max_steps, 1);
 }
 
@@ -492,8 +490,8 @@ TEST(OnnxExecQdq, GemmWithUntransposedWeight) {
     EXPECT_EQ(fused.qdq_fusion_stats().fused_activations, 1);
     for (std::int64_t batch : {1, 9}) {
       const at::Tensor x = at::randn({batch, 24});
-      const Diff d = steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0],
-                                 output_scale(qdq, "y"));
+      const Diff d =
+          steps_apart(fused.run({x})[0], Executor::load(path, {.fusion = false}).run({x})[0], output_scale(qdq, "y"));
       EXPECT_LE(d.max_steps, 1) << (per_channel ? "per channel" : "per tensor") << ", batch " << batch;
     }
   }
@@ -522,8 +520,7 @@ TEST(OnnxExecQdq, WrongInputTypeIsRefusedByName) {
   TempDir dir;
   const fs::path path = save(conv_relu_qdq(), dir.path(), "typed");
   const Executor e = Executor::load(path);
-  const std::string msg =
-      error_of<ConfigError>([&] { e.run({at::zeros({1, 3, 9, 10}, at::kByte)}); });
+  const std::string msg = error_of<ConfigError>([&] { e.run({at::zeros({1, 3, 9, 10}, at::kByte)}); });
   EXPECT_HAS(msg, "input 'x' must be Float");
   EXPECT_HAS(msg, "Byte");
 }

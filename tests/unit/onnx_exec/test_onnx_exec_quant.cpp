@@ -30,16 +30,19 @@ std::vector<at::Tensor> run(OnnxGraphBuilder& g, const TempDir& dir, const std::
   return Executor::load(path).run(inputs);
 }
 
-template <class T> std::vector<T> values_of(const at::Tensor& t) {
+template <class T>
+std::vector<T> values_of(const at::Tensor& t) {
   const at::Tensor c = t.contiguous();
   return {c.data_ptr<T>(), c.data_ptr<T>() + c.numel()};
 }
 
-template <class T> at::Tensor tensor_of(const std::vector<T>& v, const std::vector<std::int64_t>& shape) {
+template <class T>
+at::Tensor tensor_of(const std::vector<T>& v, const std::vector<std::int64_t>& shape) {
   return at::tensor(at::ArrayRef<T>(v), at::CppTypeToScalarType<T>::value).reshape(shape);
 }
 
-template <class T> std::vector<T> random_ints(std::size_t n, int lo, int hi, unsigned seed) {
+template <class T>
+std::vector<T> random_ints(std::size_t n, int lo, int hi, unsigned seed) {
   std::mt19937 gen(seed);
   std::uniform_int_distribution<int> dist(lo, hi);
   std::vector<T> v(n);
@@ -133,8 +136,10 @@ void check_qlinear_conv(const QConvCase& p) {
   OnnxAttributes attrs = {{"group", p.group},
                           {"strides", std::vector<std::int64_t>{p.stride, p.stride}},
                           {"dilations", std::vector<std::int64_t>{p.dilation, p.dilation}}};
-  if (p.auto_pad == "NOTSET") attrs.emplace_back("pads", p.pads);
-  else attrs.emplace_back("auto_pad", p.auto_pad);
+  if (p.auto_pad == "NOTSET")
+    attrs.emplace_back("pads", p.pads);
+  else
+    attrs.emplace_back("auto_pad", p.auto_pad);
   g.add_node("QLinearConv", {"x", "xs", "xzp", "w", "ws", "wzp", "ys", "yzp", "B"}, {"y"}, attrs);
   const std::int64_t span = (p.k - 1) * p.dilation + 1;
   const std::int64_t oh = (p.h + p.pads[0] + p.pads[2] - span) / p.stride + 1;
@@ -172,9 +177,7 @@ void check_qlinear_conv(const QConvCase& p) {
 
 }  // namespace
 
-TEST(OnnxExecQuant, QLinearConvPerChannelPadded) {
-  check_qlinear_conv({3, 4, 1, 6, 5, 3, 1, 1, {1, 1, 1, 1}});
-}
+TEST(OnnxExecQuant, QLinearConvPerChannelPadded) { check_qlinear_conv({3, 4, 1, 6, 5, 3, 1, 1, {1, 1, 1, 1}}); }
 
 TEST(OnnxExecQuant, QLinearConvGroupedStridedDilatedAsymmetricPads) {
   check_qlinear_conv({4, 6, 2, 9, 8, 3, 2, 2, {1, 2, 2, 0}});
@@ -246,8 +249,7 @@ TEST(OnnxExecResize, CropAndResizeWithScalesIsRefusedAtLoad) {
   g.add_initializer("roi", std::vector<float>{0, 0, 0, 0, 1, 1, 1, 1}, {8});
   g.add_initializer("scales", std::vector<float>{1, 1, 2, 2}, {4});
   g.add_node("Resize", {"x", "roi", "scales"}, {"y"},
-             {{"mode", std::string("linear")},
-              {"coordinate_transformation_mode", std::string("tf_crop_and_resize")}},
+             {{"mode", std::string("linear")}, {"coordinate_transformation_mode", std::string("tf_crop_and_resize")}},
              "crop");
   g.add_output("y", DType::Float32, {1, 1, 4, 4});
   const auto path = dir.path() / "crop.onnx";

@@ -351,8 +351,8 @@ TEST(QuantizeBySpec, RoundsHalfToEvenSaturatesAndRoundTrips) {
   auto q = quantize_by_spec(std::move(in), {spec});
   ASSERT_EQ(q[0].dtype(), DType::Int8);
   const auto v = q[0].data<std::int8_t>();
-  EXPECT_EQ(v[0], 1);    // 0.5 -> 0 (even), + 1
-  EXPECT_EQ(v[1], 3);    // 1.5 -> 2 (even), + 1
+  EXPECT_EQ(v[0], 1);  // 0.5 -> 0 (even), + 1
+  EXPECT_EQ(v[1], 3);  // 1.5 -> 2 (even), + 1
   EXPECT_EQ(v[2], -128);
   EXPECT_EQ(v[3], 127);
   EXPECT_EQ(v[4], 3);

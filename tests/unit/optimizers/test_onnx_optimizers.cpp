@@ -42,9 +42,7 @@ at::Tensor run_model(const fs::path& model, const at::Tensor& input) {
   return out.at(0);
 }
 
-double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 int node_count(const fs::path& model) { return load_onnx_model(model).graph().node_size(); }
 
@@ -60,9 +58,7 @@ void write_model(const onnx::ModelProto& m, const fs::path& path) {
   ASSERT_TRUE(m.SerializeToOstream(&out));
 }
 
-IOSpec spec_of(const fs::path& model) {
-  return fs::exists(io_spec_path(model)) ? load_io_spec(model) : IOSpec{};
-}
+IOSpec spec_of(const fs::path& model) { return fs::exists(io_spec_path(model)) ? load_io_spec(model) : IOSpec{}; }
 
 ONNXGraphOptimizer::Params graph_params(const fs::path& out) {
   ONNXGraphOptimizer::Params p;
@@ -167,8 +163,8 @@ TEST(ONNXGraphOptimizer, KeepsTheCnnOutputs) {
   EXPECT_EQ(opt.last_report().nodes_after, node_count(out));
   const auto x = cnn_input();
   EXPECT_LT(max_abs_diff(run_model(kCnn, x), run_model(out, x)), 1e-5);
-  std::cout << "fashion-mnist-cnn: " << opt.last_report().nodes_before << " -> "
-            << opt.last_report().nodes_after << " nodes\n";
+  std::cout << "fashion-mnist-cnn: " << opt.last_report().nodes_before << " -> " << opt.last_report().nodes_after
+            << " nodes\n";
 }
 
 TEST(ONNXGraphOptimizer, RemovesIdentityDropoutConstantsAndUnusedInitializers) {
@@ -260,16 +256,15 @@ TEST(ONNXGraphOptimizer, FoldsBatchNormIntoMobileNetV2Convolutions) {
   const TensorView view = input.view();
   const auto native = wrapper.run_inference(std::span<const TensorView>(&view, 1));
   ASSERT_EQ(native.size(), 1u);
-  const at::Tensor torch_ref =
-      at::from_blob(const_cast<std::byte*>(native[0].bytes().data()), {2, 10}).clone();
+  const at::Tensor torch_ref = at::from_blob(const_cast<std::byte*>(native[0].bytes().data()), {2, 10}).clone();
   const double torch_diff = max_abs_diff(torch_ref, got);
   EXPECT_LT(torch_diff, 1e-4 * std::max(1.0, ref.abs().max().item<double>()));
   std::cout << "mobilenet_v2: optimized (onnx_exec) vs libtorch on the original network, max abs "
-               "diff " << torch_diff << ", output magnitude " << ref.abs().max().item<double>()
-            << "\n";
-  std::cout << "mobilenet_v2 (64x64): " << opt.last_report().nodes_before << " -> "
-            << opt.last_report().nodes_after << " nodes, " << opt.last_report().bytes_before
-            << " -> " << opt.last_report().bytes_after << " bytes, max abs diff " << diff << "\n";
+               "diff "
+            << torch_diff << ", output magnitude " << ref.abs().max().item<double>() << "\n";
+  std::cout << "mobilenet_v2 (64x64): " << opt.last_report().nodes_before << " -> " << opt.last_report().nodes_after
+            << " nodes, " << opt.last_report().bytes_before << " -> " << opt.last_report().bytes_after
+            << " bytes, max abs diff " << diff << "\n";
 }
 
 TEST(ONNXGraphOptimizer, FoldsBatchNormIntoGemmWithConstantB) {
@@ -287,8 +282,7 @@ TEST(ONNXGraphOptimizer, FoldsBatchNormIntoGemmWithConstantB) {
   b.add_initializer("c", values(4), {4});
   for (const char* n : {"scale", "shift", "mean", "var"}) b.add_initializer(n, values(4), {4});
   b.add_node("Gemm", {"x", "w", "c"}, {"y"}, {{"transB", std::int64_t{1}}, {"beta", 0.5f}});
-  b.add_node("BatchNormalization", {"y", "scale", "shift", "mean", "var"}, {"out"},
-             {{"epsilon", 1e-3f}});
+  b.add_node("BatchNormalization", {"y", "scale", "shift", "mean", "var"}, {"out"}, {{"epsilon", 1e-3f}});
   b.add_output("out", DType::Float32, {-1, 4});
   const fs::path in = dir.path() / "gemm_bn.onnx";
   b.save(in);
@@ -320,8 +314,7 @@ TEST(ONNXGraphOptimizer, BadInputsNameTheFileAndWriteNothing) {
   TempDir dir;
   const fs::path out = dir.path() / "out.onnx";
   ONNXGraphOptimizer opt(graph_params(out));
-  EXPECT_HAS(error_of<IoError>([&] { opt.compile(dir.path() / "missing.onnx", IOSpec{}, nullptr); }),
-             "missing.onnx");
+  EXPECT_HAS(error_of<IoError>([&] { opt.compile(dir.path() / "missing.onnx", IOSpec{}, nullptr); }), "missing.onnx");
 
   ONNXGraphOptimizer nowhere(graph_params(dir.path() / "no-such-folder" / "out.onnx"));
   EXPECT_HAS(error_of<IoError>([&] { nowhere.compile(kCnn, IOSpec{}, nullptr); }), "no-such-folder");
@@ -378,9 +371,9 @@ TEST(ONNXFloat16Compressor, HalvesTheCnnAndKeepsItsOutputsClose) {
   EXPECT_EQ(got.scalar_type(), at::kFloat);
   const double diff = max_abs_diff(ref, got);
   EXPECT_LT(diff, 1e-2);
-  std::cout << "fashion-mnist-cnn fp16: " << fs::file_size(kCnn) << " -> " << fs::file_size(out)
-            << " bytes, " << opt.last_report().nodes_before << " -> "
-            << opt.last_report().nodes_after << " nodes, max abs diff " << diff << "\n";
+  std::cout << "fashion-mnist-cnn fp16: " << fs::file_size(kCnn) << " -> " << fs::file_size(out) << " bytes, "
+            << opt.last_report().nodes_before << " -> " << opt.last_report().nodes_after << " nodes, max abs diff "
+            << diff << "\n";
 #if KENNING_WITH_OPENCV
   try {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(out.string());
@@ -415,9 +408,8 @@ TEST(ONNXFloat16Compressor, MobileNetV2StaysClose) {
   // Random, untrained weights through ~50 layers: float16 rounding of every
   // weight adds up to a few percent of the output's magnitude.
   EXPECT_LT(diff, 5e-2 * std::max(1.0, magnitude));
-  std::cout << "mobilenet_v2 fp16: " << fs::file_size(wp.model_path) << " -> "
-            << fs::file_size(p.compiled_model_path) << " bytes, max abs diff " << diff
-            << ", output magnitude " << magnitude << "\n";
+  std::cout << "mobilenet_v2 fp16: " << fs::file_size(wp.model_path) << " -> " << fs::file_size(p.compiled_model_path)
+            << " bytes, max abs diff " << diff << ", output magnitude " << magnitude << "\n";
   EXPECT_LT(fs::file_size(p.compiled_model_path), fs::file_size(wp.model_path) * 6 / 10);
 }
 
@@ -429,14 +421,11 @@ TEST(ONNXFloat16Compressor, BadInputsAndLocation) {
   EXPECT_HAS(error_of<IoError>([&] { opt.compile(kCnn, IOSpec{}, nullptr); }), "missing-folder");
   p.compiled_model_path = dir.path() / "o.onnx";
   ONNXFloat16Compressor opt2(p);
-  EXPECT_HAS(error_of<IoError>([&] { opt2.compile(dir.path() / "nope.onnx", IOSpec{}, nullptr); }),
-             "nope.onnx");
+  EXPECT_HAS(error_of<IoError>([&] { opt2.compile(dir.path() / "nope.onnx", IOSpec{}, nullptr); }), "nope.onnx");
   EXPECT_FALSE(fs::exists(p.compiled_model_path));
   p.location = OptimizerLocation::Target;
   EXPECT_EQ(ONNXFloat16Compressor(p).location(), OptimizerLocation::Target);
-  EXPECT_HAS(error_of<ConfigError>([] {
-               ONNXFloat16Compressor::schema().parse(nlohmann::json::object(), "s.json");
-             }),
+  EXPECT_HAS(error_of<ConfigError>([] { ONNXFloat16Compressor::schema().parse(nlohmann::json::object(), "s.json"); }),
              "compiled_model_path");
 }
 
@@ -447,13 +436,12 @@ TEST(OptimizerRegistry, ListsTheOptimizers) {
     EXPECT_TRUE(info.available) << name;
   }
   TempDir dir;
-  auto o = r.create("onnx_graph_optimizer",
-                    {{"compiled_model_path", (dir.path() / "x.onnx").string()}}, "s.json: optimizers[0]");
+  auto o = r.create("onnx_graph_optimizer", {{"compiled_model_path", (dir.path() / "x.onnx").string()}},
+                    "s.json: optimizers[0]");
   EXPECT_EQ(o->type_name(), "ONNXGraphOptimizer");
   EXPECT_EQ(o->input_formats(), std::vector<std::string>{"onnx"});
   EXPECT_EQ(o->location(), OptimizerLocation::Host);
-  EXPECT_EQ(r.create("onnx_fp16", {{"compiled_model_path", "x.onnx"}, {"location", "target"}},
-                     "s.json: optimizers[0]")
+  EXPECT_EQ(r.create("onnx_fp16", {{"compiled_model_path", "x.onnx"}, {"location", "target"}}, "s.json: optimizers[0]")
                 ->location(),
             OptimizerLocation::Target);
 }

@@ -47,8 +47,8 @@ TEST(TorchScriptOptimizer, KeepsTheCnnOutputs) {
   const double diff = (forward(kCnn, x) - forward(p.compiled_model_path, x)).abs().max().item<double>();
   EXPECT_LT(diff, 1e-5);
   std::cout << "fashion-mnist-cnn.ts: forward graph " << opt.last_report().nodes_before << " -> "
-            << opt.last_report().nodes_after << " nodes, " << opt.last_report().bytes_before
-            << " -> " << opt.last_report().bytes_after << " bytes, max abs diff " << diff << "\n";
+            << opt.last_report().nodes_after << " nodes, " << opt.last_report().bytes_before << " -> "
+            << opt.last_report().bytes_after << " bytes, max abs diff " << diff << "\n";
 }
 
 TEST(TorchScriptOptimizer, FreezeOnly) {
@@ -68,8 +68,7 @@ TEST(TorchScriptOptimizer, BadInputsNameTheFileAndWriteNothing) {
   TorchScriptOptimizer::Params p;
   p.compiled_model_path = dir.path() / "out.ts";
   TorchScriptOptimizer opt(p);
-  EXPECT_HAS(error_of<IoError>([&] { opt.compile(dir.path() / "missing.ts", IOSpec{}, nullptr); }),
-             "missing.ts");
+  EXPECT_HAS(error_of<IoError>([&] { opt.compile(dir.path() / "missing.ts", IOSpec{}, nullptr); }), "missing.ts");
   const fs::path garbage = dir.path() / "garbage.ts";
   std::ofstream(garbage) << "not a model";
   EXPECT_HAS(error_of<IoError>([&] { opt.compile(garbage, IOSpec{}, nullptr); }), "garbage.ts");
@@ -89,10 +88,11 @@ TEST(TorchScriptOptimizer, IsRegistered) {
   const auto& r = registries().optimizers;
   EXPECT_TRUE(r.find("torchscript_optimizer").available);
   TempDir dir;
-  auto o = r.create("torchscript_optimizer",
-                    {{"compiled_model_path", (dir.path() / "x.ts").string()}}, "s.json: optimizers[0]");
+  auto o = r.create("torchscript_optimizer", {{"compiled_model_path", (dir.path() / "x.ts").string()}},
+                    "s.json: optimizers[0]");
   EXPECT_EQ(o->type_name(), "TorchScriptOptimizer");
   EXPECT_EQ(o->output_formats(), std::vector<std::string>{"torchscript"});
-  EXPECT_HAS(error_of<ConfigError>([&] { r.create("torchscript_optimizer", nlohmann::json::object(), "s.json: optimizers[0]"); }),
+  EXPECT_HAS(error_of<ConfigError>(
+                 [&] { r.create("torchscript_optimizer", nlohmann::json::object(), "s.json: optimizers[0]"); }),
              "compiled_model_path");
 }

@@ -76,7 +76,7 @@ TEST(ReportDetection, NumbersComeFromTheRawLists) {
   EXPECT_EQ(d->classes[0].true_positives, 2u);
   EXPECT_EQ(d->classes[1].predictions, 1u);
   ASSERT_EQ(d->map_per_threshold.size(), 10u);
-  EXPECT_NEAR(d->map_per_threshold[2], (kFaceAp50 + 1) / 2, 1e-9);  // 0.6: both face matches still count
+  EXPECT_NEAR(d->map_per_threshold[2], (kFaceAp50 + 1) / 2, 1e-9);   // 0.6: both face matches still count
   EXPECT_NEAR(d->map_per_threshold[3], (34.0 / 101 + 1) / 2, 1e-9);  // 0.65: only the 0.85 one
   EXPECT_EQ(d->tp_iou.size(), 3u);
   EXPECT_EQ(d->skipped_images, 0u);
@@ -91,7 +91,8 @@ TEST(ReportDetection, SectionTablesAndFiguresOfOneRun) {
   const auto files = write_report(runs, options(dir.path() / "r.md"));
   const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "## Detection");
-  EXPECT_HAS(md, "| mAP@0.5 | mAP@0.5:0.95 | ground-truth boxes | predictions | true positives at 0.5 | skipped images |");
+  EXPECT_HAS(md,
+             "| mAP@0.5 | mAP@0.5:0.95 | ground-truth boxes | predictions | true positives at 0.5 | skipped images |");
   EXPECT_HAS(md, "| 0.7772 | 0.6673 | 4 | 5 | 3 | 0 |");
   EXPECT_HAS(md, "| face | 3 | 3 | 2 | 0.6667 | 0.6667 | 0.5545 | 0.3347 |");
   EXPECT_HAS(md, "| dog | 0 | 1 | 0 | 0.0000 | – | – | – |");
@@ -153,7 +154,8 @@ TEST(ReportDetection, UpstreamRawListsAloneMakeAReport) {
   const auto runs = load_report_runs({write_json(dir.path() / "upstream.json", raw)});
   EXPECT_EQ(deduce_report_types(runs), (std::vector<std::string>{"detection"}));
   const std::string md = read_file(write_report(runs, options(dir.path() / "r.md", false)).markdown);
-  EXPECT_HAS(md, "| face | 2 | 1 | 1 | 1.0000 | 0.5000 | 0.5050 | 0.4040 |");  // 51 of 101 recall points; none above 0.85
+  EXPECT_HAS(md,
+             "| face | 2 | 1 | 1 | 1.0000 | 0.5000 | 0.5050 | 0.4040 |");  // 51 of 101 recall points; none above 0.85
 }
 
 TEST(ReportDetection, MalformedListsAreReportedNotFatal) {
@@ -162,7 +164,8 @@ TEST(ReportDetection, MalformedListsAreReportedNotFatal) {
   bad["eval_det/face"] = "oops";
   json bad_count = detection_run(0.01);
   bad_count["eval_gtcount/cat"] = -3;
-  const auto runs = load_report_runs({write_json(dir.path() / "bad.json", bad), write_json(dir.path() / "count.json", bad_count)});
+  const auto runs =
+      load_report_runs({write_json(dir.path() / "bad.json", bad), write_json(dir.path() / "count.json", bad_count)});
   const auto files = write_report(runs, options(dir.path() / "r.md"));
   const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "_malformed detection evaluation (eval_det/<class>, eval_gtcount/<class>):");
@@ -177,8 +180,8 @@ TEST(ReportDetection, ComparisonOfDetectorsPlotsMapAgainstLatencyAndIoU) {
   json weaker = detection_run(0.004);
   weaker["eval_det/cat"] = json::array();  // the cat missed
   weaker["compiled_model_size"] = 100'000;
-  const auto runs = load_report_runs({write_json(dir.path() / "big.json", detection_run(0.01)),
-                                      write_json(dir.path() / "small.json", weaker)});
+  const auto runs = load_report_runs(
+      {write_json(dir.path() / "big.json", detection_run(0.01)), write_json(dir.path() / "small.json", weaker)});
   const auto planned = plan_report_figures(runs, deduce_report_types(runs), dir.path(), "img/");
   const auto& comparison = planned.index.at("comparison");
   std::vector<std::string> links;

@@ -80,8 +80,10 @@ class ScopedEnv {
     ::setenv(name, value.c_str(), 1);
   }
   ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
   }
 
  private:
@@ -107,7 +109,8 @@ TEST(ReportWriter, OneRunDrawsEveryFigureAndLinksIt) {
     EXPECT_GT(png.size(), 5000u) << link << ": an empty canvas";
   }
   EXPECT_HAS(md, "## Performance");
-  EXPECT_HAS(md, "| CPU (mean over cores) (%) | 20 | 50.0000 | 50.0000 | 50.0000 | 0.0000 | 50.0000 | 50.0000 | n/a | n/a |");
+  EXPECT_HAS(
+      md, "| CPU (mean over cores) (%) | 20 | 50.0000 | 50.0000 | 50.0000 | 0.0000 | 50.0000 | 50.0000 | n/a | n/a |");
   EXPECT_HAS(md, "| memory (%) | 20 | 10.0000 | 11.0000 | 11.0000 |");  // first, then the 19 after it
   EXPECT_FALSE(fs::exists(files.html));
   EXPECT_TRUE(fs::exists(dir.path() / "report.md.summary.json"));
@@ -136,7 +139,8 @@ TEST(ReportWriter, ComparisonHasBubbleBoxAndRadarAndSelfContainedHtml) {
   EXPECT_HAS(html, "<title>Kenning report: cmp</title>");
   // Every image is inline; nothing points at the image folder.
   std::size_t inline_images = 0;
-  for (std::size_t at = 0; (at = html.find("src=\"data:image/png;base64,", at)) != std::string::npos; ++at) ++inline_images;
+  for (std::size_t at = 0; (at = html.find("src=\"data:image/png;base64,", at)) != std::string::npos; ++at)
+    ++inline_images;
   EXPECT_EQ(inline_images, figures);
   EXPECT_EQ(html.find("src=\"cmp-img/"), std::string::npos);
 }
@@ -198,7 +202,8 @@ TEST(ReportWriter, OlderAndNewerMeasurementFormatsAreNoted) {
   json old = {{"inferencetime", std::vector<double>(100, 0.004)}};
   json newer = full_run(0.001, 1000);
   newer["kenning_version"] = "99.0.0";
-  const auto runs = load_report_runs({write_json(dir.path() / "old.json", old), write_json(dir.path() / "new.json", newer)});
+  const auto runs =
+      load_report_runs({write_json(dir.path() / "old.json", old), write_json(dir.path() / "new.json", newer)});
   const auto files = write_report(runs, options(dir.path() / "r.md", false));
   const std::string md = read_file(files.markdown);
   EXPECT_HAS(md, "older measurements format: inference times read from `inferencetime`");

@@ -58,8 +58,7 @@ void add_initializer(onnx::GraphProto* graph, const std::string& name, const Sha
   for (float v : values) t->add_float_data(v);
 }
 
-onnx::NodeProto* add_node(onnx::GraphProto* graph, const std::string& op,
-                          const std::vector<std::string>& inputs,
+onnx::NodeProto* add_node(onnx::GraphProto* graph, const std::string& op, const std::vector<std::string>& inputs,
                           const std::vector<std::string>& outputs) {
   auto* node = graph->add_node();
   node->set_op_type(op);
@@ -76,8 +75,7 @@ void add_int_attr(onnx::NodeProto* node, const std::string& name, std::int64_t v
   a->set_i(value);
 }
 
-void add_ints_attr(onnx::NodeProto* node, const std::string& name,
-                   const std::vector<std::int64_t>& values) {
+void add_ints_attr(onnx::NodeProto* node, const std::string& name, const std::vector<std::int64_t>& values) {
   auto* a = node->add_attribute();
   a->set_name(name);
   a->set_type(onnx::AttributeProto::INTS);
@@ -311,8 +309,7 @@ TEST_F(OpenCVRuntimeTest, RepeatedRunsFollowTheirInputs) {
   auto rt = make_runtime();
   rt->prepare_model(model, gemm_spec());
 
-  const std::vector<std::vector<float>> batches = {
-      {1.0f, 2.0f, 3.0f}, {-3.0f, 1.0f, -0.5f}, {1.0f, 2.0f, 3.0f}};
+  const std::vector<std::vector<float>> batches = {{1.0f, 2.0f, 3.0f}, {-3.0f, 1.0f, -0.5f}, {1.0f, 2.0f, 3.0f}};
   for (const auto& x : batches) {
     std::vector<Tensor> inputs;
     inputs.push_back(Tensor::from<float>({1, 3}, x));
@@ -395,8 +392,7 @@ TEST_F(OpenCVRuntimeTest, TextFileNamedOnnxIsOneLineBackendError) {
   const fs::path model = dir_ / "notes.onnx";
   std::ofstream(model) << "this is not a protobuf\nsecond line\n";
   auto rt = make_runtime();
-  const std::string msg =
-      error_of<kenning::BackendError>([&] { rt->prepare_model(model, gemm_spec()); });
+  const std::string msg = error_of<kenning::BackendError>([&] { rt->prepare_model(model, gemm_spec()); });
   EXPECT_NE(msg.find(model.string()), std::string::npos) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
 }
@@ -469,8 +465,9 @@ TEST_F(OpenCVRuntimeTest, CallsOutOfOrderAreErrorsNotCrashes) {
 }
 
 TEST(OpenCVRuntimeParams, BadTargetIsConfigErrorListingTheChoices) {
-  const std::string msg = error_of<kenning::ConfigError>(
-      [] { OpenCVRuntime::schema().parse({{"target", "tpu"}}, "test"); });
+  const std::string msg = error_of<kenning::ConfigError>([] {
+    OpenCVRuntime::schema().parse({{"target", "tpu"}}, "test");
+  });
   EXPECT_NE(msg.find("target"), std::string::npos) << msg;
   EXPECT_NE(msg.find("tpu"), std::string::npos) << msg;
   for (const char* choice : {"cpu", "opencl", "opencl_fp16", "cuda", "cuda_fp16"}) {
@@ -479,26 +476,24 @@ TEST(OpenCVRuntimeParams, BadTargetIsConfigErrorListingTheChoices) {
 }
 
 TEST(OpenCVRuntimeParams, NumThreadsOutOfRangeIsConfigError) {
-  EXPECT_THROW(OpenCVRuntime::schema().parse({{"num_threads", 1000}}, "test"),
-               kenning::ConfigError);
-  EXPECT_THROW(OpenCVRuntime::schema().parse({{"num_threads", -2}}, "test"),
-               kenning::ConfigError);
+  EXPECT_THROW(OpenCVRuntime::schema().parse({{"num_threads", 1000}}, "test"), kenning::ConfigError);
+  EXPECT_THROW(OpenCVRuntime::schema().parse({{"num_threads", -2}}, "test"), kenning::ConfigError);
 }
 
 TEST(OpenCVRuntimeParams, BackendMissingFromThisBuildIsConfigError) {
   if (!cv::dnn::getAvailableTargets(cv::dnn::DNN_BACKEND_CUDA).empty()) {
     GTEST_SKIP() << "this OpenCV has the CUDA backend";
   }
-  const std::string msg = error_of<kenning::ConfigError>(
-      [] { make_runtime({{"backend", "cuda"}, {"target", "cuda"}}); });
+  const std::string msg = error_of<kenning::ConfigError>([] {
+    make_runtime({{"backend", "cuda"}, {"target", "cuda"}});
+  });
   EXPECT_NE(msg.find("backend"), std::string::npos) << msg;
   EXPECT_NE(msg.find("opencv/cpu"), std::string::npos) << msg;  // lists what there is
 }
 
 TEST(OpenCVRuntimeParams, TargetTheBackendLacksIsConfigError) {
   // The OpenCV backend never runs on CUDA devices.
-  const std::string msg =
-      error_of<kenning::ConfigError>([] { make_runtime({{"target", "cuda"}}); });
+  const std::string msg = error_of<kenning::ConfigError>([] { make_runtime({{"target", "cuda"}}); });
   EXPECT_NE(msg.find("'target'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("opencv/cpu"), std::string::npos) << msg;
 }

@@ -56,8 +56,7 @@ std::vector<float> random_values(std::size_t n, std::uint64_t seed) {
 // .onnx, so weights_path() is models/fashion-mnist-cnn.pt.
 PyTorchFashionMNISTCNN committed_wrapper() {
   return PyTorchFashionMNISTCNN(PyTorchFashionMNISTCNN::schema().parse(
-      {{"model_path", (kModels / "fashion-mnist-cnn.onnx").string()}, {"num_threads", 2}},
-      "test: model_wrapper"));
+      {{"model_path", (kModels / "fashion-mnist-cnn.onnx").string()}, {"num_threads", 2}}, "test: model_wrapper"));
 }
 
 std::unique_ptr<PyTorchRuntime> make_runtime(const nlohmann::json& params = nlohmann::json::object()) {
@@ -121,8 +120,7 @@ TEST_F(TorchScriptTest, ExportWritesArchiveAndSidecar) {
   ASSERT_TRUE(fs::exists(io_spec_path(ts)));
   EXPECT_EQ(load_io_spec(ts).to_json(), PyTorchFashionMNISTCNN::definition_io_spec().to_json());
   for (const auto& entry : fs::directory_iterator(dir_)) {
-    EXPECT_TRUE(entry.path() == ts || entry.path() == io_spec_path(ts))
-        << "unexpected file " << entry.path();
+    EXPECT_TRUE(entry.path() == ts || entry.path() == io_spec_path(ts)) << "unexpected file " << entry.path();
   }
 }
 
@@ -136,16 +134,15 @@ TEST(TorchScriptSource, FollowsTheCnnGraph) {
 }
 
 TEST_F(TorchScriptTest, ExportWithoutWeightsIsIoErrorNamingThem) {
-  PyTorchFashionMNISTCNN w(PyTorchFashionMNISTCNN::schema().parse(
-      {{"model_path", (dir_ / "cnn.onnx").string()}}, "test: model_wrapper"));
+  PyTorchFashionMNISTCNN w(
+      PyTorchFashionMNISTCNN::schema().parse({{"model_path", (dir_ / "cnn.onnx").string()}}, "test: model_wrapper"));
   EXPECT_HAS(error_of<IoError>([&] { w.save_to_torchscript(dir_ / "cnn.ts"); }), "cnn.pt");
   EXPECT_FALSE(fs::exists(dir_ / "cnn.ts"));
 }
 
 TEST_F(TorchScriptTest, ExportIntoMissingFolderIsIoError) {
   const fs::path ts = dir_ / "no-such-folder" / "cnn.ts";
-  EXPECT_HAS(error_of<IoError>([&] { committed_wrapper().save_to_torchscript(ts); }),
-             "no-such-folder");
+  EXPECT_HAS(error_of<IoError>([&] { committed_wrapper().save_to_torchscript(ts); }), "no-such-folder");
 }
 
 TEST_F(TorchScriptTest, MismatchedParametersAreBackendError) {
@@ -187,8 +184,8 @@ void expect_backends_agree(const fs::path& ts, const Tensor& input, const std::s
     const double ts_diff = max_abs_diff(ts_out[0].data<float>(), reference);
     EXPECT_LT(ts_diff, 1e-4) << "optimize=" << optimize;
     EXPECT_EQ(argmax_rows(ts_out[0].data<float>()), argmax_rows(reference)) << "optimize=" << optimize;
-    std::printf("[ diffs    ] %s: libtorch vs TorchScript (optimize=%d) max |diff| %.3g\n", what.c_str(),
-                optimize, ts_diff);
+    std::printf("[ diffs    ] %s: libtorch vs TorchScript (optimize=%d) max |diff| %.3g\n", what.c_str(), optimize,
+                ts_diff);
   }
   std::printf("[ diffs    ] %s", what.c_str());
 
@@ -255,8 +252,8 @@ TEST_F(TorchScriptTest, ModelFromParameterAndRepeatedRuns) {
 TEST_F(TorchScriptTest, MissingFileIsIoErrorNamingIt) {
   auto rt = make_runtime();
   const fs::path missing = dir_ / "missing.ts";
-  const std::string msg = error_of<IoError>(
-      [&] { rt->prepare_model(missing, PyTorchFashionMNISTCNN::definition_io_spec()); });
+  const std::string msg =
+      error_of<IoError>([&] { rt->prepare_model(missing, PyTorchFashionMNISTCNN::definition_io_spec()); });
   EXPECT_HAS(msg, missing.string());
   EXPECT_HAS(error_of<IoError>([&] { rt->prepare_model("", IOSpec{}); }), "no model file");
 }
@@ -265,15 +262,14 @@ TEST_F(TorchScriptTest, FileThatIsNotTorchScriptIsIoErrorNamingIt) {
   const fs::path junk = dir_ / "junk.ts";
   std::ofstream(junk) << "this is not a TorchScript archive\n";
   auto rt = make_runtime();
-  const std::string msg = error_of<IoError>(
-      [&] { rt->prepare_model(junk, PyTorchFashionMNISTCNN::definition_io_spec()); });
+  const std::string msg =
+      error_of<IoError>([&] { rt->prepare_model(junk, PyTorchFashionMNISTCNN::definition_io_spec()); });
   EXPECT_HAS(msg, "junk.ts");
   EXPECT_HAS(msg, "not a TorchScript archive");
 
   // The ONNX file is a protobuf, not a zip archive either.
   const fs::path onnx = kModels / "fashion-mnist-cnn.onnx";
-  EXPECT_HAS(error_of<IoError>(
-                 [&] { rt->prepare_model(onnx, PyTorchFashionMNISTCNN::definition_io_spec()); }),
+  EXPECT_HAS(error_of<IoError>([&] { rt->prepare_model(onnx, PyTorchFashionMNISTCNN::definition_io_spec()); }),
              "fashion-mnist-cnn.onnx");
 }
 
@@ -287,8 +283,8 @@ TEST_F(TorchScriptTest, TruncatedArchiveIsIoErrorNamingIt) {
     std::ofstream(cut, std::ios::binary) << bytes;  // keeps the zip magic, loses the rest
   }
   auto rt = make_runtime();
-  const std::string msg = error_of<IoError>(
-      [&] { rt->prepare_model(cut, PyTorchFashionMNISTCNN::definition_io_spec()); });
+  const std::string msg =
+      error_of<IoError>([&] { rt->prepare_model(cut, PyTorchFashionMNISTCNN::definition_io_spec()); });
   EXPECT_HAS(msg, "cut.ts");
   EXPECT_HAS(msg, "truncated or corrupt");
 }
@@ -297,8 +293,8 @@ TEST_F(TorchScriptTest, WeightsFileWithoutForwardIsBackendError) {
   // torch::save writes a TorchScript archive too, but one without forward().
   const fs::path weights = kModels / "fashion-mnist-cnn.pt";
   auto rt = make_runtime();
-  const std::string msg = error_of<BackendError>(
-      [&] { rt->prepare_model(weights, PyTorchFashionMNISTCNN::definition_io_spec()); });
+  const std::string msg =
+      error_of<BackendError>([&] { rt->prepare_model(weights, PyTorchFashionMNISTCNN::definition_io_spec()); });
   EXPECT_HAS(msg, "fashion-mnist-cnn.pt");
   EXPECT_HAS(msg, "forward()");
 }

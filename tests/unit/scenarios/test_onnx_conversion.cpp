@@ -49,7 +49,8 @@ std::vector<ConversionResult> sample_results() {
 
 TEST(OnnxConversionMatrix, MarkdownHasOneRowPerCellWithMarksAndReasons) {
   const std::string md = conversion_markdown(sample_results());
-  EXPECT_HAS(md, "| Model | Framework | Format | Export | Runtime | Import | Max abs diff | Top-1 agreement | Reason |");
+  EXPECT_HAS(md,
+             "| Model | Framework | Format | Export | Runtime | Import | Max abs diff | Top-1 agreement | Reason |");
   EXPECT_HAS(md, "| net | libtorch 1.13.0 | onnx | ✔ | ONNXExecRuntime | ✔ | 1.50e-06 | 100.0 % |  |");
   // A '|' inside a reason must not split the table's cell.
   EXPECT_HAS(md, "| OpenCVRuntime | ✘ | – | – | import failed: Clip \\| min as input |");

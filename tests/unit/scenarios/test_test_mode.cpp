@@ -111,7 +111,7 @@ TEST(SampleSchedule, StopsOnlyWhenBothMinimumsAreMet) {
   LoadSettings settings;
   settings.min_duration_s = 0.5;
   settings.min_query_count = 100;
-  EXPECT_FALSE(minimums_met(settings, 99, 10.0));  // long enough, too few
+  EXPECT_FALSE(minimums_met(settings, 99, 10.0));    // long enough, too few
   EXPECT_FALSE(minimums_met(settings, 5000, 0.49));  // enough, too short
   EXPECT_TRUE(minimums_met(settings, 100, 0.5));
   // A simulated run of ~1 ms queries (a power of two, so the sum is exact):
