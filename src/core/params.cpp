@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "kenning/core/edit_distance.h"
+
 namespace kenning {
 
 namespace {
@@ -59,20 +61,6 @@ std::string describe_json(const json& v) {
   std::string text = v.dump();
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text + " (" + kind + ")";
-}
-
-// Levenshtein distance, for "did you mean" hints on unknown keys.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // Checks a scalar against a (non-list) type; `d` supplies limits and choices.

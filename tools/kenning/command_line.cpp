@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kenning/core/edit_distance.h"
 #include "kenning/core/error.h"
 #include "kenning/core/scenario.h"
 #include "kenning/registries.h"
@@ -71,20 +72,6 @@ void set_block_class(json& scenario, const std::string& block, const std::string
   if (!scenario.contains(block) || scenario[block]["type"] != type) {
     scenario[block] = {{"type", type}, {"parameters", json::object()}};
   }
-}
-
-// Levenshtein distance, for "did you mean" on a misspelt option.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // Every --long name of `app` and of its option groups.
