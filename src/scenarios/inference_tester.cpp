@@ -89,10 +89,6 @@ void record_loadgen_result(TestMode mode, Measurements& m) {
 
 }  // namespace
 
-void check_output_path(const std::filesystem::path& path, const std::string& what) {
-  check_writable_output(path, what);
-}
-
 std::filesystem::path optimize_model(Pipeline& p, nlohmann::json* target_reports) {
   std::filesystem::path model = p.model_wrapper->model_path();
   IOSpec spec = p.model_wrapper->io_spec();
@@ -116,7 +112,7 @@ std::filesystem::path optimize_model(Pipeline& p, nlohmann::json* target_reports
   // its first optimizer spends any time. The target has no dataset.
   for (std::size_t i = 0; i < p.optimizers.size(); ++i) {
     const auto& optimizer = p.optimizers[i];
-    check_output_path(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
+    check_writable_output(optimizer->compiled_model_path(), optimizer->type_name() + " compiled_model_path");
     optimizer->check_calibration(i < first_target ? &calibration : nullptr);
   }
   for (std::size_t i = 0; i < first_target; ++i) {
@@ -306,7 +302,7 @@ void judge_run(const LoadSettings& load, Measurements& m) {
 }  // namespace
 
 Measurements run_inference_test(Pipeline& p, const TestOptions& options) {
-  if (!options.measurements_path.empty()) check_output_path(options.measurements_path, "--measurements");
+  if (!options.measurements_path.empty()) check_writable_output(options.measurements_path, "--measurements");
   const LoadSettings& load = options.load;
   if (load.mode != TestMode::Accuracy && p.protocol) {
     // A remote round trip per sample would measure the link, not the model;

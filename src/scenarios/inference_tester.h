@@ -29,10 +29,6 @@ struct TestOptions {
   LoadSettings load;
 };
 
-// Throws IoError when `path`'s folder is missing or not writable, so a run
-// fails before any work rather than after it.
-void check_output_path(const std::filesystem::path& path, const std::string& what);
-
 // Runs the optimizers and returns the final model file. Optimizers with
 // location "target" must end the chain; they run on the pipeline's protocol
 // target in one request, and `target_reports` (when given) receives what

@@ -10,6 +10,7 @@
 #include "scenarios/inference_tester.h"
 #include "scenarios/measurement_summary.h"
 #include "kenning/core/error.h"
+#include "kenning/core/file_io.h"
 #include "kenning/core/logging.h"
 #include "scenarios/model_training.h"
 #include "scenarios/pipeline.h"
@@ -83,7 +84,7 @@ int run_scenario_commands(const std::vector<std::string>& commands, const std::v
   Measurements training;
   if (train) {
     // Fail before hours of training, not after.
-    if (!test && !cmd.measurements_path.empty()) check_output_path(cmd.measurements_path, "--measurements");
+    if (!test && !cmd.measurements_path.empty()) check_writable_output(cmd.measurements_path, "--measurements");
     if (!cmd.force) refuse_to_overwrite_model(pipeline.model_wrapper->model_path());
     run_training(pipeline, training);
     if (!test) {
